@@ -1,0 +1,6 @@
+namespace HomeVault.Cli;
+
+internal static class Program
+{
+    public static int Main(string[] args) => CliApp.Run(args);
+}

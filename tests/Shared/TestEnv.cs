@@ -1,0 +1,104 @@
+using System.Diagnostics;
+
+namespace HomeVault.Tests;
+
+/// <summary>Where the repository, the shared third-party vectors and the real tools are.</summary>
+internal static class TestEnv
+{
+    public static bool UnderCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "HomeVault.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("HomeVault.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>
+    /// ../shared/testdata beside the checkout. Missing: skip with a message, except under CI where it fails.
+    /// </summary>
+    public static string TestData(string sub)
+    {
+        var path = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "testdata", sub));
+        if (!Directory.Exists(path) && !File.Exists(path))
+        {
+            if (UnderCi)
+            {
+                Assert.Fail($"test vectors missing at {path} (CI requires ../shared/testdata)");
+            }
+            Assert.Skip($"test vectors missing at {path}; clone with ../shared beside the checkout to run them");
+        }
+        return path;
+    }
+
+    /// <summary>Full path of a real binary the test needs; a missing one fails (\.ci/run installs them).</summary>
+    public static string Tool(string name)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':'))
+        {
+            var candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        Assert.Fail($"required tool '{name}' is not installed (run .ci/run or apt-get install it)");
+        return name;
+    }
+
+    public static string NewTempDir(string prefix = "hv")
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>Runs a process to completion with stdin bytes; returns exit code, stdout bytes and stderr text.</summary>
+    public static (int Exit, byte[] Stdout, string Stderr) Run(string file, IEnumerable<string> args, byte[]? stdin = null, IDictionary<string, string>? env = null, int timeoutMs = 120_000)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        if (env is not null)
+        {
+            foreach (var kv in env)
+            {
+                psi.Environment[kv.Key] = kv.Value;
+            }
+        }
+        using var p = Process.Start(psi)!;
+        var stdoutTask = Task.Run(() =>
+        {
+            using var ms = new MemoryStream();
+            p.StandardOutput.BaseStream.CopyTo(ms);
+            return ms.ToArray();
+        });
+        var stderrTask = p.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            p.StandardInput.BaseStream.Write(stdin);
+        }
+        p.StandardInput.Close();
+        if (!p.WaitForExit(timeoutMs))
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail($"{file} timed out after {timeoutMs} ms");
+        }
+        return (p.ExitCode, stdoutTask.Result, stderrTask.Result);
+    }
+}
