@@ -1,0 +1,35 @@
+namespace HomeVault.Core;
+
+/// <summary>
+/// The layout of a HomeVault data directory. Everything secret in it is an age file (identities,
+/// signing keys, clips) except the audit checkpoint key, which the unattended service must use.
+/// </summary>
+public sealed class DataDirectory(string root)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string CatalogPath => Path.Combine(Root, "catalog.db");
+
+    public string KeysDir => Path.Combine(Root, "keys");
+
+    public string ClipsDir => Path.Combine(Root, "clips");
+
+    public string ReleasesDir => Path.Combine(Root, "releases");
+
+    /// <summary>The owner's age X25519 identity, sealed with their passphrase (stock `age -d` opens it).</summary>
+    public string OwnerIdentityPath(string owner) => Path.Combine(KeysDir, owner + ".identity.age");
+
+    /// <summary>The owner's minisign secret key file, sealed with their passphrase.</summary>
+    public string OwnerSigningKeyPath(string owner) => Path.Combine(KeysDir, owner + ".minisign.key.age");
+
+    public string OwnerMinisignPublicKeyPath(string owner) => Path.Combine(KeysDir, owner + ".minisign.pub");
+
+    public string OwnerRecipientPath(string owner) => Path.Combine(KeysDir, owner + ".age.pub");
+
+    /// <summary>The service's signed-note key for audit checkpoints (mode 0600).</summary>
+    public string AuditKeyPath => Path.Combine(KeysDir, "audit-checkpoint.key");
+
+    public string AuditVerifierKeyPath => Path.Combine(KeysDir, "audit-checkpoint.pub");
+
+    public bool IsInitialized => File.Exists(CatalogPath);
+}

@@ -1,0 +1,91 @@
+using System.Runtime.InteropServices;
+
+namespace HomeVault.Core.IO;
+
+/// <summary>
+/// Crash-safe file writes: data reaches the disk (fsync) and so does the directory entry that
+/// names it (fsync of the directory), before anything refers to the file.
+/// </summary>
+public static partial class Durable
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>Creates a new file (refusing to overwrite) with owner-only permissions, fsynced with its directory.</summary>
+    public static void CreateNew(string path, ReadOnlySpan<byte> content)
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = OwnerOnly,
+        };
+        using (var stream = new FileStream(path, options))
+        {
+            stream.Write(content);
+            stream.Flush(flushToDisk: true);
+        }
+        SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    /// <summary>Opens a new owner-only file for streaming writes; the caller fsyncs via <see cref="FileStream.Flush(bool)"/>.</summary>
+    public static FileStream CreateForStreaming(string path) => new(path, new FileStreamOptions
+    {
+        Mode = FileMode.CreateNew,
+        Access = FileAccess.Write,
+        Share = FileShare.Read,
+        UnixCreateMode = OwnerOnly,
+        BufferSize = 0,
+    });
+
+    /// <summary>Creates a directory (and parents) readable by the owner only.</summary>
+    public static void CreatePrivateDirectory(string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var parent = Path.GetDirectoryName(Path.GetFullPath(path).TrimEnd('/'));
+            if (parent is not null)
+            {
+                SyncDirectory(parent);
+            }
+        }
+    }
+
+    /// <summary>Makes a directory's entries (new, renamed or deleted files) durable.</summary>
+    public static void SyncDirectory(string directory)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return;
+        }
+        var fd = Open(directory, ORdOnly | ODirectory | OCloexec);
+        if (fd < 0)
+        {
+            throw new IOException($"cannot open directory {directory} to sync it (errno {Marshal.GetLastPInvokeError()})");
+        }
+        try
+        {
+            if (Fsync(fd) != 0)
+            {
+                throw new IOException($"fsync of directory {directory} failed (errno {Marshal.GetLastPInvokeError()})");
+            }
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    private const int ORdOnly = 0;
+    private const int ODirectory = 0x10000; // Linux x86_64/arm64 value
+    private const int OCloexec = 0x80000;
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+}
