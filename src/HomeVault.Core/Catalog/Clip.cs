@@ -1,0 +1,22 @@
+namespace HomeVault.Core.Catalog;
+
+/// <summary>A sealed clip as the catalog knows it. <see cref="Path"/> is relative to the data directory.</summary>
+public sealed record Clip(
+    long Id,
+    string Camera,
+    long? RunId,
+    string Path,
+    DateTimeOffset Start,
+    DateTimeOffset End,
+    long PlaintextBytes,
+    long CiphertextBytes,
+    string Sha256,
+    ClipState State,
+    long? AuditIndex);
+
+public enum ClipState
+{
+    Complete,
+    Truncated,
+    Deleted,
+}

@@ -1,0 +1,101 @@
+using Microsoft.Data.Sqlite;
+
+namespace HomeVault.Core.Catalog;
+
+/// <summary>Clip rows. Rows are added only after the clip file and its directory are fsynced.</summary>
+public sealed class ClipRepository(SqliteConnection connection)
+{
+    private const string Columns = """
+        c.id, cam.name, c.run_id, c.path, c.start_ms, c.end_ms, c.plaintext_bytes, c.ciphertext_bytes,
+        c.sha256, c.state, c.audit_index
+        """;
+
+    public long Add(long cameraId, long? runId, string relativePath, DateTimeOffset start, DateTimeOffset end,
+        long plaintextBytes, long ciphertextBytes, string sha256, ClipState state, SqliteTransaction? tx = null)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            INSERT INTO clips (camera_id, run_id, path, start_ms, end_ms, plaintext_bytes, ciphertext_bytes, sha256, state)
+            VALUES ($camera, $run, $path, $start, $end, $pbytes, $cbytes, $sha, $state) RETURNING id
+            """;
+        cmd.Parameters.AddWithValue("$camera", cameraId);
+        cmd.Parameters.AddWithValue("$run", (object?)runId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$path", relativePath);
+        cmd.Parameters.AddWithValue("$start", start.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$end", end.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$pbytes", plaintextBytes);
+        cmd.Parameters.AddWithValue("$cbytes", ciphertextBytes);
+        cmd.Parameters.AddWithValue("$sha", sha256);
+        cmd.Parameters.AddWithValue("$state", ToDb(state));
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    public void SetAuditIndex(long clipId, long auditIndex, SqliteTransaction? tx = null)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "UPDATE clips SET audit_index = $index WHERE id = $id AND audit_index IS NULL";
+        cmd.Parameters.AddWithValue("$index", auditIndex);
+        cmd.Parameters.AddWithValue("$id", clipId);
+        if (cmd.ExecuteNonQuery() != 1)
+        {
+            throw new CatalogException($"clip {clipId} is missing or already linked to the audit log");
+        }
+    }
+
+    /// <summary>Clips overlapping [from, to), oldest first; deleted ones only when asked.</summary>
+    public IReadOnlyList<Clip> Query(string? camera = null, DateTimeOffset? from = null, DateTimeOffset? to = null, bool includeDeleted = false)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"""
+            SELECT {Columns} FROM clips c JOIN cameras cam ON cam.id = c.camera_id
+            WHERE ($camera IS NULL OR cam.name = $camera)
+              AND ($from IS NULL OR c.end_ms > $from)
+              AND ($to IS NULL OR c.start_ms < $to)
+              AND ($all = 1 OR c.state <> 'deleted')
+            ORDER BY c.start_ms, c.id
+            """;
+        cmd.Parameters.AddWithValue("$camera", (object?)camera ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$from", (object?)from?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$to", (object?)to?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$all", includeDeleted ? 1 : 0);
+        using var reader = cmd.ExecuteReader();
+        var list = new List<Clip>();
+        while (reader.Read())
+        {
+            list.Add(Read(reader));
+        }
+        return list;
+    }
+
+    public Clip? FindByPath(string relativePath)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT {Columns} FROM clips c JOIN cameras cam ON cam.id = c.camera_id WHERE c.path = $path";
+        cmd.Parameters.AddWithValue("$path", relativePath);
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
+    }
+
+    private static Clip Read(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetString(3),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
+        r.GetInt64(6), r.GetInt64(7), r.GetString(8), FromDb(r.GetString(9)), r.IsDBNull(10) ? null : r.GetInt64(10));
+
+    internal static string ToDb(ClipState state) => state switch
+    {
+        ClipState.Complete => "complete",
+        ClipState.Truncated => "truncated",
+        ClipState.Deleted => "deleted",
+        _ => throw new ArgumentOutOfRangeException(nameof(state)),
+    };
+
+    private static ClipState FromDb(string value) => value switch
+    {
+        "complete" => ClipState.Complete,
+        "truncated" => ClipState.Truncated,
+        "deleted" => ClipState.Deleted,
+        _ => throw new CatalogException($"clip state '{value}' is not one HomeVault writes"),
+    };
+}

@@ -1,0 +1,54 @@
+using Microsoft.Data.Sqlite;
+
+namespace HomeVault.Core.Catalog;
+
+/// <summary>Recording runs (one per camera connection) and the gaps between them.</summary>
+public sealed class RunRepository(SqliteConnection connection)
+{
+    public long Start(long cameraId, DateTimeOffset at, SqliteTransaction? tx = null)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "INSERT INTO recording_runs (camera_id, started_ms) VALUES ($camera, $at) RETURNING id";
+        cmd.Parameters.AddWithValue("$camera", cameraId);
+        cmd.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    public void End(long runId, DateTimeOffset at, string reason, SqliteTransaction? tx = null)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "UPDATE recording_runs SET ended_ms = max($at, started_ms), end_reason = $reason WHERE id = $id AND ended_ms IS NULL";
+        cmd.Parameters.AddWithValue("$id", runId);
+        cmd.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$reason", reason);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Runs left open by a crash: closed at their last clip's end (or start) with reason "crash".</summary>
+    public int CloseDangling(SqliteTransaction? tx = null)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            UPDATE recording_runs
+            SET ended_ms = coalesce((SELECT max(end_ms) FROM clips WHERE clips.run_id = recording_runs.id), started_ms),
+                end_reason = 'crash'
+            WHERE ended_ms IS NULL
+            """;
+        return cmd.ExecuteNonQuery();
+    }
+
+    public void AddGap(long cameraId, DateTimeOffset from, DateTimeOffset? to, string cause, SqliteTransaction? tx = null)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "INSERT INTO gaps (camera_id, start_ms, end_ms, cause) VALUES ($camera, $from, $to, $cause)";
+        cmd.Parameters.AddWithValue("$camera", cameraId);
+        cmd.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$to", (object?)to?.ToUnixTimeMilliseconds() ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$cause", cause);
+        cmd.ExecuteNonQuery();
+    }
+}
