@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 
@@ -15,6 +16,9 @@ internal static class MinisignText
 
     // minisign refuses trusted comments of TRUSTEDCOMMENTMAXBYTES - sizeof "trusted comment: " bytes or more.
     public const int MaxTrustedCommentBytes = 8192 - 18 - 1;
+
+    private static readonly SearchValues<byte> Base64Chars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="u8);
 
     /// <summary>Splits on LF, drops a CR before it (files edited on Windows) and one final empty line.</summary>
     public static List<string> SplitLines(string text)
@@ -51,6 +55,11 @@ internal static class MinisignText
 
     public static byte[] DecodeExact(ReadOnlySpan<byte> ascii, int length, string where)
     {
+        // The BCL decoder skips embedded whitespace; libsodium (and so minisign) rejects it, and so do we.
+        if (ascii.IndexOfAnyExcept(Base64Chars) >= 0)
+        {
+            throw new FormatException($"{where} is not valid base64");
+        }
         var decoded = new byte[Base64.GetMaxDecodedFromUtf8Length(ascii.Length)];
         var status = Base64.DecodeFromUtf8(ascii, decoded, out var consumed, out var written);
         if (status != System.Buffers.OperationStatus.Done || consumed != ascii.Length)
