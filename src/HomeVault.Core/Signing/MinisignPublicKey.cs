@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using NSec.Cryptography;
 
 namespace HomeVault.Core.Signing;
@@ -70,8 +71,12 @@ public sealed class MinisignPublicKey
         return Convert.ToBase64String(blob);
     }
 
-    /// <summary>The public key file exactly as <c>minisign -G</c> writes it.</summary>
-    public string ToFileText() => $"{MinisignText.UntrustedPrefix}minisign public key {KeyId}\n{ToBase64()}\n";
+    /// <summary>
+    /// The public key file exactly as <c>minisign -G</c> 0.11 (Debian's, our interop target) writes it: the key id in
+    /// the comment is unpadded hex ("%" PRIX64); later upstream versions pad it to 16 digits. Readers ignore the comment.
+    /// </summary>
+    public string ToFileText() =>
+        $"{MinisignText.UntrustedPrefix}minisign public key {KeyId.Value.ToString("X", CultureInfo.InvariantCulture)}\n{ToBase64()}\n";
 
     public override string ToString() => ToBase64();
 

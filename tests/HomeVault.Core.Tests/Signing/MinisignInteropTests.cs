@@ -208,7 +208,14 @@ public sealed class MinisignInteropTests : IDisposable
     [Fact]
     public void We_sign_with_a_minisign_written_unencrypted_secret_key()
     {
-        var (pub, sec) = MinisignKeyPair();
+        // Key ids with a leading zero nibble show whether the comment's hex is padded (1 in 16 keys): try until one comes up.
+        string pub, sec;
+        var attempt = 0;
+        do
+        {
+            (pub, sec) = MinisignKeyPair($"mk{attempt++}");
+        }
+        while (MinisignPublicKey.Parse(File.ReadAllText(pub)).KeyId.Value >= 1UL << 60 && attempt < 64);
         using var key = MinisignKey.ImportSecretKeyFile(File.ReadAllText(sec));
 
         // Our public key file text is byte for byte minisign's.
@@ -279,30 +286,5 @@ public sealed class MinisignInteropTests : IDisposable
         var b = new byte[n];
         Random.Shared.NextBytes(b);
         return b;
-    }
-
-    /// <summary>A long stream of zeros that costs no memory, to push past the legacy buffering cap.</summary>
-    private sealed class ZeroStream(long length) : Stream
-    {
-        private long _position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => length;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var n = (int)Math.Min(count, length - _position);
-            Array.Clear(buffer, offset, n);
-            _position += n;
-            return n;
-        }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -42,6 +42,27 @@ public sealed class MinisignKeyTests
     }
 
     [Fact]
+    public void Signing_and_verifying_a_stream_use_constant_memory()
+    {
+        using var key = MinisignKey.Create();
+        const long length = 256L * 1024 * 1024;
+        using (var warmup = new ZeroStream(1024))
+        {
+            key.PublicKey.Verify(warmup, key.Sign(warmup, "warm-up"));
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        using var toSign = new ZeroStream(length);
+        var signature = key.Sign(toSign, "256 MiB");
+        using var toVerify = new ZeroStream(length);
+        var result = key.PublicKey.Verify(toVerify, signature);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(result.IsValid, result.Message);
+        Assert.True(allocated < 1024 * 1024, $"allocated {allocated} bytes for 2 x {length} streamed bytes");
+    }
+
+    [Fact]
     public void Signature_file_text_has_minisign_layout()
     {
         using var key = MinisignKey.Create();

@@ -18,6 +18,17 @@ public sealed class MinisignParsingTests
         Assert.Equal($"untrusted comment: minisign public key E7620F1842B4E81F\n{Pk}\n", bare.ToFileText());
     }
 
+    [Fact]
+    public void Public_key_file_comment_has_unpadded_key_id_like_minisign_0_11()
+    {
+        var blob = Convert.FromBase64String(Pk);
+        new MinisignKeyId(0x0000_00AB_CDEF_0123).CopyTo(blob.AsSpan(2));
+        var key = MinisignPublicKey.Parse(Convert.ToBase64String(blob));
+
+        Assert.StartsWith("untrusted comment: minisign public key ABCDEF0123\n", key.ToFileText(), StringComparison.Ordinal);
+        Assert.Equal("000000ABCDEF0123", key.KeyId.ToString());
+    }
+
     [Theory]
     [InlineData("", "public key")]
     [InlineData("RWQf6LRC!!", "public key is not valid base64")]
