@@ -18,6 +18,8 @@ public sealed class MinisignSignature
     internal const int SignatureSize = 64;
     private const int BlobSize = 2 + MinisignKeyId.Size + SignatureSize;
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly byte[] _signature;
     private readonly byte[] _globalSignature;
 
@@ -72,6 +74,28 @@ public sealed class MinisignSignature
         }
     }
 
+    /// <summary>
+    /// Parses signature file bytes. Prefer this to decoding the file yourself: bytes that are not UTF-8 would be
+    /// replaced silently by a lenient decoder, which then fails the trusted comment check for no visible reason.
+    /// </summary>
+    public static MinisignSignature Parse(ReadOnlySpan<byte> fileBytes) => ParseCore(DecodeUtf8(fileBytes));
+
+    public static bool TryParse(ReadOnlySpan<byte> fileBytes, [NotNullWhen(true)] out MinisignSignature? signature, [NotNullWhen(false)] out string? error)
+    {
+        try
+        {
+            signature = ParseCore(DecodeUtf8(fileBytes));
+            error = null;
+            return true;
+        }
+        catch (FormatException e)
+        {
+            signature = null;
+            error = e.Message;
+            return false;
+        }
+    }
+
     /// <summary>The file text exactly as minisign writes it (LF line ends, final LF).</summary>
     public string ToFileText()
     {
@@ -97,6 +121,18 @@ public sealed class MinisignSignature
         _signature.CopyTo(data, 0);
         comment.CopyTo(data, SignatureSize);
         return data;
+    }
+
+    private static string DecodeUtf8(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new FormatException("signature file: not valid UTF-8 text (HomeVault reads comments as UTF-8)");
+        }
     }
 
     internal static void WriteAlgorithm(MinisignSignatureAlgorithm algorithm, Span<byte> destination)

@@ -223,7 +223,7 @@ public sealed class MinisignKeyTests
         Assert.Throws<ArgumentNullException>(() => key.PublicKey.Verify(Manifest, (MinisignSignature)null!));
         Assert.Throws<ArgumentNullException>(() => key.PublicKey.Verify(Manifest, (string)null!));
         Assert.Throws<ArgumentNullException>(() => MinisignPublicKey.Parse(null!));
-        Assert.Throws<ArgumentNullException>(() => MinisignSignature.Parse(null!));
+        Assert.Throws<ArgumentNullException>(() => MinisignSignature.Parse((string)null!));
     }
 
     [Fact]

@@ -114,4 +114,17 @@ public sealed class MinisignParsingTests
         Assert.Equal(64, sig.Signature.Length);
         Assert.Equal(64, sig.GlobalSignature.Length);
     }
+
+    [Fact]
+    public void Signature_parses_from_bytes_and_refuses_invalid_utf8()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(MinisignKnownAnswerTests.SignatureText());
+        var key = MinisignPublicKey.Parse(Pk);
+        Assert.True(key.Verify(MinisignKnownAnswerTests.Message, MinisignSignature.Parse(bytes)).IsValid);
+
+        var bad = (byte[])bytes.Clone();
+        bad[Array.IndexOf(bad, (byte)'t', 130)] = 0xff; // inside the trusted comment line
+        Assert.False(MinisignSignature.TryParse(bad, out _, out var error));
+        Assert.Contains("not valid UTF-8", error, StringComparison.Ordinal);
+    }
 }
