@@ -1,0 +1,45 @@
+using HomeVault.Core.Signing;
+
+namespace HomeVault.Core.Tests.Signing;
+
+public sealed class MinisignSignatureSetTests
+{
+    private static readonly byte[] Manifest = "{\"files\":[]}"u8.ToArray();
+
+    [Fact]
+    public void Counts_distinct_valid_signers()
+    {
+        using var alice = MinisignKey.Create();
+        using var bob = MinisignKey.Create();
+        using var carol = MinisignKey.Create();
+
+        var result = MinisignSignatureSet.Verify(Manifest,
+        [
+            new(alice.PublicKey, alice.Sign(Manifest, "alice approves").ToFileText()),
+            new(bob.PublicKey, bob.Sign(Manifest, "bob approves").ToFileText()),
+            new(alice.PublicKey, alice.Sign(Manifest, "alice again").ToFileText()), // a second file from alice counts once
+            new(carol.PublicKey, carol.Sign("something else"u8, "carol").ToFileText()), // over another message
+            new(carol.PublicKey, bob.Sign(Manifest, "bob pretending").ToFileText()), // wrong key for the file
+            new(carol.PublicKey, "garbage"),
+        ]);
+
+        Assert.Equal(6, result.Results.Count);
+        Assert.Equal(2, result.DistinctValidKeyCount);
+        Assert.True(result.Meets(2));
+        Assert.False(result.Meets(3));
+        Assert.Contains(alice.KeyId, result.ValidKeyIds);
+        Assert.Contains(bob.KeyId, result.ValidKeyIds);
+        Assert.Equal(MinisignFailureReason.InvalidSignature, result.Results[3].Reason);
+        Assert.Equal(MinisignFailureReason.KeyIdMismatch, result.Results[4].Reason);
+        Assert.Equal(MinisignFailureReason.MalformedSignature, result.Results[5].Reason);
+    }
+
+    [Fact]
+    public void Empty_set_meets_nothing_and_threshold_must_be_positive()
+    {
+        var result = MinisignSignatureSet.Verify(Manifest, []);
+        Assert.Equal(0, result.DistinctValidKeyCount);
+        Assert.False(result.Meets(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => result.Meets(0));
+    }
+}
