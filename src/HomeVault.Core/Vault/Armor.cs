@@ -9,16 +9,19 @@ internal static class Armor
     public const int BytesPerLine = ColumnsPerLine / 4 * 3;
     public const int MaxWhitespace = 1024;
 
-    /// <summary>Armored input starts (after optional whitespace) with "-----BEGIN"; binary age starts with "age-".</summary>
+    /// <summary>
+    /// Binary age must start with "age-encryption.org/"; anything else that shows a PEM-style
+    /// "-----" marker in its first KiB is treated as armor, so a damaged armor file gets an armor
+    /// error rather than "not an age file".
+    /// </summary>
     public static bool LooksArmored(BufferedInput input)
     {
         var head = input.Peek(MaxWhitespace + Header.Length);
-        var i = 0;
-        while (i < head.Length && IsSpace(head[i]))
+        if (head.IsEmpty || head.StartsWith("age-"u8))
         {
-            i++;
+            return false;
         }
-        return head[i..].StartsWith("-----BEGIN"u8);
+        return head.IndexOf("-----"u8) >= 0;
     }
 
     public static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or 0x0b or 0x0c;
