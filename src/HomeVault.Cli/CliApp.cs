@@ -1,15 +1,88 @@
 using System.CommandLine;
+using System.Security.Cryptography;
+using HomeVault.Cli.Commands;
+using HomeVault.Cli.Infrastructure;
+using HomeVault.Core.Catalog;
 
 namespace HomeVault.Cli;
 
-/// <summary>Builds the command tree; each feature contributes its commands.</summary>
+/// <summary>Builds the command tree and applies the exit-code policy: 0 ok, 1 failure, 2 usage.</summary>
 internal static class CliApp
 {
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+
     public static RootCommand Build()
     {
-        var root = new RootCommand("HomeVault: records home cameras sealed with age, releases footage only by owner-signed, audited requests.");
+        var root = new RootCommand("HomeVault: records home cameras sealed with age; footage leaves only by owner-signed, audited requests.");
+        root.Options.Add(CommonOptions.Data);
+        root.Options.Add(CommonOptions.Config);
+        foreach (var command in CommandGroups())
+        {
+            root.Subcommands.Add(command);
+        }
         return root;
     }
 
-    public static int Run(string[] args) => Build().Parse(args).Invoke();
+    private static IEnumerable<Command> CommandGroups()
+    {
+        yield return InitCommand.Build();
+        yield return OwnersCommands.Build();
+        yield return KeysCommands.Build();
+        yield return VaultCommands.BuildEncrypt();
+        yield return VaultCommands.BuildDecrypt();
+        yield return SignatureCommands.BuildSign();
+        yield return SignatureCommands.BuildVerify();
+    }
+
+    public static int Run(string[] args)
+    {
+        var result = Build().Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            // "Required command was not provided" accompanies the more telling "Unrecognized command" error.
+            var error = result.Errors.FirstOrDefault(e => !e.Message.StartsWith("Required command", StringComparison.Ordinal)) ?? result.Errors[0];
+            var path = string.Join(' ', CommandPath(result.CommandResult));
+            Console.Error.WriteLine($"homevault: {error.Message} (see 'homevault {path}{(path.Length > 0 ? " " : "")}--help')");
+            return Usage;
+        }
+        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        try
+        {
+            return result.Invoke(config);
+        }
+        catch (Exception ex) when (Describe(ex) is { } message)
+        {
+            Console.Error.WriteLine("homevault: " + message);
+            return Failure;
+        }
+    }
+
+    private static Stack<string> CommandPath(System.CommandLine.Parsing.SymbolResult? symbol)
+    {
+        var names = new Stack<string>();
+        for (var s = symbol; s is not null; s = s.Parent)
+        {
+            if (s is System.CommandLine.Parsing.CommandResult { Command: not RootCommand } c)
+            {
+                names.Push(c.Command.Name);
+            }
+        }
+        return names;
+    }
+
+    /// <summary>One line for failures users can cause; null for bugs, which keep their stack trace.</summary>
+    internal static string? Describe(Exception ex) => ex switch
+    {
+        UserError or CatalogException => ex.Message,
+        FileNotFoundException f => $"file not found: {f.FileName ?? f.Message}",
+        DirectoryNotFoundException => $"directory not found: {ex.Message}",
+        UnauthorizedAccessException => $"permission denied: {ex.Message}",
+        IOException => $"I/O error: {ex.Message}",
+        CryptographicException => $"cryptographic failure: {ex.Message}",
+        OperationCanceledException => "cancelled",
+        _ when ex.GetType().Namespace?.StartsWith("HomeVault.Core", StringComparison.Ordinal) == true && ex is not InvalidOperationException => ex.Message,
+        _ => null,
+    };
 }

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using HomeVault.Cli.Infrastructure;
+using HomeVault.Core;
+using HomeVault.Core.Catalog;
+using HomeVault.Core.IO;
+using HomeVault.Core.Keys;
+
+namespace HomeVault.Cli.Commands;
+
+/// <summary>`homevault init`: a new data directory with its catalog, first owner and service key.</summary>
+internal static class InitCommand
+{
+    public static Command Build()
+    {
+        var owner = new Option<string>("--owner") { Description = "Name of the first owner", DefaultValueFactory = _ => "owner", HelpName = "NAME" };
+        var passphraseFile = CommonOptions.PassphraseFile();
+        var command = new Command("init", "Create a data directory: catalog, the first owner's keys (sealed with their passphrase) and the audit key")
+        {
+            owner, passphraseFile,
+        };
+        command.SetAction(result =>
+        {
+            var data = new DataDirectory(CommonOptions.DataDirectory(result));
+            var ownerName = result.GetValue(owner)!;
+            if (!Names.IsValid(ownerName))
+            {
+                throw new UserError($"owner name '{ownerName}' is invalid: use 1-32 lower-case letters, digits, '-' or '_'");
+            }
+            var existed = Directory.Exists(data.Root);
+            if (existed && Directory.EnumerateFileSystemEntries(data.Root).Any())
+            {
+                throw new UserError($"{data.Root} already exists and is not empty; nothing was changed");
+            }
+            var passphrase = Passphrases.ReadNew(Passphrases.FileFrom(result.GetValue(passphraseFile)), $"New passphrase for owner '{ownerName}'");
+            OwnerPublicKeys keys;
+            try
+            {
+                keys = Initialize(data, ownerName, passphrase, TimeProvider.System.GetUtcNow());
+            }
+            catch
+            {
+                RemoveCreated(data.Root, existed);
+                throw;
+            }
+            finally
+            {
+                Array.Clear(passphrase);
+            }
+            Console.Out.WriteLine($"Initialised {data.Root}");
+            Console.Out.WriteLine($"owner {ownerName}: age recipient {keys.AgeRecipient}");
+            Console.Out.WriteLine($"owner {ownerName}: minisign public key {keys.MinisignPublicKey}");
+            Console.Out.WriteLine("Keep the passphrase safe: without it no footage can be opened ('homevault keys export-identity' makes a paper backup).");
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    internal static OwnerPublicKeys Initialize(DataDirectory data, string ownerName, char[] passphrase, DateTimeOffset now)
+    {
+        Durable.CreatePrivateDirectory(data.Root);
+        Durable.CreatePrivateDirectory(data.KeysDir);
+        Durable.CreatePrivateDirectory(data.ClipsDir);
+        var keys = new OwnerKeyStore(data).Create(ownerName, passphrase, now);
+        using var db = CatalogDatabase.Open(data.CatalogPath, create: true);
+        using var tx = db.BeginTransaction();
+        new SettingsRepository(db).Set(SettingsRepository.InstallId, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), tx);
+        new OwnerRepository(db).Add(ownerName, keys.AgeRecipient, keys.MinisignPublicKey, now, tx);
+        tx.Commit();
+        return keys;
+    }
+
+    /// <summary>Only what this command created is removed: the directory was absent or empty before.</summary>
+    private static void RemoveCreated(string root, bool existed)
+    {
+        if (!Directory.Exists(root))
+        {
+            return;
+        }
+        if (!existed)
+        {
+            Directory.Delete(root, recursive: true);
+            return;
+        }
+        foreach (var entry in Directory.EnumerateFileSystemEntries(root))
+        {
+            if (Directory.Exists(entry))
+            {
+                Directory.Delete(entry, recursive: true);
+            }
+            else
+            {
+                File.Delete(entry);
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using HomeVault.Cli.Infrastructure;
+using HomeVault.Core.Catalog;
+using HomeVault.Core.Keys;
+
+namespace HomeVault.Cli.Commands;
+
+/// <summary>`homevault owners add|list`: household members every new clip is sealed to.</summary>
+internal static class OwnersCommands
+{
+    public static Command Build()
+    {
+        var command = new Command("owners", "Manage the household members whose keys every clip is sealed to");
+        command.Subcommands.Add(BuildAdd());
+        command.Subcommands.Add(BuildList());
+        return command;
+    }
+
+    private static Command BuildAdd()
+    {
+        var name = new Argument<string>("NAME") { Description = "The new owner's name (lower-case letters, digits, '-', '_')" };
+        var passphraseFile = CommonOptions.PassphraseFile();
+        var command = new Command("add", "Add an owner with their own keys, sealed with their own passphrase; clips sealed afterwards are encrypted to them too")
+        {
+            name, passphraseFile,
+        };
+        command.SetAction(result =>
+        {
+            var owner = result.GetValue(name)!;
+            if (!Names.IsValid(owner))
+            {
+                throw new UserError($"owner name '{owner}' is invalid: use 1-32 lower-case letters, digits, '-' or '_'");
+            }
+            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            var owners = new OwnerRepository(vault.Db);
+            if (owners.Find(owner) is not null)
+            {
+                throw new UserError($"owner '{owner}' already exists; nothing was changed");
+            }
+            var passphrase = Passphrases.ReadNew(Passphrases.FileFrom(result.GetValue(passphraseFile)), $"New passphrase for owner '{owner}'");
+            var store = new OwnerKeyStore(vault.Data);
+            var now = TimeProvider.System.GetUtcNow();
+            OwnerPublicKeys keys;
+            try
+            {
+                keys = store.Create(owner, passphrase, now);
+            }
+            finally
+            {
+                Array.Clear(passphrase);
+            }
+            try
+            {
+                using var tx = vault.Db.BeginTransaction();
+                owners.Add(owner, keys.AgeRecipient, keys.MinisignPublicKey, now, tx);
+                tx.Commit();
+            }
+            catch
+            {
+                store.DeleteIncomplete(owner);
+                throw;
+            }
+            Console.Out.WriteLine($"owner {owner}: age recipient {keys.AgeRecipient}");
+            Console.Out.WriteLine($"owner {owner}: minisign public key {keys.MinisignPublicKey}");
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static Command BuildList()
+    {
+        var command = new Command("list", "List owners");
+        command.SetAction(result =>
+        {
+            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            foreach (var o in new OwnerRepository(vault.Db).List())
+            {
+                Console.Out.WriteLine($"{o.Name}\tsince {o.Created:yyyy-MM-dd HH:mm:ss}Z");
+            }
+            return CliApp.Ok;
+        });
+        return command;
+    }
+}

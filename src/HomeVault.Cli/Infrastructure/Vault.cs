@@ -1,0 +1,48 @@
+using HomeVault.Core;
+using HomeVault.Core.Catalog;
+using Microsoft.Data.Sqlite;
+
+namespace HomeVault.Cli.Infrastructure;
+
+/// <summary>An opened data directory and its catalog, for commands that need an initialised one.</summary>
+internal sealed class Vault : IDisposable
+{
+    private Vault(DataDirectory data, SqliteConnection db)
+    {
+        Data = data;
+        Db = db;
+    }
+
+    public DataDirectory Data { get; }
+
+    public SqliteConnection Db { get; }
+
+    public static Vault Open(string dataDirectory)
+    {
+        var data = new DataDirectory(dataDirectory);
+        if (!data.IsInitialized)
+        {
+            throw new UserError($"{data.Root} is not a HomeVault data directory (run 'homevault init --data {data.Root}' first)");
+        }
+        return new Vault(data, CatalogDatabase.Open(data.CatalogPath));
+    }
+
+    /// <summary>The named owner, or the only owner when none is named.</summary>
+    public Owner ResolveOwner(string? name)
+    {
+        var owners = new OwnerRepository(Db).List();
+        if (name is not null)
+        {
+            return owners.FirstOrDefault(o => o.Name == name)
+                ?? throw new UserError($"no owner named '{name}' (see 'homevault keys show')");
+        }
+        return owners.Count switch
+        {
+            1 => owners[0],
+            0 => throw new UserError("this data directory has no owners"),
+            _ => throw new UserError($"several owners exist ({string.Join(", ", owners.Select(o => o.Name))}): choose one with --owner"),
+        };
+    }
+
+    public void Dispose() => Db.Dispose();
+}
