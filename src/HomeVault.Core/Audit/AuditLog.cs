@@ -322,6 +322,9 @@ public sealed class AuditLog
             $"consistent: the log at {current.Size} entries extends the old checkpoint at {old.Size}", old, current, proof);
     }
 
+    /// <summary>Recomputes and cross-checks everything (`homevault audit verify`); see <see cref="AuditVerifier"/>.</summary>
+    public AuditVerificationReport Verify(AuditVerifyOptions? options = null) => AuditVerifier.Verify(_store.Connection, Verifier, Origin, options);
+
     private void CheckSize(long size)
     {
         var current = Size();
