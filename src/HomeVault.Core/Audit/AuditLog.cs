@@ -313,7 +313,7 @@ public sealed class AuditLog
                 $"the log does NOT extend the old checkpoint: its first {old.Size} entries now hash to {Convert.ToBase64String(rootThen)}, the checkpoint says {Convert.ToBase64String(old.Checkpoint.Root)} (history was rewritten: a fork)", old, current, []);
         }
         var proof = ConsistencyProof(old.Size, current.Size);
-        if (!MerkleProofs.VerifyConsistency(old.Size, current.Size, proof, old.Checkpoint.Root, current.Checkpoint.Root))
+        if (old.Size > 0 && !MerkleProofs.VerifyConsistency(old.Size, current.Size, proof, old.Checkpoint.Root, current.Checkpoint.Root))
         {
             return new ConsistencyResult(ConsistencyStatus.DoesNotExtend,
                 $"the log does NOT extend the old checkpoint: no valid consistency proof from size {old.Size} to the current checkpoint at {current.Size} (the stored tree is damaged)", old, current, []);

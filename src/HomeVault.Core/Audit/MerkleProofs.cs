@@ -146,14 +146,15 @@ public static class MerkleProofs
         {
             return false;
         }
-        if (size1 == size2)
-        {
-            return proof.Count == 0 && root1.Length == MerkleHash.Size && root1.SequenceEqual(root2);
-        }
         if (size1 == 0)
         {
-            // Every tree extends the empty one; there is nothing to prove (transparency-dev semantics).
-            return proof.Count == 0;
+            // Every tree extends the empty one, so such a "proof" proves nothing; transparency-dev
+            // rejects it and so do we (callers special-case an empty old tree).
+            return false;
+        }
+        if (size1 == size2)
+        {
+            return proof.Count == 0 && root1.SequenceEqual(root2);
         }
         if (proof.Count == 0 || root1.Length != MerkleHash.Size || root2.Length != MerkleHash.Size)
         {
