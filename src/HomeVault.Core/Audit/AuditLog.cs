@@ -7,6 +7,7 @@ namespace HomeVault.Core.Audit;
 /// The append-only audit log in the catalog database: leaves, their complete subtrees, signed
 /// checkpoints and proofs. An append writes one entry row and at most log2(n) node rows; roots
 /// and proofs read O(log n) rows. The log key signs checkpoints; owners may co-sign them.
+/// Not thread-safe (neither is its SqliteConnection): one instance per connection.
 /// </summary>
 public sealed class AuditLog
 {
@@ -246,6 +247,37 @@ public sealed class AuditLog
             var line = signed[row.FullNote.Length..^1];
             _store.InsertCosignature(tx, row.Id, cosigner.Verifier.VerifierKey, line, _time.GetUtcNow().ToUnixTimeMilliseconds());
             return ToSigned(row with { Cosignatures = [.. row.Cosignatures, (cosigner.Verifier.VerifierKey, line)] });
+        });
+    }
+
+    /// <summary>
+    /// Stores a co-signature an owner made elsewhere (their key never touches the server): the
+    /// signature line must be a valid signed-note signature by <paramref name="cosigner"/> over
+    /// checkpoint <paramref name="checkpointId"/>'s text. Returns null, storing nothing, when it is not.
+    /// </summary>
+    public SignedCheckpoint? AddCosignature(long checkpointId, NoteVerifier cosigner, string signatureLine)
+    {
+        ArgumentNullException.ThrowIfNull(cosigner);
+        ArgumentNullException.ThrowIfNull(signatureLine);
+        var line = signatureLine.TrimEnd('\n');
+        if (line.Contains('\n', StringComparison.Ordinal) || (cosigner.Name == _key.Name && cosigner.KeyHash == _key.KeyHash))
+        {
+            return null;
+        }
+        return InTransaction(null, tx =>
+        {
+            var row = _store.Checkpoint(tx, checkpointId) ?? throw new AuditException($"no checkpoint with id {checkpointId}");
+            if (row.Cosignatures.Any(c => c.VerifierKey == cosigner.VerifierKey))
+            {
+                return ToSigned(row);
+            }
+            var check = SignedNote.Open(row.Note + line + "\n", [cosigner]);
+            if (!check.Ok || !check.Verified.Any(v => v.Name == cosigner.Name && v.KeyHash == cosigner.KeyHash))
+            {
+                return null;
+            }
+            _store.InsertCosignature(tx, row.Id, cosigner.VerifierKey, line, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            return ToSigned(row with { Cosignatures = [.. row.Cosignatures, (cosigner.VerifierKey, line)] });
         });
     }
 

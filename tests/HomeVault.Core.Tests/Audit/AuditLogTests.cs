@@ -179,6 +179,26 @@ public sealed class AuditLogTests
     }
 
     [Fact]
+    public void Owners_co_sign_offline_and_bad_lines_are_refused()
+    {
+        using var t = new AuditTestLog();
+        t.AppendMany(3);
+        var cp = t.Log.Checkpoint();
+        using var carol = NoteSigner.Generate("owner-carol");
+        using var mallory = NoteSigner.Generate("owner-mallory");
+        // Carol signs the checkpoint text on her own device and hands back only her line.
+        var carolLine = SignedNote.AddSignature(cp.Note, carol)[cp.Note.Length..];
+        var malloryLine = SignedNote.AddSignature(cp.Note, mallory)[cp.Note.Length..];
+        Assert.Null(t.Log.AddCosignature(cp.Id, carol.Verifier, malloryLine));
+        Assert.Null(t.Log.AddCosignature(cp.Id, carol.Verifier, carolLine.Replace(carolLine[^6..^1], "AAAAA", StringComparison.Ordinal)));
+        Assert.Equal(0L, t.Scalar("SELECT count(*) FROM audit_cosignatures"));
+        var signed = t.Log.AddCosignature(cp.Id, carol.Verifier, carolLine);
+        Assert.NotNull(signed);
+        Assert.Equal(2, SignedNote.Open(signed.Note, [t.Log.Verifier, carol.Verifier]).Verified.Count);
+        Assert.True(t.Log.Verify(new AuditVerifyOptions { TrustedCosigners = [carol.Verifier] }).Ok);
+    }
+
+    [Fact]
     public void Tlog_proof_round_trip()
     {
         using var t = new AuditTestLog();
