@@ -1,0 +1,54 @@
+namespace HomeVault.Core.Audit;
+
+/// <summary>
+/// The actions HomeVault records. Other well-formed names (lowercase dotted words) are accepted so
+/// an older verifier can still read a newer log, but the service only writes these.
+/// </summary>
+public static class AuditActions
+{
+    public const string ClipSealed = "clip.sealed";
+    public const string ClipDeleted = "clip.deleted";
+    public const string ClipTruncated = "clip.truncated";
+    public const string RunStarted = "run.started";
+    public const string RunEnded = "run.ended";
+    public const string Gap = "gap";
+    public const string OwnerAdded = "owner.added";
+    public const string OwnerRemoved = "owner.removed";
+    public const string KeyChanged = "key.changed";
+    public const string VaultUnlocked = "vault.unlocked";
+    public const string RequestReceived = "request.received";
+    public const string RequestViewed = "request.viewed";
+    public const string RequestApproved = "request.approved";
+    public const string RequestDenied = "request.denied";
+    public const string RequestRevoked = "request.revoked";
+    public const string ReleaseBuilt = "release.built";
+    public const string ReleaseDownloaded = "release.downloaded";
+    public const string ReleaseExpired = "release.expired";
+    public const string ConfigChanged = "config.changed";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        ClipSealed, ClipDeleted, ClipTruncated, RunStarted, RunEnded, Gap, OwnerAdded, OwnerRemoved,
+        KeyChanged, VaultUnlocked, RequestReceived, RequestViewed, RequestApproved, RequestDenied,
+        RequestRevoked, ReleaseBuilt, ReleaseDownloaded, ReleaseExpired, ConfigChanged,
+    ];
+
+    /// <summary>Lowercase ASCII words joined by dots or underscores, at most 64 characters.</summary>
+    public static bool IsWellFormed(string? action)
+    {
+        if (string.IsNullOrEmpty(action) || action.Length > 64 || action[0] == '.' || action[^1] == '.')
+        {
+            return false;
+        }
+        for (var i = 0; i < action.Length; i++)
+        {
+            var c = action[i];
+            var ok = c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' || (c == '.' && action[i - 1] != '.');
+            if (!ok)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
