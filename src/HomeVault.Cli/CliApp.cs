@@ -34,6 +34,7 @@ internal static class CliApp
         yield return VaultCommands.BuildDecrypt();
         yield return SignatureCommands.BuildSign();
         yield return SignatureCommands.BuildVerify();
+        yield return AuditCommands.Build();
     }
 
     public static int Run(string[] args)
@@ -55,6 +56,12 @@ internal static class CliApp
         catch (Exception ex) when (Describe(ex) is { } message)
         {
             Console.Error.WriteLine("homevault: " + message);
+            return Failure;
+        }
+        catch (Exception ex) when (Environment.GetEnvironmentVariable("HOMEVAULT_DEBUG") != "1")
+        {
+            // A bug, not bad input: one line here, the stack trace with HOMEVAULT_DEBUG=1.
+            Console.Error.WriteLine($"homevault: internal error ({ex.GetType().Name}: {ex.Message}); rerun with HOMEVAULT_DEBUG=1 for details and please report it");
             return Failure;
         }
     }

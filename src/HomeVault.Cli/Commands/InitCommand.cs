@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using HomeVault.Cli.Infrastructure;
+using HomeVault.Core.Audit;
 using HomeVault.Core;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.IO;
@@ -62,11 +63,21 @@ internal static class InitCommand
         Durable.CreatePrivateDirectory(data.KeysDir);
         Durable.CreatePrivateDirectory(data.ClipsDir);
         var keys = new OwnerKeyStore(data).Create(ownerName, passphrase, now);
+        InstallationAudit.CreateKey(data);
         using var db = CatalogDatabase.Open(data.CatalogPath, create: true);
-        using var tx = db.BeginTransaction();
-        new SettingsRepository(db).Set(SettingsRepository.InstallId, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), tx);
-        new OwnerRepository(db).Add(ownerName, keys.AgeRecipient, keys.MinisignPublicKey, now, tx);
-        tx.Commit();
+        using (var tx = db.BeginTransaction())
+        {
+            new SettingsRepository(db).Set(SettingsRepository.InstallId, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), tx);
+            new OwnerRepository(db).Add(ownerName, keys.AgeRecipient, keys.MinisignPublicKey, now, tx);
+            tx.Commit();
+        }
+        using var audit = InstallationAudit.Open(data, db);
+        using (var tx = db.BeginTransaction())
+        {
+            audit.Log.Append(OwnersCommands.OwnerAddedEvent("cli:init", keys), tx);
+            audit.Log.Checkpoint(tx);
+            tx.Commit();
+        }
         return keys;
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HomeVault.Cli.Infrastructure;
+using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.Keys;
 
@@ -49,6 +50,7 @@ internal static class KeysCommands
             try
             {
                 using var identity = new OwnerKeyStore(vault.Data).UnlockIdentity(who.Name, passphrase);
+                vault.Record(new AuditEvent(who.Name, AuditActions.IdentityExported, "owner/" + who.Name));
                 Console.Error.WriteLine($"WARNING: this is owner '{who.Name}''s unprotected secret key. Anyone who reads it can open every clip sealed to them. Write it on paper; do not store it on a computer.");
                 Console.Out.WriteLine(identity.ExportSecret());
             }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HomeVault.Cli.Infrastructure;
+using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.Keys;
 
@@ -51,8 +52,11 @@ internal static class OwnersCommands
             }
             try
             {
+                var audit = vault.Audit; // opened outside the transaction: it reads settings
                 using var tx = vault.Db.BeginTransaction();
                 owners.Add(owner, keys.AgeRecipient, keys.MinisignPublicKey, now, tx);
+                audit.Append(OwnerAddedEvent("cli", keys), tx);
+                audit.Checkpoint(tx);
                 tx.Commit();
             }
             catch
@@ -66,6 +70,13 @@ internal static class OwnersCommands
         });
         return command;
     }
+
+    internal static AuditEvent OwnerAddedEvent(string actor, OwnerPublicKeys keys) =>
+        new(actor, AuditActions.OwnerAdded, "owner/" + keys.Owner, new Dictionary<string, string>
+        {
+            ["age_recipient"] = keys.AgeRecipient,
+            ["minisign_public_key"] = keys.MinisignPublicKey,
+        });
 
     private static Command BuildList()
     {

@@ -30,6 +30,7 @@ internal static class SignatureCommands
             try
             {
                 using var key = new OwnerKeyStore(vault.Data).UnlockSigningKey(who.Name, passphrase);
+                vault.Record(VaultCommands.UnlockedEvent(who.Name, "sign", path));
                 signature = key.SignFile(path, result.GetValue(comment), $"signature from HomeVault owner {who.Name}");
             }
             catch (ArgumentException ex)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using HomeVault.Cli.Infrastructure;
+using HomeVault.Core.Audit;
 using HomeVault.Core.Keys;
 using HomeVault.Core.Vault;
 
@@ -117,6 +118,7 @@ internal static class VaultCommands
         try
         {
             ids.Add(new OwnerKeyStore(vault.Data).UnlockIdentity(who.Name, passphrase));
+            vault.Record(UnlockedEvent(who.Name, "decrypt", input));
         }
         finally
         {
@@ -124,6 +126,13 @@ internal static class VaultCommands
         }
         return ids;
     }
+
+    internal static AuditEvent UnlockedEvent(string owner, string purpose, string file) =>
+        new(owner, AuditActions.VaultUnlocked, "owner/" + owner, new Dictionary<string, string>
+        {
+            ["purpose"] = purpose,
+            ["file"] = Path.GetFileName(file),
+        });
 
     /// <summary>An identity file as age-keygen writes it, or such a file sealed with a passphrase.</summary>
     private static IReadOnlyList<X25519Identity> ReadIdentityFile(string path, string? passFile)

@@ -1,4 +1,5 @@
 using HomeVault.Core;
+using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
 using Microsoft.Data.Sqlite;
 
@@ -16,6 +17,21 @@ internal sealed class Vault : IDisposable
     public DataDirectory Data { get; }
 
     public SqliteConnection Db { get; }
+
+    private InstallationAudit? _audit;
+
+    /// <summary>The installation's audit log, opened on first use.</summary>
+    public AuditLog Audit => (_audit ??= InstallationAudit.Open(Data, Db)).Log;
+
+    /// <summary>Appends one event and makes a checkpoint if one is due.</summary>
+    public void Record(AuditEvent auditEvent, SqliteTransaction? tx = null)
+    {
+        Audit.Append(auditEvent, tx);
+        if (tx is null)
+        {
+            Audit.CheckpointIfDue();
+        }
+    }
 
     public static Vault Open(string dataDirectory)
     {
@@ -44,5 +60,9 @@ internal sealed class Vault : IDisposable
         };
     }
 
-    public void Dispose() => Db.Dispose();
+    public void Dispose()
+    {
+        _audit?.Dispose();
+        Db.Dispose();
+    }
 }

@@ -16,6 +16,7 @@ public static class AuditActions
     public const string OwnerRemoved = "owner.removed";
     public const string KeyChanged = "key.changed";
     public const string VaultUnlocked = "vault.unlocked";
+    public const string IdentityExported = "key.identity_exported";
     public const string RequestReceived = "request.received";
     public const string RequestViewed = "request.viewed";
     public const string RequestApproved = "request.approved";
@@ -29,7 +30,7 @@ public static class AuditActions
     public static IReadOnlyList<string> All { get; } =
     [
         ClipSealed, ClipDeleted, ClipTruncated, RunStarted, RunEnded, Gap, OwnerAdded, OwnerRemoved,
-        KeyChanged, VaultUnlocked, RequestReceived, RequestViewed, RequestApproved, RequestDenied,
+        KeyChanged, VaultUnlocked, IdentityExported, RequestReceived, RequestViewed, RequestApproved, RequestDenied,
         RequestRevoked, ReleaseBuilt, ReleaseDownloaded, ReleaseExpired, ConfigChanged,
     ];
 

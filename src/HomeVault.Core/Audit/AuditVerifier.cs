@@ -106,8 +106,15 @@ public static class AuditVerifier
                 {
                     return new AuditProblem(AuditProblemKind.EntryMissing, index, "entry row is missing (indexes must be dense)", Str(index), Str(storedIndex));
                 }
-                var timeMs = r.GetInt64(1);
-                var bytes = (byte[])r.GetValue(2);
+                // Typed reads would throw on a hand edit that changed a column's type; that is a finding, not a crash.
+                if (r.GetValue(1) is not long timeMs)
+                {
+                    return new AuditProblem(AuditProblemKind.EntryMalformed, index, "time column is not an integer (edited by hand?)");
+                }
+                if (r.GetValue(2) is not byte[] bytes)
+                {
+                    return new AuditProblem(AuditProblemKind.EntryMalformed, index, "entry column is not a BLOB (edited by hand?)");
+                }
                 var storedLeaf = r.GetValue(3) as byte[];
                 var entry = AuditEntry.TryDecode(index, bytes, out var error);
                 if (entry is null)
