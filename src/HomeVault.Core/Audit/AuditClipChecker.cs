@@ -7,7 +7,8 @@ namespace HomeVault.Core.Audit;
 /// <summary>
 /// Ties the catalog's clips to the log: each live clip row to a clip.sealed/clip.truncated leaf
 /// with the same camera, times, hash and path, each live clip file to that hash, and each deleted
-/// clip to a clip.deleted leaf for its path and hash.
+/// clip to a clip.deleted leaf for its path and hash. Clips still being written ('recording') are
+/// not sealed yet and have no leaf; the next start's reconciliation seals or truncates them.
 /// </summary>
 internal sealed class AuditClipChecker(AuditStore store, SqliteTransaction tx, long logSize, HashSet<Int128> deletions, AuditVerifyOptions options)
 {
@@ -19,7 +20,7 @@ internal sealed class AuditClipChecker(AuditStore store, SqliteTransaction tx, l
     {
         using var cmd = store.Command(tx,
             "SELECT c.id, c.path, c.start_ms, c.end_ms, c.sha256, c.state, c.audit_index, cam.name " +
-            "FROM clips c JOIN cameras cam ON cam.id = c.camera_id ORDER BY c.id");
+            "FROM clips c JOIN cameras cam ON cam.id = c.camera_id WHERE c.state <> 'recording' ORDER BY c.id");
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {

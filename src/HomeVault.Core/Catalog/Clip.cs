@@ -10,12 +10,14 @@ public sealed record Clip(
     DateTimeOffset End,
     long PlaintextBytes,
     long CiphertextBytes,
-    string Sha256,
+    string? Sha256,
     ClipState State,
     long? AuditIndex);
 
 public enum ClipState
 {
+    /// <summary>Being written; size and end advance with each fsync. No hash or audit leaf yet.</summary>
+    Recording,
     Complete,
     Truncated,
     Deleted,

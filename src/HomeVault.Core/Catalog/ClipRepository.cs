@@ -11,7 +11,7 @@ public sealed class ClipRepository(SqliteConnection connection)
         """;
 
     public long Add(long cameraId, long? runId, string relativePath, DateTimeOffset start, DateTimeOffset end,
-        long plaintextBytes, long ciphertextBytes, string sha256, ClipState state, SqliteTransaction? tx = null)
+        long plaintextBytes, long ciphertextBytes, string? sha256, ClipState state, SqliteTransaction? tx = null)
     {
         using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
@@ -26,9 +26,93 @@ public sealed class ClipRepository(SqliteConnection connection)
         cmd.Parameters.AddWithValue("$end", end.ToUnixTimeMilliseconds());
         cmd.Parameters.AddWithValue("$pbytes", plaintextBytes);
         cmd.Parameters.AddWithValue("$cbytes", ciphertextBytes);
-        cmd.Parameters.AddWithValue("$sha", sha256);
+        cmd.Parameters.AddWithValue("$sha", (object?)sha256 ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$state", ToDb(state));
         return (long)cmd.ExecuteScalar()!;
+    }
+
+    /// <summary>Records how far a clip being written is durable (after its fsync).</summary>
+    public void UpdateProgress(long clipId, DateTimeOffset end, long plaintextBytes, long ciphertextBytes)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "UPDATE clips SET end_ms = max($end, start_ms), plaintext_bytes = $p, ciphertext_bytes = $c WHERE id = $id AND state = 'recording'";
+        cmd.Parameters.AddWithValue("$id", clipId);
+        cmd.Parameters.AddWithValue("$end", end.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$p", plaintextBytes);
+        cmd.Parameters.AddWithValue("$c", ciphertextBytes);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Turns a 'recording' row into a sealed one (complete or truncated) with its ciphertext hash.</summary>
+    public void Seal(long clipId, DateTimeOffset end, long plaintextBytes, long ciphertextBytes, string sha256, ClipState state, SqliteTransaction tx)
+    {
+        if (state is not (ClipState.Complete or ClipState.Truncated))
+        {
+            throw new ArgumentOutOfRangeException(nameof(state), "a clip is sealed as complete or truncated");
+        }
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            UPDATE clips SET end_ms = max($end, start_ms), plaintext_bytes = $p, ciphertext_bytes = $c, sha256 = $sha, state = $state
+            WHERE id = $id AND state = 'recording'
+            """;
+        cmd.Parameters.AddWithValue("$id", clipId);
+        cmd.Parameters.AddWithValue("$end", end.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$p", plaintextBytes);
+        cmd.Parameters.AddWithValue("$c", ciphertextBytes);
+        cmd.Parameters.AddWithValue("$sha", sha256);
+        cmd.Parameters.AddWithValue("$state", ToDb(state));
+        if (cmd.ExecuteNonQuery() != 1)
+        {
+            throw new CatalogException($"clip {clipId} is not being recorded; it cannot be sealed again");
+        }
+    }
+
+    /// <summary>Marks a clip deleted (its file is removed by the caller after this commits). The row stays, for the record.</summary>
+    public void MarkDeleted(long clipId, string sha256, DateTimeOffset at, string reason, SqliteTransaction tx)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            UPDATE clips SET state = 'deleted', sha256 = coalesce(sha256, $sha), deleted_ms = $at, delete_reason = $reason
+            WHERE id = $id AND state <> 'deleted'
+            """;
+        cmd.Parameters.AddWithValue("$id", clipId);
+        cmd.Parameters.AddWithValue("$sha", sha256);
+        cmd.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$reason", reason);
+        if (cmd.ExecuteNonQuery() != 1)
+        {
+            throw new CatalogException($"clip {clipId} is missing or already deleted");
+        }
+    }
+
+    /// <summary>Every path the catalog knows, deleted or not (to spot orphan files).</summary>
+    public HashSet<string> AllPaths()
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT path FROM clips";
+        using var reader = cmd.ExecuteReader();
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            set.Add(reader.GetString(0));
+        }
+        return set;
+    }
+
+    /// <summary>Clips left in 'recording' by a crash: the next start seals them as truncated.</summary>
+    public IReadOnlyList<Clip> ListRecording()
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT {Columns} FROM clips c JOIN cameras cam ON cam.id = c.camera_id WHERE c.state = 'recording' ORDER BY c.id";
+        using var reader = cmd.ExecuteReader();
+        var list = new List<Clip>();
+        while (reader.Read())
+        {
+            list.Add(Read(reader));
+        }
+        return list;
     }
 
     public void SetAuditIndex(long clipId, long auditIndex, SqliteTransaction? tx = null)
@@ -53,7 +137,7 @@ public sealed class ClipRepository(SqliteConnection connection)
             WHERE ($camera IS NULL OR cam.name = $camera)
               AND ($from IS NULL OR c.end_ms > $from)
               AND ($to IS NULL OR c.start_ms < $to)
-              AND ($all = 1 OR c.state <> 'deleted')
+              AND ($all = 1 OR c.state IN ('complete', 'truncated'))
             ORDER BY c.start_ms, c.id
             """;
         cmd.Parameters.AddWithValue("$camera", (object?)camera ?? DBNull.Value);
@@ -81,10 +165,11 @@ public sealed class ClipRepository(SqliteConnection connection)
     private static Clip Read(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetString(3),
         DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
-        r.GetInt64(6), r.GetInt64(7), r.GetString(8), FromDb(r.GetString(9)), r.IsDBNull(10) ? null : r.GetInt64(10));
+        r.GetInt64(6), r.GetInt64(7), r.IsDBNull(8) ? null : r.GetString(8), FromDb(r.GetString(9)), r.IsDBNull(10) ? null : r.GetInt64(10));
 
     internal static string ToDb(ClipState state) => state switch
     {
+        ClipState.Recording => "recording",
         ClipState.Complete => "complete",
         ClipState.Truncated => "truncated",
         ClipState.Deleted => "deleted",
@@ -93,6 +178,7 @@ public sealed class ClipRepository(SqliteConnection connection)
 
     private static ClipState FromDb(string value) => value switch
     {
+        "recording" => ClipState.Recording,
         "complete" => ClipState.Complete,
         "truncated" => ClipState.Truncated,
         "deleted" => ClipState.Deleted,

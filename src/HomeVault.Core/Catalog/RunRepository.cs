@@ -26,6 +26,23 @@ public sealed class RunRepository(SqliteConnection connection)
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>Runs left open by a crash: id, camera, start and the end of their last durable clip.</summary>
+    public IReadOnlyList<(long RunId, string Camera, DateTimeOffset Started, DateTimeOffset LastFootage)> ListDangling()
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT r.id, cam.name, r.started_ms, coalesce((SELECT max(end_ms) FROM clips WHERE clips.run_id = r.id), r.started_ms)
+            FROM recording_runs r JOIN cameras cam ON cam.id = r.camera_id WHERE r.ended_ms IS NULL ORDER BY r.id
+            """;
+        using var reader = cmd.ExecuteReader();
+        var list = new List<(long, string, DateTimeOffset, DateTimeOffset)>();
+        while (reader.Read())
+        {
+            list.Add((reader.GetInt64(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
+        }
+        return list;
+    }
+
     /// <summary>Runs left open by a crash: closed at their last clip's end (or start) with reason "crash".</summary>
     public int CloseDangling(SqliteTransaction? tx = null)
     {

@@ -137,6 +137,21 @@ public sealed class AgeEncryptingStream : Stream
         CryptographicOperations.ZeroMemory(_plain);
     }
 
+    /// <summary>
+    /// Drops the held-back plaintext and the keys without writing a final chunk, as a crash would:
+    /// the output stays a truncated age file that salvage recovers up to its last whole chunk.
+    /// </summary>
+    public void Abandon()
+    {
+        if (_completed)
+        {
+            return;
+        }
+        _completed = true;
+        _plainLen = 0;
+        CryptographicOperations.ZeroMemory(_plain);
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing && !_disposed)

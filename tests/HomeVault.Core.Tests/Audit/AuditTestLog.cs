@@ -4,16 +4,6 @@ using Microsoft.Data.Sqlite;
 
 namespace HomeVault.Tests.Audit;
 
-/// <summary>A settable clock: the tests move time by hand.</summary>
-internal sealed class ManualTime(DateTimeOffset start) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = start;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-
-    public void Advance(TimeSpan by) => Now += by;
-}
-
 /// <summary>A fresh catalog file in a temp dir with an audit log on it.</summary>
 internal sealed class AuditTestLog : IDisposable
 {

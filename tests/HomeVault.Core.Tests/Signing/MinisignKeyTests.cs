@@ -84,7 +84,7 @@ public sealed class MinisignKeyTests
     public void Default_trusted_comment_is_minisigns_with_the_injected_clock()
     {
         using var key = MinisignKey.Create();
-        key.TimeProvider = new FixedTime(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+        key.TimeProvider = new HomeVault.Tests.ManualTime(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
 
         Assert.Equal("timestamp:1700000000\thashed", key.Sign(Manifest).TrustedComment);
         Assert.Equal("timestamp:1700000000\tfile:a.json\thashed", key.DefaultTrustedComment("a.json"));
@@ -244,9 +244,4 @@ public sealed class MinisignKeyTests
 
     private static string ImportError(string text) =>
         Assert.Throws<FormatException>(() => MinisignKey.ImportSecretKeyFile(text).Dispose()).Message;
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }

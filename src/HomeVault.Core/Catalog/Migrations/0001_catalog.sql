@@ -28,6 +28,8 @@ CREATE TABLE recording_runs (
 CREATE INDEX recording_runs_camera ON recording_runs(camera_id, started_ms);
 
 -- A sealed clip file. `path` is relative to the data directory; `sha256` is of the ciphertext file.
+-- A clip being written has state 'recording' (no hash yet) and its end_ms/bytes advance with each
+-- fsync, so that after a crash the next start knows what was durably written.
 CREATE TABLE clips (
     id                INTEGER PRIMARY KEY,
     camera_id         INTEGER NOT NULL REFERENCES cameras(id),
@@ -37,12 +39,13 @@ CREATE TABLE clips (
     end_ms            INTEGER NOT NULL,
     plaintext_bytes   INTEGER NOT NULL CHECK (plaintext_bytes >= 0),
     ciphertext_bytes  INTEGER NOT NULL CHECK (ciphertext_bytes >= 0),
-    sha256            TEXT    NOT NULL CHECK (length(sha256) = 64),
-    state             TEXT    NOT NULL CHECK (state IN ('complete', 'truncated', 'deleted')),
+    sha256            TEXT    CHECK (sha256 IS NULL OR length(sha256) = 64),
+    state             TEXT    NOT NULL CHECK (state IN ('recording', 'complete', 'truncated', 'deleted')),
     audit_index       INTEGER,
     deleted_ms        INTEGER,
     delete_reason     TEXT,
-    CHECK (end_ms >= start_ms)
+    CHECK (end_ms >= start_ms),
+    CHECK ((state = 'recording') = (sha256 IS NULL))
 );
 CREATE INDEX clips_camera_time ON clips(camera_id, start_ms);
 CREATE INDEX clips_time ON clips(start_ms);

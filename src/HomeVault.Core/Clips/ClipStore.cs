@@ -1,0 +1,188 @@
+using System.Globalization;
+using HomeVault.Core.Audit;
+using HomeVault.Core.Catalog;
+using HomeVault.Core.IO;
+using HomeVault.Core.Vault;
+using Microsoft.Data.Sqlite;
+
+namespace HomeVault.Core.Clips;
+
+/// <summary>
+/// Where the recorder's clips, runs and gaps go: sealed files under clips/, catalog rows, audit
+/// leaves. Thread-safe: cameras record concurrently, while catalog and log writes are serialised
+/// on the one connection. Durability order for each clip: file (age header) → fsync file → fsync
+/// directory → 'recording' row; chunks → fsync → progress; final chunk → fsync → sealed row + leaf.
+/// </summary>
+public sealed class ClipStore
+{
+    public const string Actor = "recorder";
+
+    private readonly DataDirectory _data;
+    private readonly SqliteConnection _db;
+    private readonly AuditLog _audit;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly ClipRepository _clips;
+    private readonly CameraRepository _cameras;
+    private readonly RunRepository _runs;
+
+    public ClipStore(DataDirectory data, SqliteConnection db, AuditLog audit, TimeProvider? time = null)
+    {
+        _data = data;
+        _db = db;
+        _audit = audit;
+        _time = time ?? TimeProvider.System;
+        _clips = new ClipRepository(db);
+        _cameras = new CameraRepository(db);
+        _runs = new RunRepository(db);
+    }
+
+    public DataDirectory Data => _data;
+
+    /// <summary>Opens a new clip for <paramref name="camera"/>, sealed to every current owner.</summary>
+    public OpenClip Begin(string camera, long? runId, DateTimeOffset start)
+    {
+        Names.ThrowIfInvalid(camera, "camera name");
+        List<IRecipient> recipients;
+        lock (_gate)
+        {
+            recipients = new OwnerRepository(_db).List().Select(o => (IRecipient)X25519Recipient.Parse(o.AgeRecipient)).ToList();
+        }
+        if (recipients.Count == 0)
+        {
+            throw new InvalidOperationException("no owners to seal clips to");
+        }
+        var (relative, file) = CreateUniqueFile(camera, start);
+        var full = Path.Combine(_data.Root, relative);
+        HashingWriteStream? hashing = null;
+        AgeEncryptingStream? age = null;
+        try
+        {
+            hashing = new HashingWriteStream(file);
+            age = Age.EncryptingStream(hashing, recipients, leaveOpen: true);
+            age.Flush();
+            file.Flush(flushToDisk: true);
+            Durable.SyncDirectory(Path.GetDirectoryName(full)!);
+            long id;
+            lock (_gate)
+            {
+                var cameraId = _cameras.Ensure(camera, _time.GetUtcNow());
+                id = _clips.Add(cameraId, runId, relative, start, start, 0, hashing.BytesWritten, null, ClipState.Recording);
+            }
+            return new OpenClip(this, id, camera, relative, file, hashing, age, start);
+        }
+        catch
+        {
+            age?.Abandon();
+            age?.Dispose();
+            hashing?.Dispose();
+            file.Dispose();
+            File.Delete(full);
+            throw;
+        }
+    }
+
+    internal void RecordProgress(long clipId, DateTimeOffset end, long plaintext, long ciphertext)
+    {
+        lock (_gate)
+        {
+            _clips.UpdateProgress(clipId, end, plaintext, ciphertext);
+        }
+    }
+
+    internal Clip Seal(OpenClip clip, DateTimeOffset end, long plaintext, long ciphertext, string sha256) =>
+        SealRow(clip.Id, clip.Camera, clip.RelativePath, clip.Start, end, plaintext, ciphertext, sha256, ClipState.Complete);
+
+    internal Clip SealRow(long id, string camera, string relative, DateTimeOffset start, DateTimeOffset end, long plaintext, long ciphertext, string sha256, ClipState state)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            _clips.Seal(id, end, plaintext, ciphertext, sha256, state, tx);
+            var startMs = start.ToUnixTimeMilliseconds();
+            var endMs = Math.Max(end.ToUnixTimeMilliseconds(), startMs);
+            var evt = state == ClipState.Complete
+                ? AuditEvent.ClipSealed(Actor, camera, startMs, endMs, sha256, relative)
+                : AuditEvent.ClipTruncated(Actor, camera, startMs, endMs, sha256, relative);
+            var index = _audit.Append(evt, tx);
+            _clips.SetAuditIndex(id, index, tx);
+            tx.Commit();
+            _audit.CheckpointIfDue();
+            return new Clip(id, camera, null, relative, start, DateTimeOffset.FromUnixTimeMilliseconds(endMs), plaintext, ciphertext, sha256, state, index);
+        }
+    }
+
+    /// <summary>A camera connected: a run begins (catalog row and audit leaf).</summary>
+    public long StartRun(string camera, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            var cameraId = _cameras.Ensure(camera, at, tx);
+            var run = _runs.Start(cameraId, at, tx);
+            _audit.Append(new AuditEvent(Actor, AuditActions.RunStarted, "camera/" + camera, Details(("run", run))), tx);
+            tx.Commit();
+            return run;
+        }
+    }
+
+    /// <summary>A camera's connection ended, and why.</summary>
+    public void EndRun(string camera, long runId, DateTimeOffset at, string reason)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            _runs.End(runId, at, reason, tx);
+            _audit.Append(new AuditEvent(Actor, AuditActions.RunEnded, "camera/" + camera, Details(("run", runId), ("reason", reason))), tx);
+            tx.Commit();
+            _audit.CheckpointIfDue();
+        }
+    }
+
+    /// <summary>A stretch without footage for a camera, and its cause.</summary>
+    public void RecordGap(string camera, DateTimeOffset from, DateTimeOffset to, string cause)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            var cameraId = _cameras.Ensure(camera, to, tx);
+            _runs.AddGap(cameraId, from, to, cause, tx);
+            _audit.Append(new AuditEvent(Actor, AuditActions.Gap, "camera/" + camera,
+                Details(("from", from.ToUnixTimeMilliseconds()), ("to", to.ToUnixTimeMilliseconds()), ("cause", cause))), tx);
+            tx.Commit();
+        }
+    }
+
+    /// <summary>Runs any catalog or log work under the store's lock (retention, reconciliation).</summary>
+    internal T Locked<T>(Func<SqliteConnection, AuditLog, T> work)
+    {
+        lock (_gate)
+        {
+            return work(_db, _audit);
+        }
+    }
+
+    private static Dictionary<string, string> Details(params (string Key, object Value)[] pairs) =>
+        pairs.ToDictionary(p => p.Key, p => Convert.ToString(p.Value, CultureInfo.InvariantCulture) ?? "");
+
+    /// <summary>clips/CAMERA/YYYY-MM-DD/CAMERA-YYYYMMDDTHHMMSS.fffZ.mp4.age, with a suffix if that exists.</summary>
+    private (string Relative, FileStream File) CreateUniqueFile(string camera, DateTimeOffset start)
+    {
+        var utc = start.UtcDateTime;
+        var dir = Path.Combine("clips", camera, utc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var stem = $"{camera}-{utc.ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture)}";
+        for (var attempt = 0; ; attempt++)
+        {
+            var name = attempt == 0 ? stem + ".mp4.age" : $"{stem}-{attempt}.mp4.age";
+            var relative = Path.Combine(dir, name);
+            try
+            {
+                return (relative, OpenClip.CreateFile(Path.Combine(_data.Root, relative)));
+            }
+            catch (IOException) when (attempt < 100 && File.Exists(Path.Combine(_data.Root, relative)))
+            {
+                // Same camera, same millisecond: try the next suffix.
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using HomeVault.Core.Audit;
+using HomeVault.Core.Catalog;
+using HomeVault.Core.Clips;
+using HomeVault.Core.Vault;
+using HomeVault.Tests;
+using Microsoft.Data.Sqlite;
+
+namespace HomeVault.Core.Tests.Clips;
+
+public sealed class ClipStoreTests : IDisposable
+{
+    private readonly DataDirectory _data = new(TestEnv.NewTempDir("hvclips"));
+    private readonly SqliteConnection _db;
+    private readonly InstallationAudit _audit;
+    private readonly X25519Identity _alice = X25519Identity.Generate();
+    private readonly DateTimeOffset _t0 = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+
+    public ClipStoreTests()
+    {
+        Directory.CreateDirectory(_data.KeysDir);
+        _db = CatalogDatabase.Open(_data.CatalogPath, create: true);
+        new SettingsRepository(_db).Set(SettingsRepository.InstallId, "test");
+        InstallationAudit.CreateKey(_data);
+        _audit = InstallationAudit.Open(_data, _db);
+        new OwnerRepository(_db).Add("alice", _alice.Recipient.ToString(), "RWQalice", _t0);
+    }
+
+    public void Dispose()
+    {
+        _audit.Dispose();
+        _db.Dispose();
+        _alice.Dispose();
+    }
+
+    private ClipStore Store() => new(_data, _db, _audit.Log);
+
+    private static byte[] Footage(int size)
+    {
+        var bytes = new byte[size];
+        RandomNumberGenerator.Fill(bytes);
+        "PLAINTEXT-MARKER"u8.CopyTo(bytes);
+        return bytes;
+    }
+
+    private static string IdentityFile(X25519Identity id)
+    {
+        var path = Path.Combine(TestEnv.NewTempDir("hvid"), "id.txt");
+        File.WriteAllText(path, id.ExportSecret() + "\n");
+        return path;
+    }
+
+    [Fact]
+    public void Completed_clip_is_sealed_to_every_owner_catalogued_and_logged()
+    {
+        using var bob = X25519Identity.Generate();
+        new OwnerRepository(_db).Add("bob", bob.Recipient.ToString(), "RWQbob", _t0);
+        var store = Store();
+        var footage = Footage(1_000_000);
+        var run = store.StartRun("front", _t0);
+        var open = store.Begin("front", run, _t0);
+        for (var i = 0; i < footage.Length; i += 100_000)
+        {
+            open.Write(footage.AsSpan(i, 100_000));
+            open.Sync(_t0.AddSeconds(i / 100_000));
+        }
+        var clip = open.Complete(_t0.AddSeconds(10));
+        store.EndRun("front", run, _t0.AddSeconds(10), "eof");
+
+        var full = Path.Combine(_data.Root, clip.Path);
+        var cipher = File.ReadAllBytes(full);
+        Assert.Equal(-1, cipher.AsSpan().IndexOf("PLAINTEXT-MARKER"u8));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(cipher)), clip.Sha256);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(full));
+        foreach (var id in new[] { _alice, bob })
+        {
+            var age = TestEnv.Run(TestEnv.Tool("age"), ["-d", "-i", IdentityFile(id), full]);
+            Assert.True(age.Exit == 0, age.Stderr);
+            Assert.Equal(footage, age.Stdout);
+        }
+        var row = Assert.Single(new ClipRepository(_db).Query("front"));
+        Assert.Equal(ClipState.Complete, row.State);
+        Assert.Equal(footage.Length, row.PlaintextBytes);
+        Assert.Equal(cipher.Length, row.CiphertextBytes);
+        Assert.Equal(_t0.AddSeconds(10), row.End);
+        Assert.NotNull(row.AuditIndex);
+        var report = _audit.Log.Verify(new AuditVerifyOptions { DataDirectory = _data.Root });
+        Assert.True(report.Ok, report.ToString());
+        Assert.Equal(1, report.Counts.ClipFilesHashed);
+        Assert.Equal([AuditActions.RunStarted, AuditActions.ClipSealed, AuditActions.RunEnded],
+            _audit.Log.GetEntries(0, 10).Select(e => e.Event.Action));
+    }
+
+    [Fact]
+    public void Crash_mid_clip_is_reconciled_as_truncated_and_salvageable_up_to_the_last_sync()
+    {
+        var store = Store();
+        var footage = Footage(700_000);
+        var run = store.StartRun("front", _t0);
+        var open = store.Begin("front", run, _t0);
+        open.Write(footage.AsSpan(0, 400_000));
+        open.Sync(_t0.AddSeconds(4));
+        open.Write(footage.AsSpan(400_000)); // never synced
+        var path = open.RelativePath;
+        open.Dispose(); // as a crash: no final chunk, row left 'recording'
+
+        Assert.Equal(ClipState.Recording, new ClipRepository(_db).FindByPath(path)!.State);
+        var orphan = Path.Combine(_data.ClipsDir, "front", "stray.mp4.age");
+        File.WriteAllText(orphan, "not ours");
+
+        var result = ClipReconciler.Reconcile(store, new ManualTime(_t0.AddMinutes(5)));
+
+        var clip = Assert.Single(result.TruncatedClips);
+        Assert.Equal(ClipState.Truncated, clip.State);
+        Assert.Equal(_t0.AddSeconds(4), clip.End);
+        Assert.Equal(1, result.RunsClosed);
+        Assert.Equal([Path.Combine("clips", "front", "stray.mp4.age")], result.OrphanFiles);
+        Assert.True(File.Exists(orphan), "orphans are reported, never deleted");
+
+        using var input = File.OpenRead(Path.Combine(_data.Root, path));
+        using var recovered = new MemoryStream();
+        var salvage = Age.Salvage(input, recovered, [_alice]);
+        Assert.False(salvage.Complete);
+        Assert.True(recovered.Length >= 400_000 - AgeLayout.ChunkSize, $"recovered {recovered.Length}");
+        Assert.Equal(footage.AsSpan(0, (int)recovered.Length).ToArray(), recovered.ToArray());
+
+        var report = _audit.Log.Verify(new AuditVerifyOptions { DataDirectory = _data.Root });
+        Assert.True(report.Ok, report.ToString());
+        var actions = _audit.Log.GetEntries(0, 10).Select(e => e.Event.Action).ToList();
+        Assert.Equal([AuditActions.RunStarted, AuditActions.ClipTruncated, AuditActions.RunEnded, AuditActions.Gap], actions);
+        Assert.Empty(ClipReconciler.Reconcile(store).TruncatedClips);
+    }
+
+    [Fact]
+    public void Reconcile_logs_a_recording_clip_whose_file_vanished_as_deleted()
+    {
+        var store = Store();
+        var open = store.Begin("front", null, _t0);
+        var path = open.RelativePath;
+        open.Dispose();
+        File.Delete(Path.Combine(_data.Root, path));
+        var result = ClipReconciler.Reconcile(store);
+        Assert.Equal([path], result.MissingFiles);
+        Assert.Empty(new ClipRepository(_db).Query());
+        var report = _audit.Log.Verify(new AuditVerifyOptions { DataDirectory = _data.Root });
+        Assert.True(report.Ok, report.ToString());
+    }
+
+    [Fact]
+    public void Same_millisecond_clips_get_distinct_files_and_bad_camera_names_are_refused()
+    {
+        var store = Store();
+        var a = store.Begin("front", null, _t0);
+        var b = store.Begin("front", null, _t0);
+        Assert.NotEqual(a.RelativePath, b.RelativePath);
+        a.Complete(_t0.AddSeconds(1));
+        b.Complete(_t0.AddSeconds(1));
+        Assert.Throws<ArgumentException>(() => store.Begin("../etc", null, _t0));
+    }
+}
