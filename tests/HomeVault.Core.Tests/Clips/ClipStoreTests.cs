@@ -10,30 +10,25 @@ namespace HomeVault.Core.Tests.Clips;
 
 public sealed class ClipStoreTests : IDisposable
 {
-    private readonly DataDirectory _data = new(TestEnv.NewTempDir("hvclips"));
+    private readonly ClipTestVault _vault = new();
+    private readonly DataDirectory _data;
     private readonly SqliteConnection _db;
     private readonly InstallationAudit _audit;
-    private readonly X25519Identity _alice = X25519Identity.Generate();
-    private readonly DateTimeOffset _t0 = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+    private readonly X25519Identity _alice;
+    private readonly DateTimeOffset _t0;
 
     public ClipStoreTests()
     {
-        Directory.CreateDirectory(_data.KeysDir);
-        _db = CatalogDatabase.Open(_data.CatalogPath, create: true);
-        new SettingsRepository(_db).Set(SettingsRepository.InstallId, "test");
-        InstallationAudit.CreateKey(_data);
-        _audit = InstallationAudit.Open(_data, _db);
-        new OwnerRepository(_db).Add("alice", _alice.Recipient.ToString(), "RWQalice", _t0);
+        _data = _vault.Data;
+        _db = _vault.Db;
+        _audit = _vault.Audit;
+        _alice = _vault.Alice;
+        _t0 = _vault.T0;
     }
 
-    public void Dispose()
-    {
-        _audit.Dispose();
-        _db.Dispose();
-        _alice.Dispose();
-    }
+    public void Dispose() => _vault.Dispose();
 
-    private ClipStore Store() => new(_data, _db, _audit.Log);
+    private ClipStore Store() => _vault.Store();
 
     private static byte[] Footage(int size)
     {

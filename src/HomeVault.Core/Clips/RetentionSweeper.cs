@@ -1,0 +1,104 @@
+using HomeVault.Core.Audit;
+using HomeVault.Core.Catalog;
+using HomeVault.Core.IO;
+
+namespace HomeVault.Core.Clips;
+
+/// <summary>
+/// Deletes the oldest footage first: clips past their camera's days, then more while the clips
+/// exceed the disk budget or the file system runs short of free space. A clip on legal hold is
+/// never deleted. Each deletion is committed (row marked deleted + clip.deleted leaf) before the
+/// file is removed, so a crash in between leaves a file to sweep again, never an unlogged loss.
+/// </summary>
+public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimeProvider? time = null, Func<long>? freeBytes = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly Func<long> _freeBytes = freeBytes ?? (() => new DriveInfo(store.Data.Root).AvailableFreeSpace);
+
+    public RetentionReport Sweep(RetentionRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var now = _time.GetUtcNow();
+        RemoveLeftoverFiles();
+        var live = store.Locked((db, _) => new ClipRepository(db).Query());
+        var deleted = new List<Clip>();
+        var held = new HashSet<long>();
+        long freed = 0;
+
+        foreach (var clip in live)
+        {
+            var days = rules.DaysFor(clip.Camera);
+            if (clip.End >= now.AddDays(-days))
+            {
+                continue;
+            }
+            if (holds.IsHeld(clip.Camera, clip.Start, clip.End))
+            {
+                held.Add(clip.Id);
+                continue;
+            }
+            freed += Delete(clip, $"retention: older than {days} days", now);
+            deleted.Add(clip);
+        }
+
+        var remaining = live.Where(c => !deleted.Contains(c)).ToList();
+        var total = remaining.Sum(c => c.CiphertextBytes);
+        var freeNow = _freeBytes();
+        bool OverBudget() => total > rules.MaxBytes || freeNow < rules.MinFreeBytes;
+        foreach (var clip in remaining)
+        {
+            if (!OverBudget())
+            {
+                break;
+            }
+            if (holds.IsHeld(clip.Camera, clip.Start, clip.End))
+            {
+                held.Add(clip.Id);
+                continue;
+            }
+            var bytes = Delete(clip, total > rules.MaxBytes ? "retention: disk budget exceeded" : "retention: low free space", now);
+            total -= clip.CiphertextBytes;
+            freeNow = freeNow > long.MaxValue - bytes ? long.MaxValue : freeNow + bytes;
+            freed += bytes;
+            deleted.Add(clip);
+        }
+        return new RetentionReport(deleted, freed, held.Count, !OverBudget());
+    }
+
+    private long Delete(Clip clip, string reason, DateTimeOffset now)
+    {
+        store.Locked((db, audit) =>
+        {
+            using var tx = db.BeginTransaction();
+            new ClipRepository(db).MarkDeleted(clip.Id, clip.Sha256!, now, reason, tx);
+            audit.Append(AuditEvent.ClipDeleted(ClipStore.Actor, clip.Path, clip.Sha256!, reason), tx);
+            tx.Commit();
+            return 0;
+        });
+        return RemoveFile(clip.Path);
+    }
+
+    private long RemoveFile(string relative)
+    {
+        var full = Path.Combine(store.Data.Root, relative);
+        if (!File.Exists(full))
+        {
+            return 0;
+        }
+        var length = new FileInfo(full).Length;
+        File.Delete(full);
+        Durable.SyncDirectory(Path.GetDirectoryName(full)!);
+        return length;
+    }
+
+    /// <summary>Files of clips already logged as deleted (a crash between commit and unlink).</summary>
+    private void RemoveLeftoverFiles()
+    {
+        var deletedPaths = store.Locked((db, _) => new ClipRepository(db).Query(includeDeleted: true)
+            .Where(c => c.State == ClipState.Deleted).Select(c => c.Path).ToList());
+        foreach (var path in deletedPaths)
+        {
+            RemoveFile(path);
+        }
+    }
+}
