@@ -16,7 +16,10 @@ public sealed class AgeEncryptingStream : Stream
     private readonly bool _leaveOpen;
     private readonly ChaCha20Poly1305 _aead;
     private readonly byte[] _plain = new byte[Payload.ChunkSize];
-    private readonly byte[] _cipher = new byte[Payload.EncChunkSize];
+    // Several sealed chunks go out in one write call; each Write still hands them all over before returning.
+    private readonly byte[] _cipher = new byte[8 * Payload.EncChunkSize];
+    private int _cipherLen;
+    private long _sealedPlain;
     private int _plainLen;
     private ulong _counter;
     private long _committed;
@@ -96,7 +99,16 @@ public sealed class AgeEncryptingStream : Stream
             if (_plainLen == Payload.ChunkSize)
             {
                 // More plaintext exists, so the buffered chunk is not the last: seal and release it now.
-                SealChunk(final: false);
+                Seal(_plain, final: false);
+                _plainLen = 0;
+            }
+            if (_plainLen == 0 && buffer.Length > Payload.ChunkSize)
+            {
+                // A whole chunk with more after it: seal straight from the caller's buffer.
+                Seal(buffer[..Payload.ChunkSize], final: false);
+                buffer = buffer[Payload.ChunkSize..];
+                _written += Payload.ChunkSize;
+                continue;
             }
             var n = Math.Min(buffer.Length, Payload.ChunkSize - _plainLen);
             buffer[..n].CopyTo(_plain.AsSpan(_plainLen));
@@ -104,19 +116,33 @@ public sealed class AgeEncryptingStream : Stream
             _written += n;
             buffer = buffer[n..];
         }
+        WriteSealed();
     }
 
     public override void WriteByte(byte value) => Write([value]);
 
-    private void SealChunk(bool final)
+    private void Seal(ReadOnlySpan<byte> plain, bool final)
     {
+        if (_cipherLen + Payload.EncChunkSize > _cipher.Length)
+        {
+            WriteSealed();
+        }
         Span<byte> nonce = stackalloc byte[12];
         Payload.ChunkNonce(_counter, final, nonce);
-        _aead.Encrypt(nonce, _plain.AsSpan(0, _plainLen), _cipher.AsSpan(0, _plainLen), _cipher.AsSpan(_plainLen, Payload.TagSize));
-        _sink.Write(_cipher, 0, _plainLen + Payload.TagSize);
+        _aead.Encrypt(nonce, plain, _cipher.AsSpan(_cipherLen, plain.Length), _cipher.AsSpan(_cipherLen + plain.Length, Payload.TagSize));
+        _cipherLen += plain.Length + Payload.TagSize;
+        _sealedPlain += plain.Length;
         _counter++;
-        _committed += _plainLen;
-        _plainLen = 0;
+    }
+
+    private void WriteSealed()
+    {
+        if (_cipherLen > 0)
+        {
+            _sink.Write(_cipher, 0, _cipherLen);
+            _cipherLen = 0;
+        }
+        _committed = _sealedPlain;
     }
 
     /// <summary>Flushes the underlying stream. The held-back chunk stays held back: it may yet be the last.</summary>
@@ -130,7 +156,9 @@ public sealed class AgeEncryptingStream : Stream
             return;
         }
         // Never an empty final chunk after a full one: a full chunk is only sealed when more data follows.
-        SealChunk(final: true);
+        Seal(_plain.AsSpan(0, _plainLen), final: true);
+        _plainLen = 0;
+        WriteSealed();
         _armor?.Complete();
         _completed = true;
         _output.Flush();
