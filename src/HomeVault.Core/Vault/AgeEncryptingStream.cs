@@ -73,7 +73,10 @@ public sealed class AgeEncryptingStream : Stream
         }
     }
 
-    /// <summary>Plaintext bytes whose encrypted chunks have been handed to the underlying stream.</summary>
+    /// <summary>
+    /// Plaintext bytes whose encrypted chunks have been handed to the underlying stream. With
+    /// armor, up to one 48-byte armor line may still sit in the armor encoder.
+    /// </summary>
     public long CommittedLength => _committed;
 
     /// <summary>Plaintext bytes accepted so far (committed plus the held-back chunk).</summary>
