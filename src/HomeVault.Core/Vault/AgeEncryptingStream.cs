@@ -25,6 +25,7 @@ public sealed class AgeEncryptingStream : Stream
     private long _committed;
     private long _written;
     private bool _completed;
+    private bool _faulted;
     private bool _disposed;
 
     internal AgeEncryptingStream(Stream output, IEnumerable<IRecipient> recipients, bool armor, bool leaveOpen)
@@ -96,7 +97,11 @@ public sealed class AgeEncryptingStream : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        ObjectDisposedException.ThrowIf(_completed, this);
+        ObjectDisposedException.ThrowIf(_completed || _disposed, this);
+        if (_faulted)
+        {
+            throw new InvalidOperationException("a previous write to the underlying stream failed");
+        }
         while (!buffer.IsEmpty)
         {
             if (_plainLen == Payload.ChunkSize)
@@ -142,7 +147,16 @@ public sealed class AgeEncryptingStream : Stream
     {
         if (_cipherLen > 0)
         {
-            _sink.Write(_cipher, 0, _cipherLen);
+            try
+            {
+                _sink.Write(_cipher, 0, _cipherLen);
+            }
+            catch
+            {
+                // What reached the disk is unknown: never seal a final chunk after this.
+                _faulted = true;
+                throw;
+            }
             _cipherLen = 0;
         }
         _committed = _sealedPlain;
@@ -157,6 +171,10 @@ public sealed class AgeEncryptingStream : Stream
         if (_completed)
         {
             return;
+        }
+        if (_faulted)
+        {
+            throw new InvalidOperationException("a write to the underlying stream failed; the age file was left without a final chunk (salvage recovers the committed part)");
         }
         // Never an empty final chunk after a full one: a full chunk is only sealed when more data follows.
         Seal(_plain.AsSpan(0, _plainLen), final: true);
@@ -175,7 +193,10 @@ public sealed class AgeEncryptingStream : Stream
             _disposed = true;
             try
             {
-                Complete();
+                if (!_faulted)
+                {
+                    Complete();
+                }
             }
             finally
             {

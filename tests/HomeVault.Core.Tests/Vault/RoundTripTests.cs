@@ -148,3 +148,39 @@ public sealed class RoundTripTests
         Assert.InRange(lines[^3].Length, 1, 64);
     }
 }
+
+/// <summary>A disk that fills up after a given number of bytes.</summary>
+internal sealed class FailingStream(int capacity) : MemoryStream
+{
+    public override void Write(ReadOnlySpan<byte> buffer) => Write(buffer.ToArray(), 0, buffer.Length);
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        if (Length + count > capacity)
+        {
+            throw new IOException("disk full");
+        }
+        base.Write(buffer, offset, count);
+    }
+}
+
+public sealed class WriterFaultTests
+{
+    [Fact]
+    public void A_failed_write_never_gets_a_final_chunk_and_the_committed_part_salvages()
+    {
+        using var id = X25519Identity.Generate();
+        var plain = VaultTestFiles.Random(10 * VaultTestFiles.Chunk);
+        var sink = new FailingStream(1024 + 2 * VaultTestFiles.EncChunk);
+        var enc = Age.EncryptingStream(sink, [id.Recipient], leaveOpen: true);
+        enc.Write(plain, 0, 2 * VaultTestFiles.Chunk + 1); // two chunks committed
+        Assert.Equal(2 * VaultTestFiles.Chunk, enc.CommittedLength);
+        Assert.Throws<IOException>(() => enc.Write(plain, 0, 4 * VaultTestFiles.Chunk));
+        Assert.Throws<InvalidOperationException>(() => enc.Write(plain, 0, 1));
+        enc.Dispose(); // must not seal a final chunk over the gap
+        var result = Age.Salvage(new MemoryStream(sink.ToArray()), Stream.Null, [id]);
+        Assert.False(result.Complete);
+        Assert.Equal(AgeErrorKind.Truncated, result.Failure);
+        Assert.Equal(2 * VaultTestFiles.Chunk, result.BytesRecovered);
+    }
+}
