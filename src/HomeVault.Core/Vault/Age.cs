@@ -31,7 +31,7 @@ public static class Age
     {
         ArgumentNullException.ThrowIfNull(plaintext);
         using var enc = EncryptingStream(output, recipients, armor, leaveOpen: true);
-        plaintext.CopyTo(enc, Payload.ChunkSize);
+        plaintext.CopyTo(enc, 16 * Payload.ChunkSize);
     }
 
     /// <summary>

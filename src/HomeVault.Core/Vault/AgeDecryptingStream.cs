@@ -120,7 +120,17 @@ public sealed class AgeDecryptingStream : Stream
             }
             // Decrypt straight into a large caller buffer; on failure the BCL zeroes it, releasing nothing.
             var direct = buffer.Length >= Payload.ChunkSize;
-            var n = ReadChunk(direct ? buffer : _plain);
+            int n;
+            try
+            {
+                n = ReadChunk(direct ? buffer : _plain);
+            }
+            catch (AgeException e)
+            {
+                // Sticky: a failed stream never later looks like a clean end of file.
+                _pending ??= e;
+                throw;
+            }
             if (direct)
             {
                 ReleasedLength += n;
@@ -171,14 +181,21 @@ public sealed class AgeDecryptingStream : Stream
         if (last)
         {
             _final = true;
-            if (_in.ReadByte() >= 0)
+            // The chunk authenticated, so it is released; whatever is wrong after it is reported by the next Read.
+            try
             {
-                // Released anyway (it authenticated), but the next Read reports the trailing data.
-                _pending = new AgeException(AgeErrorKind.TrailingData, "age file has trailing data after the final chunk");
+                if (_in.ReadByte() >= 0)
+                {
+                    _pending = new AgeException(AgeErrorKind.TrailingData, "age file has trailing data after the final chunk");
+                }
+                else
+                {
+                    IsComplete = true;
+                }
             }
-            else
+            catch (AgeException e)
             {
-                IsComplete = true;
+                _pending = e; // e.g. bad armor after the payload
             }
         }
         return plainLen;

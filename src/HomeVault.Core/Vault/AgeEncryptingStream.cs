@@ -16,12 +16,16 @@ public sealed class AgeEncryptingStream : Stream
     private readonly bool _leaveOpen;
     private readonly ChaCha20Poly1305 _aead;
     private readonly byte[] _plain = new byte[Payload.ChunkSize];
-    private readonly byte[] _cipher = new byte[Payload.EncChunkSize];
+    // Several sealed chunks go out in one write call; each Write still hands them all over before returning.
+    private readonly byte[] _cipher = new byte[8 * Payload.EncChunkSize];
+    private int _cipherLen;
+    private long _sealedPlain;
     private int _plainLen;
     private ulong _counter;
     private long _committed;
     private long _written;
     private bool _completed;
+    private bool _faulted;
     private bool _disposed;
 
     internal AgeEncryptingStream(Stream output, IEnumerable<IRecipient> recipients, bool armor, bool leaveOpen)
@@ -70,7 +74,10 @@ public sealed class AgeEncryptingStream : Stream
         }
     }
 
-    /// <summary>Plaintext bytes whose encrypted chunks have been handed to the underlying stream.</summary>
+    /// <summary>
+    /// Plaintext bytes whose encrypted chunks have been handed to the underlying stream. With
+    /// armor, up to one 48-byte armor line may still sit in the armor encoder.
+    /// </summary>
     public long CommittedLength => _committed;
 
     /// <summary>Plaintext bytes accepted so far (committed plus the held-back chunk).</summary>
@@ -90,13 +97,26 @@ public sealed class AgeEncryptingStream : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        ObjectDisposedException.ThrowIf(_completed, this);
+        ObjectDisposedException.ThrowIf(_completed || _disposed, this);
+        if (_faulted)
+        {
+            throw new InvalidOperationException("a previous write to the underlying stream failed");
+        }
         while (!buffer.IsEmpty)
         {
             if (_plainLen == Payload.ChunkSize)
             {
                 // More plaintext exists, so the buffered chunk is not the last: seal and release it now.
-                SealChunk(final: false);
+                Seal(_plain, final: false);
+                _plainLen = 0;
+            }
+            if (_plainLen == 0 && buffer.Length > Payload.ChunkSize)
+            {
+                // A whole chunk with more after it: seal straight from the caller's buffer.
+                Seal(buffer[..Payload.ChunkSize], final: false);
+                buffer = buffer[Payload.ChunkSize..];
+                _written += Payload.ChunkSize;
+                continue;
             }
             var n = Math.Min(buffer.Length, Payload.ChunkSize - _plainLen);
             buffer[..n].CopyTo(_plain.AsSpan(_plainLen));
@@ -104,19 +124,42 @@ public sealed class AgeEncryptingStream : Stream
             _written += n;
             buffer = buffer[n..];
         }
+        WriteSealed();
     }
 
     public override void WriteByte(byte value) => Write([value]);
 
-    private void SealChunk(bool final)
+    private void Seal(ReadOnlySpan<byte> plain, bool final)
     {
+        if (_cipherLen + Payload.EncChunkSize > _cipher.Length)
+        {
+            WriteSealed();
+        }
         Span<byte> nonce = stackalloc byte[12];
         Payload.ChunkNonce(_counter, final, nonce);
-        _aead.Encrypt(nonce, _plain.AsSpan(0, _plainLen), _cipher.AsSpan(0, _plainLen), _cipher.AsSpan(_plainLen, Payload.TagSize));
-        _sink.Write(_cipher, 0, _plainLen + Payload.TagSize);
+        _aead.Encrypt(nonce, plain, _cipher.AsSpan(_cipherLen, plain.Length), _cipher.AsSpan(_cipherLen + plain.Length, Payload.TagSize));
+        _cipherLen += plain.Length + Payload.TagSize;
+        _sealedPlain += plain.Length;
         _counter++;
-        _committed += _plainLen;
-        _plainLen = 0;
+    }
+
+    private void WriteSealed()
+    {
+        if (_cipherLen > 0)
+        {
+            try
+            {
+                _sink.Write(_cipher, 0, _cipherLen);
+            }
+            catch
+            {
+                // What reached the disk is unknown: never seal a final chunk after this.
+                _faulted = true;
+                throw;
+            }
+            _cipherLen = 0;
+        }
+        _committed = _sealedPlain;
     }
 
     /// <summary>Flushes the underlying stream. The held-back chunk stays held back: it may yet be the last.</summary>
@@ -129,8 +172,14 @@ public sealed class AgeEncryptingStream : Stream
         {
             return;
         }
+        if (_faulted)
+        {
+            throw new InvalidOperationException("a write to the underlying stream failed; the age file was left without a final chunk (salvage recovers the committed part)");
+        }
         // Never an empty final chunk after a full one: a full chunk is only sealed when more data follows.
-        SealChunk(final: true);
+        Seal(_plain.AsSpan(0, _plainLen), final: true);
+        _plainLen = 0;
+        WriteSealed();
         _armor?.Complete();
         _completed = true;
         _output.Flush();
@@ -159,7 +208,10 @@ public sealed class AgeEncryptingStream : Stream
             _disposed = true;
             try
             {
-                Complete();
+                if (!_faulted)
+                {
+                    Complete();
+                }
             }
             finally
             {

@@ -16,12 +16,13 @@ internal static class Armor
     /// </summary>
     public static bool LooksArmored(BufferedInput input)
     {
-        var head = input.Peek(MaxWhitespace + Header.Length);
-        if (head.IsEmpty || head.StartsWith("age-"u8))
+        // Decide on the first bytes when possible, so a slow producer is not waited on for a whole KiB.
+        var start = input.Peek(4);
+        if (start.IsEmpty || start.SequenceEqual("age-"u8))
         {
             return false;
         }
-        return head.IndexOf("-----"u8) >= 0;
+        return input.Peek(MaxWhitespace + Header.Length).IndexOf("-----"u8) >= 0;
     }
 
     public static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or 0x0b or 0x0c;

@@ -15,6 +15,7 @@ internal sealed class ArmorReader : Stream
     private int _len;
     private bool _started;
     private bool _ended;
+    private AgeException? _error;
 
     public ArmorReader(BufferedInput input) => _in = input;
 
@@ -38,9 +39,21 @@ internal sealed class ArmorReader : Stream
         }
         if (_pos == _len)
         {
-            if (_ended || !NextLine())
+            if (_error is not null)
             {
-                return 0;
+                throw _error;
+            }
+            try
+            {
+                if (_ended || !NextLine())
+                {
+                    return 0;
+                }
+            }
+            catch (AgeException e)
+            {
+                _error = e;
+                throw;
             }
         }
         var n = Math.Min(buffer.Length, _len - _pos);

@@ -90,24 +90,27 @@ internal static class Scrypt
     {
         Span<uint> t = stackalloc uint[16];
         input.Slice((2 * r - 1) * 16, 16).CopyTo(t);
-        for (var i = 0; i < 2 * r; i++)
+        for (var i = 0; i < 2 * r; i += 2)
         {
-            var bi = input.Slice(i * 16, 16);
-            for (var k = 0; k < 16; k++)
-            {
-                t[k] ^= bi[k];
-            }
-            Salsa208(t);
-            var dest = (i & 1) == 0 ? i / 2 : r + i / 2;
-            t.CopyTo(output.Slice(dest * 16, 16));
+            SalsaXor(t, input.Slice(i * 16, 16), output.Slice(i * 8, 16));
+            SalsaXor(t, input.Slice(i * 16 + 16, 16), output.Slice(r * 16 + i * 8, 16));
         }
         t.Clear();
     }
 
-    private static void Salsa208(Span<uint> b)
+    /// <summary>t = Salsa20/8(t ^ input); output = t. State kept in locals: this is the hot loop.</summary>
+    private static void SalsaXor(Span<uint> t, ReadOnlySpan<uint> input, Span<uint> output)
     {
-        uint x0 = b[0], x1 = b[1], x2 = b[2], x3 = b[3], x4 = b[4], x5 = b[5], x6 = b[6], x7 = b[7],
-            x8 = b[8], x9 = b[9], x10 = b[10], x11 = b[11], x12 = b[12], x13 = b[13], x14 = b[14], x15 = b[15];
+        if (t.Length < 16 || input.Length < 16 || output.Length < 16)
+        {
+            throw new ArgumentException("Salsa20/8 blocks are 16 words");
+        }
+        uint w0 = t[0] ^ input[0], w1 = t[1] ^ input[1], w2 = t[2] ^ input[2], w3 = t[3] ^ input[3],
+            w4 = t[4] ^ input[4], w5 = t[5] ^ input[5], w6 = t[6] ^ input[6], w7 = t[7] ^ input[7],
+            w8 = t[8] ^ input[8], w9 = t[9] ^ input[9], w10 = t[10] ^ input[10], w11 = t[11] ^ input[11],
+            w12 = t[12] ^ input[12], w13 = t[13] ^ input[13], w14 = t[14] ^ input[14], w15 = t[15] ^ input[15];
+        uint x0 = w0, x1 = w1, x2 = w2, x3 = w3, x4 = w4, x5 = w5, x6 = w6, x7 = w7,
+            x8 = w8, x9 = w9, x10 = w10, x11 = w11, x12 = w12, x13 = w13, x14 = w14, x15 = w15;
         for (var i = 0; i < 8; i += 2)
         {
             x4 ^= BitOperations.RotateLeft(x0 + x12, 7); x8 ^= BitOperations.RotateLeft(x4 + x0, 9);
@@ -127,7 +130,9 @@ internal static class Scrypt
             x12 ^= BitOperations.RotateLeft(x15 + x14, 7); x13 ^= BitOperations.RotateLeft(x12 + x15, 9);
             x14 ^= BitOperations.RotateLeft(x13 + x12, 13); x15 ^= BitOperations.RotateLeft(x14 + x13, 18);
         }
-        b[0] += x0; b[1] += x1; b[2] += x2; b[3] += x3; b[4] += x4; b[5] += x5; b[6] += x6; b[7] += x7;
-        b[8] += x8; b[9] += x9; b[10] += x10; b[11] += x11; b[12] += x12; b[13] += x13; b[14] += x14; b[15] += x15;
+        output[0] = t[0] = x0 + w0; output[1] = t[1] = x1 + w1; output[2] = t[2] = x2 + w2; output[3] = t[3] = x3 + w3;
+        output[4] = t[4] = x4 + w4; output[5] = t[5] = x5 + w5; output[6] = t[6] = x6 + w6; output[7] = t[7] = x7 + w7;
+        output[8] = t[8] = x8 + w8; output[9] = t[9] = x9 + w9; output[10] = t[10] = x10 + w10; output[11] = t[11] = x11 + w11;
+        output[12] = t[12] = x12 + w12; output[13] = t[13] = x13 + w13; output[14] = t[14] = x14 + w14; output[15] = t[15] = x15 + w15;
     }
 }
