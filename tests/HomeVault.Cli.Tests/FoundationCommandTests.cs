@@ -64,7 +64,7 @@ public sealed class FoundationCommandTests
     {
         var (dir, data, _) = Homevault.Init();
         var plain = Path.Combine(dir, "identity.txt");
-        var (exit, terminal) = AgeTty.Decrypt(Path.Combine(data, "keys", "alice.identity.age"), plain, Passphrase);
+        var (exit, terminal) = AgeTty.Run(Passphrase, "-d", "-o", plain, Path.Combine(data, "keys", "alice.identity.age"));
         Assert.True(exit == 0, terminal);
         var text = File.ReadAllText(plain);
         Assert.Contains("AGE-SECRET-KEY-1", text, StringComparison.Ordinal);
@@ -72,7 +72,7 @@ public sealed class FoundationCommandTests
 
         // The sealed signing key opens the same way and is a key stock minisign signs with.
         var sec = Path.Combine(dir, "alice.key");
-        Assert.Equal(0, AgeTty.Decrypt(Path.Combine(data, "keys", "alice.minisign.key.age"), sec, Passphrase).Exit);
+        Assert.Equal(0, AgeTty.Run(Passphrase, "-d", "-o", sec, Path.Combine(data, "keys", "alice.minisign.key.age")).Exit);
         var msg = Path.Combine(dir, "msg");
         File.WriteAllText(msg, "hello");
         var sign = TestEnv.Run(TestEnv.Tool("minisign"), ["-S", "-s", sec, "-m", msg], []);

@@ -1,38 +1,47 @@
+using System.Text;
+
 namespace HomeVault.Tests;
 
 /// <summary>
 /// Stock `age` reads passphrases only from a terminal, so interop tests give it one: a pseudo-terminal
-/// from Python's standard `pty` module that answers the prompt.
+/// from python3's standard `pty` module that answers each passphrase prompt once. The passphrase
+/// travels in the environment, not argv.
 /// </summary>
 internal static class AgeTty
 {
     private const string Script = """
-        import os, pty, sys
-        pw, args = sys.argv[1], sys.argv[2:]
+        import os, pty, select, sys
+        pw = os.environ["HV_PASSPHRASE"].encode()
         pid, fd = pty.fork()
         if pid == 0:
-            os.execvp(args[0], args)
-        buf, sent = b"", False
+            os.execv(sys.argv[1], sys.argv[1:])
+        out, sent = b"", 0
         while True:
+            r, _, _ = select.select([fd], [], [], 30)
+            if not r:
+                break
             try:
-                data = os.read(fd, 1024)
+                data = os.read(fd, 4096)
             except OSError:
                 break
             if not data:
                 break
-            buf += data
-            if not sent and b"passphrase" in buf.lower():
-                os.write(fd, (pw + "\n").encode())
-                sent = True
+            out += data
+            # Answer each prompt ("Enter passphrase...: ", "Confirm passphrase: ") once.
+            pending = out[sent:]
+            if b"passphrase" in pending.lower() and pending.rstrip().endswith(b":"):
+                os.write(fd, pw + b"\n")
+                sent = len(out)
         _, status = os.waitpid(pid, 0)
-        sys.stderr.write(buf.decode(errors="replace"))
+        sys.stdout.write(out.decode(errors="replace"))
         sys.exit(os.waitstatus_to_exitcode(status))
         """;
 
-    /// <summary>Runs `age -d -o OUT FILE` typing the passphrase at its prompt; returns exit code and terminal text.</summary>
-    public static (int Exit, string Terminal) Decrypt(string file, string output, string passphrase)
+    /// <summary>Runs `age ARGS` on a terminal, typing <paramref name="passphrase"/> at its prompts; returns exit code and the terminal transcript.</summary>
+    public static (int Exit, string Transcript) Run(string passphrase, params string[] args)
     {
-        var (exit, _, stderr) = TestEnv.Run(TestEnv.Tool("python3"), ["-c", Script, passphrase, TestEnv.Tool("age"), "-d", "-o", output, file]);
-        return (exit, stderr);
+        var (exit, stdout, stderr) = TestEnv.Run(TestEnv.Tool("python3"), ["-c", Script, TestEnv.Tool("age"), .. args],
+            env: new Dictionary<string, string> { ["HV_PASSPHRASE"] = passphrase });
+        return (exit, Encoding.UTF8.GetString(stdout) + stderr);
     }
 }

@@ -20,41 +20,7 @@ public sealed class AgeCliInteropTests : IDisposable
 
     private static (int Exit, byte[] Stdout, string Stderr) RunAge(params string[] args) => TestEnv.Run(TestEnv.Tool("age"), args);
 
-    /// <summary>age reads passphrases only from a terminal: drive it through a pty (python3's pty module).</summary>
-    private (int Exit, string Transcript) AgeWithPassphrase(params string[] args)
-    {
-        var driver = P("pty_driver.py");
-        File.WriteAllText(driver, """
-            import os, pty, select, sys
-            pw = os.environ["HV_PASSPHRASE"].encode()
-            pid, fd = pty.fork()
-            if pid == 0:
-                os.execv(sys.argv[1], sys.argv[1:])
-            out, sent = b"", 0
-            while True:
-                r, _, _ = select.select([fd], [], [], 30)
-                if not r:
-                    break
-                try:
-                    data = os.read(fd, 4096)
-                except OSError:
-                    break
-                if not data:
-                    break
-                out += data
-                # Answer each prompt ("Enter passphrase…: ", "Confirm passphrase: ") once.
-                pending = out[sent:]
-                if b"passphrase" in pending.lower() and pending.rstrip().endswith(b":"):
-                    os.write(fd, pw + b"\n")
-                    sent = len(out)
-            _, status = os.waitpid(pid, 0)
-            sys.stdout.write(out.decode(errors="replace"))
-            sys.exit(os.waitstatus_to_exitcode(status))
-            """);
-        var (exit, stdout, stderr) = TestEnv.Run(TestEnv.Tool("python3"), [driver, TestEnv.Tool("age"), .. args],
-            env: new Dictionary<string, string> { ["HV_PASSPHRASE"] = Passphrase });
-        return (exit, Encoding.UTF8.GetString(stdout) + stderr);
-    }
+    private static (int Exit, string Transcript) AgeWithPassphrase(params string[] args) => AgeTty.Run(Passphrase, args);
 
     [Theory]
     [InlineData(0)]
