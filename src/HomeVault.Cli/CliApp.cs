@@ -35,6 +35,7 @@ internal static class CliApp
         yield return SignatureCommands.BuildSign();
         yield return SignatureCommands.BuildVerify();
         yield return AuditCommands.Build();
+        yield return ClipsCommands.Build();
     }
 
     public static int Run(string[] args)
