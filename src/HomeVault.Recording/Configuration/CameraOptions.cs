@@ -1,0 +1,23 @@
+namespace HomeVault.Recording.Configuration;
+
+public sealed class CameraOptions
+{
+    /// <summary>Safe identifier (^[a-z0-9][a-z0-9_-]{0,31}$), used in paths and the catalog.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>rtsp:// or rtsps:// URL without userinfo; credentials live in <see cref="CredentialsFile"/>.</summary>
+    public string Url { get; set; } = "";
+
+    /// <summary>Optional file holding <c>user:password</c> (one line), readable only by the service.</summary>
+    public string? CredentialsFile { get; set; }
+
+    public int ClipSeconds { get; set; } = 60;
+
+    public AudioMode Audio { get; set; } = AudioMode.Copy;
+
+    /// <summary>Per-camera retention in days; null = the global <see cref="RetentionOptions.Days"/>.</summary>
+    public int? RetainDays { get; set; }
+
+    /// <summary>No bytes from ffmpeg for this long = stalled: kill and reconnect.</summary>
+    public int StallSeconds { get; set; } = 20;
+}

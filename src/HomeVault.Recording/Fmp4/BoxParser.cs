@@ -1,0 +1,187 @@
+using System.Buffers.Binary;
+
+namespace HomeVault.Recording.Fmp4;
+
+/// <summary>Reads the few fields we need from moov and moof payloads already in memory.</summary>
+internal static class BoxParser
+{
+    /// <summary>Children of a container payload: (type, payload) pairs; throws on a size that leaves the parent.</summary>
+    public static IEnumerable<(string Type, ReadOnlyMemory<byte> Payload)> Children(ReadOnlyMemory<byte> payload)
+    {
+        var pos = 0;
+        while (pos + 8 <= payload.Length)
+        {
+            var span = payload.Span[pos..];
+            ulong size = BinaryPrimitives.ReadUInt32BigEndian(span);
+            var type = System.Text.Encoding.ASCII.GetString(span.Slice(4, 4));
+            var header = 8;
+            if (size == 1)
+            {
+                if (span.Length < 16)
+                {
+                    throw new Fmp4Exception($"box '{type}' truncated large size");
+                }
+                size = BinaryPrimitives.ReadUInt64BigEndian(span[8..]);
+                header = 16;
+            }
+            else if (size == 0)
+            {
+                size = (ulong)span.Length;
+            }
+            if (size < (ulong)header || size > (ulong)span.Length)
+            {
+                throw new Fmp4Exception($"box '{type}' size {size} does not fit its parent");
+            }
+            yield return (type, payload.Slice(pos + header, (int)size - header));
+            pos += (int)size;
+        }
+    }
+
+    public static ReadOnlyMemory<byte>? Child(ReadOnlyMemory<byte> payload, string type)
+    {
+        foreach (var (t, p) in Children(payload))
+        {
+            if (t == type)
+            {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    public static List<TrackInfo> ParseMoov(ReadOnlyMemory<byte> moov)
+    {
+        var trex = new Dictionary<uint, uint>();
+        var tracks = new List<(uint Id, uint Timescale, string Handler)>();
+        foreach (var (type, payload) in Children(moov))
+        {
+            if (type == "trak")
+            {
+                tracks.Add(ParseTrak(payload));
+            }
+            else if (type == "mvex")
+            {
+                foreach (var (t, p) in Children(payload))
+                {
+                    if (t == "trex" && p.Length >= 24)
+                    {
+                        var s = p.Span;
+                        trex[BinaryPrimitives.ReadUInt32BigEndian(s[4..])] = BinaryPrimitives.ReadUInt32BigEndian(s[12..]);
+                    }
+                }
+            }
+        }
+        return tracks.Select(t => new TrackInfo(t.Id, t.Timescale, t.Handler, trex.GetValueOrDefault(t.Id))).ToList();
+    }
+
+    private static (uint, uint, string) ParseTrak(ReadOnlyMemory<byte> trak)
+    {
+        var tkhd = Child(trak, "tkhd") ?? throw new Fmp4Exception("trak without tkhd");
+        var s = tkhd.Span;
+        Need(s, 4, "tkhd");
+        var idOffset = s[0] == 1 ? 20 : 12;
+        Need(s, idOffset + 4, "tkhd");
+        var id = BinaryPrimitives.ReadUInt32BigEndian(s[idOffset..]);
+
+        var mdia = Child(trak, "mdia") ?? throw new Fmp4Exception("trak without mdia");
+        var mdhd = (Child(mdia, "mdhd") ?? throw new Fmp4Exception("mdia without mdhd")).Span;
+        Need(mdhd, 4, "mdhd");
+        var tsOffset = mdhd[0] == 1 ? 20 : 12;
+        Need(mdhd, tsOffset + 4, "mdhd");
+        var timescale = BinaryPrimitives.ReadUInt32BigEndian(mdhd[tsOffset..]);
+        if (timescale == 0)
+        {
+            throw new Fmp4Exception($"track {id}: timescale 0");
+        }
+        var hdlr = (Child(mdia, "hdlr") ?? throw new Fmp4Exception("mdia without hdlr")).Span;
+        Need(hdlr, 12, "hdlr");
+        var handler = System.Text.Encoding.ASCII.GetString(hdlr.Slice(8, 4));
+        return (id, timescale, handler);
+    }
+
+    /// <summary>From a moof payload: per track id, tfdt's baseMediaDecodeTime and the summed sample durations.</summary>
+    public static Dictionary<uint, (ulong Base, ulong Duration)> ParseMoof(ReadOnlyMemory<byte> moof, IReadOnlyList<TrackInfo> tracks)
+    {
+        var result = new Dictionary<uint, (ulong, ulong)>();
+        foreach (var (type, traf) in Children(moof))
+        {
+            if (type != "traf")
+            {
+                continue;
+            }
+            var tfhd = (Child(traf, "tfhd") ?? throw new Fmp4Exception("traf without tfhd")).Span;
+            Need(tfhd, 8, "tfhd");
+            var flags = ReadFlags(tfhd);
+            var trackId = BinaryPrimitives.ReadUInt32BigEndian(tfhd[4..]);
+            var pos = 8;
+            if ((flags & 0x01) != 0)
+            {
+                pos += 8;
+            }
+            if ((flags & 0x02) != 0)
+            {
+                pos += 4;
+            }
+            var defaultDuration = tracks.FirstOrDefault(t => t.TrackId == trackId)?.DefaultSampleDuration ?? 0;
+            if ((flags & 0x08) != 0)
+            {
+                Need(tfhd, pos + 4, "tfhd");
+                defaultDuration = BinaryPrimitives.ReadUInt32BigEndian(tfhd[pos..]);
+            }
+
+            var tfdt = (Child(traf, "tfdt") ?? throw new Fmp4Exception($"traf of track {trackId} without tfdt")).Span;
+            Need(tfdt, 8, "tfdt");
+            ulong baseTime = tfdt[0] == 1
+                ? (tfdt.Length >= 12 ? BinaryPrimitives.ReadUInt64BigEndian(tfdt[4..]) : throw new Fmp4Exception("tfdt truncated"))
+                : BinaryPrimitives.ReadUInt32BigEndian(tfdt[4..]);
+
+            ulong duration = 0;
+            foreach (var (t, trun) in Children(traf))
+            {
+                if (t == "trun")
+                {
+                    duration += TrunDuration(trun.Span, defaultDuration);
+                }
+            }
+            result[trackId] = (baseTime, duration);
+        }
+        return result;
+    }
+
+    private static ulong TrunDuration(ReadOnlySpan<byte> trun, uint defaultDuration)
+    {
+        Need(trun, 8, "trun");
+        var flags = ReadFlags(trun);
+        var count = BinaryPrimitives.ReadUInt32BigEndian(trun[4..]);
+        var pos = 8 + ((flags & 0x01) != 0 ? 4 : 0) + ((flags & 0x04) != 0 ? 4 : 0);
+        var perSample = 0;
+        foreach (var bit in new[] { 0x100, 0x200, 0x400, 0x800 })
+        {
+            perSample += (flags & bit) != 0 ? 4 : 0;
+        }
+        if ((ulong)pos + (ulong)count * (ulong)perSample > (ulong)trun.Length)
+        {
+            throw new Fmp4Exception($"trun claims {count} samples, more than its box holds");
+        }
+        if ((flags & 0x100) == 0)
+        {
+            return (ulong)count * defaultDuration;
+        }
+        ulong sum = 0;
+        for (var i = 0; i < count; i++, pos += perSample)
+        {
+            sum += BinaryPrimitives.ReadUInt32BigEndian(trun[pos..]);
+        }
+        return sum;
+    }
+
+    private static uint ReadFlags(ReadOnlySpan<byte> fullBox) => BinaryPrimitives.ReadUInt32BigEndian(fullBox) & 0xFFFFFF;
+
+    private static void Need(ReadOnlySpan<byte> s, int length, string box)
+    {
+        if (s.Length < length)
+        {
+            throw new Fmp4Exception($"'{box}' box truncated");
+        }
+    }
+}

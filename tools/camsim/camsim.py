@@ -1,0 +1,250 @@
+#!/usr/bin/python3
+"""camsim: a small RTSP camera simulator for HomeVault's tests, demo and benchmarks.
+
+Run with /usr/bin/python3 (it needs python3-gi and gir1.2-gst-rtsp-server-1.0).
+
+A test pattern is encoded once with ffmpeg into Matroska and cached (keyed by the encode
+parameters). Each client gets its own playback of that file from the start, in real time.
+LIMIT: no looping -- a client's stream ends (EOS, RTCP BYE) after --seconds, which
+looks to the recorder like a camera closing the stream. Pick --seconds longer than the
+run you need (the encode is cached, so a long clip costs once). A raw Annex-B file
+with multifilesrc loop=true was tried: it carries no timestamps, so RTP time stood still.
+
+Mounts (all on 127.0.0.1):
+  --mount NAME          plain H.264 camera (repeatable)
+  --auth-mount NAME     H.264 behind RTSP auth, served on a second port (--auth-port,
+                        default auto); credentials from --auth USER:PASS or $CAMSIM_AUTH
+                        (never printed); --auth-scheme basic|digest
+  --flap-mount NAME     serves --flap-up seconds, then drops its clients and answers 404
+                        for --flap-down seconds, repeatedly
+  --stall-mount NAME    each client gets --stall-after seconds of video, then the stream
+                        stops without the connection closing
+  --h265-mount NAME     H.265 camera
+  --g711-mount NAME     H.264 plus G.711 audio (--g711-law mulaw|alaw)
+
+When serving it prints one line on stdout:
+  READY port=PORT [auth_port=PORT2] cam1=rtsp://127.0.0.1:PORT/cam1 ...
+and exits cleanly on SIGTERM/SIGINT.
+"""
+import argparse
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+gi.require_version("GstRtsp", "1.0")
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+
+
+def log(msg):
+    print(f"camsim: {msg}", file=sys.stderr, flush=True)
+
+
+def encode(args, codec):
+    """Encodes (once) the test pattern into a Matroska file; returns its path."""
+    key = f"{codec}|{args.size}|{args.fps}|{args.seconds}|{args.bitrate}|{args.gop}|v3"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    os.makedirs(args.cache_dir, exist_ok=True)
+    path = os.path.join(args.cache_dir, f"testsrc-{codec}-{digest}.mkv")
+    if os.path.exists(path):
+        return path
+    enc = ["-c:v", "libx264", "-preset", "veryfast", "-bf", "0"] if codec == "h264" else \
+          ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error:bframes=0"]
+    src = f"testsrc2=size={args.size}:rate={args.fps},noise=alls=12:allf=t"
+    tmp = path + f".{os.getpid()}.tmp"
+    cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", src,
+           "-t", str(args.seconds), "-pix_fmt", "yuv420p", *enc,
+           "-g", str(args.gop), "-keyint_min", str(args.gop), "-sc_threshold", "0",
+           "-b:v", args.bitrate, "-f", "matroska", tmp]
+    log(f"encoding {codec} {args.size}@{args.fps} {args.seconds}s into {path}")
+    subprocess.run(cmd, check=True)
+    os.replace(tmp, path)  # atomic: a concurrent camsim never sees half a file
+    return path
+
+
+def video_launch(path, codec):
+    parse, pay = ("h264parse", "rtph264pay") if codec == "h264" else ("h265parse", "rtph265pay")
+    return (f'filesrc location="{path}" ! matroskademux ! {parse} ! '
+            f"valve name=valve drop=false ! {pay} name=pay0 pt=96 config-interval=1")
+
+
+class Sim:
+    def __init__(self, args):
+        self.args = args
+        self.server = self.new_server(args.port)
+        self.mounts = self.server.get_mount_points()
+        # RTSPAuth is server-wide, and an unauthenticated client is only challenged (401)
+        # when it has no token at all; so authenticated mounts live on a second server.
+        self.auth_server = self.new_server(args.auth_port) if args.auth_mount else None
+        self.urls = []  # (name, server)
+        self.flap_medias = set()
+        self.fps = int(args.fps)
+
+    @staticmethod
+    def new_server(port):
+        server = GstRtspServer.RTSPServer()
+        server.set_address("127.0.0.1")
+        server.set_service(str(port))
+        return server
+
+    def factory(self, launch, shared=False):
+        f = GstRtspServer.RTSPMediaFactory()
+        f.set_launch(f"( {launch} )")
+        f.set_shared(shared)
+        f.set_eos_shutdown(False)
+        return f
+
+    def add(self, name, factory, server=None):
+        server = server or self.server
+        server.get_mount_points().add_factory(f"/{name}", factory)
+        self.urls.append((name, server))
+
+    def build(self):
+        a = self.args
+        need265 = bool(a.h265_mount)
+        h264 = encode(a, "h264")
+        h265 = encode(a, "h265") if need265 else None
+        v264 = video_launch(h264, "h264")
+
+        for name in a.mount:
+            self.add(name, self.factory(v264))
+
+        if a.auth_mount:
+            creds = a.auth or os.environ.get("CAMSIM_AUTH", "")
+            if ":" not in creds:
+                sys.exit("camsim: --auth-mount needs --auth USER:PASS or CAMSIM_AUTH")
+            user, password = creds.split(":", 1)
+            auth = GstRtspServer.RTSPAuth()
+            token = GstRtspServer.RTSPToken()
+            token.set_string("media.factory.role", "user")
+            if a.auth_scheme == "digest":
+                auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+                auth.add_digest(user, password, token)
+            else:
+                auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
+            self.auth_server.set_auth(auth)
+        for name in a.auth_mount:
+            f = self.factory(v264)
+            perms = GstRtspServer.RTSPPermissions()
+            perms.add_role("user")
+            perms.add_permission_for_role("user", "media.factory.access", True)
+            perms.add_permission_for_role("user", "media.factory.construct", True)
+            f.set_permissions(perms)
+            self.add(name, f, self.auth_server)
+
+        for name in a.h265_mount:
+            self.add(name, self.factory(video_launch(h265, "h265")))
+
+        for name in a.g711_mount:
+            enc, pay = ("mulawenc", "rtppcmupay") if a.g711_law == "mulaw" else ("alawenc", "rtppcmapay")
+            audio = (f"audiotestsrc is-live=true wave=sine freq=440 ! audio/x-raw,rate=8000,channels=1 ! "
+                     f"{enc} ! {pay} name=pay1")
+            self.add(name, self.factory(f"{v264} {audio}"))
+
+        for name in a.stall_mount:
+            f = self.factory(v264)
+            f.connect("media-configure", self.on_stall_media)
+            self.add(name, f)
+
+        for name in a.flap_mount:
+            f = self.factory(v264)
+            f.connect("media-configure", lambda _f, m: self.flap_medias.add(m))
+            self.add(name, f)
+            GLib.timeout_add(int(a.flap_up * 1000), self.flap_down, name, f)
+
+
+    def on_stall_media(self, _factory, media):
+        def stall():
+            valve = media.get_element().get_by_name("valve")
+            if valve is not None:
+                valve.set_property("drop", True)
+                log("stall mount stopped sending")
+            return False
+        GLib.timeout_add(int(self.args.stall_after * 1000), stall)
+
+    def flap_down(self, name, factory):
+        log(f"flap: /{name} down")
+        self.mounts.remove_factory(f"/{name}")
+        medias = set(self.flap_medias)
+        self.flap_medias.clear()
+
+        def session_filter(_client, session):
+            hit = False
+
+            def media_filter(_sess, sm):
+                nonlocal hit
+                hit = hit or sm.get_media() in medias
+                return GstRtspServer.RTSPFilterResult.KEEP
+            session.filter(media_filter)
+            return GstRtspServer.RTSPFilterResult.REMOVE if hit else GstRtspServer.RTSPFilterResult.KEEP
+
+        def client_filter(_server, client):
+            client.session_filter(session_filter)
+            return GstRtspServer.RTSPFilterResult.KEEP
+
+        self.server.client_filter(client_filter)
+        for m in medias:
+            m.unprepare()
+        GLib.timeout_add(int(self.args.flap_down * 1000), self.flap_up, name, factory)
+        return False
+
+    def flap_up(self, name, factory):
+        log(f"flap: /{name} up")
+        self.mounts.add_factory(f"/{name}", factory)
+        GLib.timeout_add(int(self.args.flap_up * 1000), self.flap_down, name, factory)
+        return False
+
+    def run(self):
+        self.build()
+        loop = GLib.MainLoop()
+        for server in (self.server, self.auth_server):
+            if server is not None and server.attach(None) == 0:
+                sys.exit(f"camsim: cannot bind 127.0.0.1:{server.get_service()}")
+        port = self.server.get_bound_port()
+        extra = f" auth_port={self.auth_server.get_bound_port()}" if self.auth_server else ""
+        urls = " ".join(f"{n}=rtsp://127.0.0.1:{s.get_bound_port()}/{n}" for n, s in self.urls)
+        print(f"READY port={port}{extra} {urls}", flush=True)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            GLib.unix_signal_add(GLib.PRIORITY_HIGH, sig, loop.quit)
+        loop.run()
+        log("stopping")
+
+
+def main():
+    p = argparse.ArgumentParser(description="RTSP camera simulator (GStreamer)")
+    p.add_argument("--port", type=int, default=8554, help="0 = pick a free port (printed in READY)")
+    p.add_argument("--cache-dir", default=os.path.join(tempfile.gettempdir(), "camsim-cache"))
+    p.add_argument("--size", default="1920x1080")
+    p.add_argument("--fps", default="15")
+    p.add_argument("--seconds", type=int, default=120, help="length of the clip each client gets")
+    p.add_argument("--bitrate", default="4M")
+    p.add_argument("--gop", type=int, default=30, help="keyframe interval in frames")
+    p.add_argument("--mount", action="append", default=[])
+    p.add_argument("--auth-mount", action="append", default=[])
+    p.add_argument("--auth-port", type=int, default=0, help="port of the authenticated mounts (0 = auto)")
+    p.add_argument("--auth", help="USER:PASS for --auth-mount (else $CAMSIM_AUTH)")
+    p.add_argument("--auth-scheme", choices=["basic", "digest"], default="basic")
+    p.add_argument("--flap-mount", action="append", default=[])
+    p.add_argument("--flap-up", type=float, default=6)
+    p.add_argument("--flap-down", type=float, default=3)
+    p.add_argument("--stall-mount", action="append", default=[])
+    p.add_argument("--stall-after", type=float, default=4)
+    p.add_argument("--h265-mount", action="append", default=[])
+    p.add_argument("--g711-mount", action="append", default=[])
+    p.add_argument("--g711-law", choices=["mulaw", "alaw"], default="mulaw")
+    args = p.parse_args()
+    if not (args.mount or args.auth_mount or args.flap_mount or args.stall_mount
+            or args.h265_mount or args.g711_mount):
+        args.mount = ["cam1"]
+    Gst.init(None)
+    Sim(args).run()
+
+
+if __name__ == "__main__":
+    main()
