@@ -1,0 +1,2 @@
+-- TEMP placeholder: the audit engineer owns 0002_audit.sql; this empty file only keeps migration numbering
+-- gap-free in the wt-warrant worktree. Drop it on merge in favour of the real 0002_audit.sql.
