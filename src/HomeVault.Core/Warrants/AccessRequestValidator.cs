@@ -41,6 +41,10 @@ public sealed class AccessRequestValidator
         {
             return Fail($"request: {utf8Json.Length} bytes is larger than the limit of {Limits.MaxJsonBytes} bytes");
         }
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json))
+        {
+            return Fail("request: not valid UTF-8");
+        }
         JsonDocument doc;
         try
         {

@@ -236,7 +236,8 @@ public sealed class ApprovalStatement
         {
             throw Bad("document-sha256", v[4]);
         }
-        var cameras = v[5].Length == 0 ? [] : v[5].Split(',');
+        // Sorted and distinct here so that an unsorted or repeating list fails the canonical re-render check.
+        IReadOnlyList<string> cameras = v[5].Length == 0 ? [] : v[5].Split(',').Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var times = new DateTimeOffset[3];
         foreach (var (index, key, slot) in new[] { (6, "from", 0), (7, "to", 1), (10, "release-expires", 2) })
         {

@@ -9,7 +9,10 @@ internal sealed class JsonFields(List<string> problems)
 {
     public void Problem(string path, string message) => problems.Add($"{path}: {message}");
 
-    /// <summary>The members of an object, or null after reporting wrong type, unknown, duplicate or missing members.</summary>
+    /// <summary>
+    /// The members of an object, or null when it is not one. Unknown, duplicate and missing members are reported, and the
+    /// known ones still returned so that every problem in the document is found in one pass.
+    /// </summary>
     public Dictionary<string, JsonElement>? Object(JsonElement element, string path, IReadOnlyCollection<string> allowed, IReadOnlyCollection<string> required)
     {
         if (!Is(element, path, JsonValueKind.Object))
@@ -17,19 +20,16 @@ internal sealed class JsonFields(List<string> problems)
             return null;
         }
         var members = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        var ok = true;
         var prefix = path == "request" ? "" : path + ".";
         foreach (var property in element.EnumerateObject())
         {
             if (!allowed.Contains(property.Name))
             {
                 Problem(prefix + Safe(property.Name), "unknown property");
-                ok = false;
             }
             else if (!members.TryAdd(property.Name, property.Value))
             {
                 Problem(prefix + property.Name, "duplicate property");
-                ok = false;
             }
         }
         foreach (var name in required)
@@ -37,10 +37,9 @@ internal sealed class JsonFields(List<string> problems)
             if (!members.ContainsKey(name) && allowed.Contains(name))
             {
                 Problem(prefix + name, "missing required field");
-                ok = false;
             }
         }
-        return ok ? members : null;
+        return members;
     }
 
     /// <summary>True when present with the expected kind; reports "missing" for an absent (default) element.</summary>
