@@ -69,18 +69,45 @@ public sealed class ScopePreviewer(SqliteConnection connection)
         {
             holes.Add((cursor, to));
         }
+        // Holes the recorder explained are reported once, with its cause; only the unexplained rest is inferred.
         var gaps = recorded.ToList();
         foreach (var (hf, ht) in holes)
         {
-            if (ht - hf > (long)HoleThreshold.TotalMilliseconds
-                && !recorded.Any(g => g.From.ToUnixTimeMilliseconds() <= hf && g.To.ToUnixTimeMilliseconds() >= ht))
+            foreach (var (pf, pt) in Subtract(hf, ht, recorded))
             {
-                gaps.Add(new FootageGap(Ms(hf), Ms(ht), FootageGap.NoClipCause, Recorded: false));
+                if (pt - pf > (long)HoleThreshold.TotalMilliseconds)
+                {
+                    gaps.Add(new FootageGap(Ms(pf), Ms(pt), FootageGap.NoClipCause, Recorded: false));
+                }
             }
         }
         gaps.Sort((a, b) => a.From != b.From ? a.From.CompareTo(b.From) : a.To.CompareTo(b.To));
         return new CameraPreview(camera, clips.Count, TimeSpan.FromMilliseconds(footage),
             clips.Sum(c => c.Cipher), clips.Sum(c => c.Plain), gaps);
+    }
+
+    private static List<(long From, long To)> Subtract(long from, long to, List<FootageGap> covered)
+    {
+        var pieces = new List<(long, long)>();
+        var cursor = from;
+        foreach (var g in covered.OrderBy(g => g.From))
+        {
+            long gf = g.From.ToUnixTimeMilliseconds(), gt = g.To.ToUnixTimeMilliseconds();
+            if (gt <= cursor || gf >= to)
+            {
+                continue;
+            }
+            if (gf > cursor)
+            {
+                pieces.Add((cursor, gf));
+            }
+            cursor = Math.Max(cursor, gt);
+        }
+        if (cursor < to)
+        {
+            pieces.Add((cursor, to));
+        }
+        return pieces;
     }
 
     private List<FootageGap> RecordedGaps(string camera, long from, long to, SqliteTransaction? tx)
