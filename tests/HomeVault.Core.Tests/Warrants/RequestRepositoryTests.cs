@@ -34,6 +34,16 @@ public sealed class RequestRepositoryTests : IDisposable
     }
 
     [Fact]
+    public void A_row_edited_behind_the_code_no_longer_matches_its_digest_and_is_refused()
+    {
+        var r = _home.Submit();
+        _home.Exec("DROP TRIGGER requests_immutable");
+        _home.Exec($"UPDATE requests SET scope_to_ms = scope_to_ms + 3600000 WHERE id = '{r.Id}'");
+        var ex = Assert.Throws<CatalogException>(() => _home.Repo.Get(r.Id));
+        Assert.Equal($"request {r.Id}: stored fields do not match its canonical JSON and digest (catalog altered)", ex.Message);
+    }
+
+    [Fact]
     public void Find_list_and_digest_lookup()
     {
         var a = _home.Submit();
@@ -74,7 +84,7 @@ public sealed class RequestRepositoryTests : IDisposable
         Assert.Equal(RequestState.Pending, _home.Repo.Get(r.Id).State);
 
         var t = _home.Repo.Deny(r.Id, "owner1", new string('x', 2000));
-        Assert.Equal(new RequestTransition(r.Id, r.Digest, RequestState.Pending, RequestState.Denied, "owner1", new string('x', 2000), Requests.Now), t);
+        Assert.Equal(new RequestTransition(r.Id, r.Digest, r.Request.Scope, RequestState.Pending, RequestState.Denied, "owner1", new string('x', 2000), Requests.Now), t);
         Assert.Equal(RequestState.Denied, _home.Repo.Get(r.Id).State);
         Assert.Equal([RequestState.Pending, RequestState.Denied], _home.Repo.History(r.Id).Select(h => h.To));
         Assert.Equal("request " + r.Id + ": cannot move from denied to denied",
