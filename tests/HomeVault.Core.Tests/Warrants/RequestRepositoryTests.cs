@@ -168,6 +168,21 @@ public sealed class RequestRepositoryTests : IDisposable
     }
 
     [Fact]
+    public void Schema_refuses_approvals_for_decided_requests_or_by_removed_owners()
+    {
+        var r = _home.Submit();
+        const string insert = "INSERT INTO request_approvals (request_id, owner_id, statement, statement_sha256, signature, approved_cameras, " +
+            "approved_from_ms, approved_to_ms, strip_audio, release_expires_ms, signed_ms) SELECT id, {0}, 's', '" +
+            "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 'sig', 'front', scope_from_ms, scope_to_ms, 0, 1, 1 FROM requests";
+        _home.Exec("UPDATE owners SET removed_ms = 1 WHERE name = 'owner2'");
+        var ex = Assert.Throws<SqliteException>(() => _home.Exec(string.Format(System.Globalization.CultureInfo.InvariantCulture, insert, "(SELECT id FROM owners WHERE name = 'owner2')")));
+        Assert.Contains("only an active owner can sign, and only for a pending request", ex.Message, StringComparison.Ordinal);
+        _home.Repo.Deny(r.Id, "owner1", "no");
+        ex = Assert.Throws<SqliteException>(() => _home.Exec(string.Format(System.Globalization.CultureInfo.InvariantCulture, insert, "(SELECT id FROM owners WHERE name = 'owner1')")));
+        Assert.Contains("only an active owner can sign, and only for a pending request", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Schema_refuses_a_court_document_without_reference()
     {
         var ex = Assert.Throws<SqliteException>(() => _home.Exec(
