@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace HomeVault.Core.Warrants;
@@ -268,7 +267,4 @@ public sealed class ApprovalStatement
 
     private static DateTimeOffset Truncate(DateTimeOffset t) =>
         DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());
-
-    internal static string Describe(ApprovalStatement s) =>
-        string.Create(CultureInfo.InvariantCulture, $"{string.Join(",", s.Cameras)} {WireTime.Format(s.From)}..{WireTime.Format(s.To)}");
 }

@@ -48,6 +48,12 @@ public sealed partial class RequestRepository
             throw new AccessRequestException($"request {id}: is {request.State.ToDb()}, only a pending request can be approved");
         }
         var now = _time.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (request.Request.LegalBasis.ExpiresOn is { } expires && expires < today)
+        {
+            throw new AccessRequestException(
+                $"request {id}: its legal basis expired on {WireTime.Format(expires)}; it can be denied or expired, not approved");
+        }
         statement.CheckAgainst(request, now);
         var (ownerId, publicKeyText) = ActiveOwner(owner, t);
         var verification = MinisignPublicKey.Parse(publicKeyText).Verify(bytes, signatureText);

@@ -58,6 +58,7 @@ public sealed partial class RequestRepository
     /// <summary>Every state change of a request, oldest first (the first is its receipt as pending).</summary>
     public IReadOnlyList<RequestTransition> History(string id, SqliteTransaction? tx = null)
     {
+        var scope = Get(id, tx).Request.Scope;
         using var cmd = Command(tx, """
             SELECT d.request_id, r.digest, d.from_state, d.to_state, o.name, d.reason, d.decided_ms
             FROM request_decisions d JOIN requests r ON r.id = d.request_id LEFT JOIN owners o ON o.id = d.owner_id
@@ -69,7 +70,7 @@ public sealed partial class RequestRepository
         while (reader.Read())
         {
             var to = RequestStates.FromDb(reader.GetString(3));
-            list.Add(new RequestTransition(reader.GetString(0), reader.GetString(1),
+            list.Add(new RequestTransition(reader.GetString(0), reader.GetString(1), scope,
                 reader.IsDBNull(2) ? to : RequestStates.FromDb(reader.GetString(2)), to,
                 reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
@@ -114,7 +115,7 @@ public sealed partial class RequestRepository
             }
         }
         AddDecision(t, id, request.State, to, ownerId, reason, now);
-        return new RequestTransition(id, request.Digest, request.State, to, owner, reason, DateTimeOffset.FromUnixTimeMilliseconds(now));
+        return new RequestTransition(id, request.Digest, request.Request.Scope, request.State, to, owner, reason, DateTimeOffset.FromUnixTimeMilliseconds(now));
     }
 
     private void AddDecision(SqliteTransaction t, string id, RequestState? from, RequestState to, long? ownerId, string? reason, long now)

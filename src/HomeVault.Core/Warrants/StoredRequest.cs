@@ -27,5 +27,5 @@ public sealed record ApprovedScope(
     DateTimeOffset ReleaseExpires,
     string StatementSha256);
 
-/// <summary>One state change, for audit entries: who moved which request from what to what, and why.</summary>
-public sealed record RequestTransition(string RequestId, string Digest, RequestState From, RequestState To, string? Owner, string? Reason, DateTimeOffset At);
+/// <summary>One state change, for audit entries: who moved which request (digest, requested scope) from what to what, and why.</summary>
+public sealed record RequestTransition(string RequestId, string Digest, RequestScope Scope, RequestState From, RequestState To, string? Owner, string? Reason, DateTimeOffset At);

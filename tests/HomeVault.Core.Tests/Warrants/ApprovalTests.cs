@@ -220,6 +220,17 @@ public sealed class ApprovalTests : IDisposable
     }
 
     [Fact]
+    public void A_request_whose_legal_basis_expired_cannot_be_approved()
+    {
+        var r = _home.Submit();
+        var statement = ApprovalStatement.Create(r, ["front"], r.Request.Scope.From, r.Request.Scope.To, false, Requests.Now.AddDays(60), Requests.Now);
+        _home.Time.Now = new DateTimeOffset(2026, 12, 21, 0, 0, 0, TimeSpan.Zero);
+        var ex = Assert.Throws<AccessRequestException>(() => _home.Approve("owner1", statement));
+        Assert.Equal($"request {r.Id}: its legal basis expired on 2026-12-20; it can be denied or expired, not approved", ex.Message);
+        Assert.Empty(_home.Repo.Approvals(r.Id));
+    }
+
+    [Fact]
     public void Caller_transaction_rolls_back_an_approval()
     {
         var r = _home.Submit();

@@ -34,6 +34,16 @@ public sealed class RequestRepositoryTests : IDisposable
     }
 
     [Fact]
+    public void A_row_edited_behind_the_code_no_longer_matches_its_digest_and_is_refused()
+    {
+        var r = _home.Submit();
+        _home.Exec("DROP TRIGGER requests_immutable");
+        _home.Exec($"UPDATE requests SET scope_to_ms = scope_to_ms + 3600000 WHERE id = '{r.Id}'");
+        var ex = Assert.Throws<CatalogException>(() => _home.Repo.Get(r.Id));
+        Assert.Equal($"request {r.Id}: stored fields do not match its canonical JSON and digest (catalog altered)", ex.Message);
+    }
+
+    [Fact]
     public void Find_list_and_digest_lookup()
     {
         var a = _home.Submit();
@@ -74,7 +84,7 @@ public sealed class RequestRepositoryTests : IDisposable
         Assert.Equal(RequestState.Pending, _home.Repo.Get(r.Id).State);
 
         var t = _home.Repo.Deny(r.Id, "owner1", new string('x', 2000));
-        Assert.Equal(new RequestTransition(r.Id, r.Digest, RequestState.Pending, RequestState.Denied, "owner1", new string('x', 2000), Requests.Now), t);
+        Assert.Equal(new RequestTransition(r.Id, r.Digest, r.Request.Scope, RequestState.Pending, RequestState.Denied, "owner1", new string('x', 2000), Requests.Now), t);
         Assert.Equal(RequestState.Denied, _home.Repo.Get(r.Id).State);
         Assert.Equal([RequestState.Pending, RequestState.Denied], _home.Repo.History(r.Id).Select(h => h.To));
         Assert.Equal("request " + r.Id + ": cannot move from denied to denied",
@@ -155,6 +165,21 @@ public sealed class RequestRepositoryTests : IDisposable
         _home.Submit();
         var ex = Assert.Throws<SqliteException>(() => _home.Exec(sql));
         Assert.Contains(error, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Schema_refuses_approvals_for_decided_requests_or_by_removed_owners()
+    {
+        var r = _home.Submit();
+        const string insert = "INSERT INTO request_approvals (request_id, owner_id, statement, statement_sha256, signature, approved_cameras, " +
+            "approved_from_ms, approved_to_ms, strip_audio, release_expires_ms, signed_ms) SELECT id, {0}, 's', '" +
+            "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 'sig', 'front', scope_from_ms, scope_to_ms, 0, 1, 1 FROM requests";
+        _home.Exec("UPDATE owners SET removed_ms = 1 WHERE name = 'owner2'");
+        var ex = Assert.Throws<SqliteException>(() => _home.Exec(string.Format(System.Globalization.CultureInfo.InvariantCulture, insert, "(SELECT id FROM owners WHERE name = 'owner2')")));
+        Assert.Contains("only an active owner can sign, and only for a pending request", ex.Message, StringComparison.Ordinal);
+        _home.Repo.Deny(r.Id, "owner1", "no");
+        ex = Assert.Throws<SqliteException>(() => _home.Exec(string.Format(System.Globalization.CultureInfo.InvariantCulture, insert, "(SELECT id FROM owners WHERE name = 'owner1')")));
+        Assert.Contains("only an active owner can sign, and only for a pending request", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -142,6 +142,13 @@ BEGIN
     SELECT RAISE(ABORT, 'request cameras are immutable');
 END;
 
+CREATE TRIGGER request_approvals_only_pending BEFORE INSERT ON request_approvals
+WHEN (SELECT state FROM requests WHERE id = NEW.request_id) IS NOT 'pending'
+    OR (SELECT removed_ms FROM owners WHERE id = NEW.owner_id) IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'only an active owner can sign, and only for a pending request');
+END;
+
 CREATE TRIGGER request_approvals_no_change BEFORE UPDATE ON request_approvals
 BEGIN
     SELECT RAISE(ABORT, 'approvals are append-only');
