@@ -153,6 +153,22 @@ public sealed class ClipStore
         }
     }
 
+    /// <summary>Makes a signed checkpoint when entries arrived since the last and it is due (or now, when forced).</summary>
+    public void Checkpoint(bool force = false)
+    {
+        lock (_gate)
+        {
+            if (force)
+            {
+                _audit.Checkpoint();
+            }
+            else
+            {
+                _audit.CheckpointIfDue();
+            }
+        }
+    }
+
     /// <summary>Runs any catalog or log work under the store's lock (retention, reconciliation).</summary>
     internal T Locked<T>(Func<SqliteConnection, AuditLog, T> work)
     {

@@ -32,7 +32,7 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
             {
                 continue;
             }
-            if (holds.IsHeld(clip.Camera, clip.Start, clip.End))
+            if (IsHeld(clip))
             {
                 held.Add(clip.Id);
                 continue;
@@ -51,7 +51,7 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
             {
                 break;
             }
-            if (holds.IsHeld(clip.Camera, clip.Start, clip.End))
+            if (IsHeld(clip))
             {
                 held.Add(clip.Id);
                 continue;
@@ -64,6 +64,9 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
         }
         return new RetentionReport(deleted, freed, held.Count, !OverBudget());
     }
+
+    // Holds read the catalog, which the cameras write concurrently: ask under the store's lock.
+    private bool IsHeld(Clip clip) => store.Locked((_, _) => holds.IsHeld(clip.Camera, clip.Start, clip.End));
 
     private long Delete(Clip clip, string reason, DateTimeOffset now)
     {

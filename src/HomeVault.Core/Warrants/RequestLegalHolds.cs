@@ -1,0 +1,9 @@
+using HomeVault.Core.Clips;
+
+namespace HomeVault.Core.Warrants;
+
+/// <summary>Legal holds from access requests: footage in the scope of a pending, approved or preservation request is held.</summary>
+public sealed class RequestLegalHolds(RequestRepository requests) : ILegalHolds
+{
+    public bool IsHeld(string camera, DateTimeOffset clipStart, DateTimeOffset clipEnd) => requests.IsHeld(camera, clipStart, clipEnd);
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using HomeVault.Core;
+using HomeVault.Core.Audit;
+using HomeVault.Core.Catalog;
+using HomeVault.Core.Clips;
+using HomeVault.Core.Warrants;
+using HomeVault.Recording.Cameras;
+using HomeVault.Recording.Configuration;
+using HomeVault.Recording.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HomeVault.Recording.Service;
+
+/// <summary>
+/// The recorder: reconciles what a crash left, then runs one supervisor per camera into the sealed
+/// clip store, sweeps retention every minute, makes audit checkpoints when due, and publishes each
+/// camera's health to status/cameras.json for `homevault cameras status`.
+/// </summary>
+public sealed partial class RecorderService(
+    IOptions<HomeVaultOptions> options,
+    ILoggerFactory loggers,
+    TimeProvider time,
+    SupervisorSettings? supervisorSettings = null) : BackgroundService
+{
+    public static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan StatusEvery = TimeSpan.FromSeconds(2);
+
+    private readonly ILogger _log = loggers.CreateLogger<RecorderService>();
+    private readonly List<CameraSupervisor> _supervisors = [];
+
+    /// <summary>Supervisors of the running cameras (for health).</summary>
+    public IReadOnlyList<CameraSupervisor> Supervisors => _supervisors;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var config = options.Value;
+        var data = new DataDirectory(config.DataDirectory);
+        using var db = CatalogDatabase.Open(data.CatalogPath);
+        using var audit = InstallationAudit.Open(data, db, time);
+        var store = new ClipStore(data, db, audit.Log, time);
+
+        var report = ClipReconciler.Reconcile(store, time);
+        LogReconciled(_log, report.TruncatedClips.Count, report.MissingFiles.Count, report.RunsClosed, report.OrphanFiles.Count);
+        foreach (var orphan in report.OrphanFiles)
+        {
+            LogOrphan(_log, orphan);
+        }
+
+        var sink = new SealedClipSink(store);
+        foreach (var camera in config.Cameras)
+        {
+            _supervisors.Add(new CameraSupervisor(camera, sink, sink, loggers.CreateLogger<CameraSupervisor>(), time, supervisorSettings));
+        }
+        var cameraTasks = _supervisors.Select(s => Task.Run(() => s.RunAsync(stoppingToken), CancellationToken.None)).ToList();
+        var sweeper = new RetentionSweeper(store, new RequestLegalHolds(new RequestRepository(db, time)), time);
+        var rules = new RetentionRules(config.Retention.Days, config.Retention.MaxBytes <= 0 ? long.MaxValue : config.Retention.MaxBytes,
+            config.Retention.MinFreeBytes, config.Cameras.Where(c => c.RetainDays is not null).ToDictionary(c => c.Name, c => c.RetainDays!.Value));
+        Directory.CreateDirectory(Path.Combine(data.Root, "status"));
+
+        var nextSweep = time.GetUtcNow();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (time.GetUtcNow() >= nextSweep)
+                {
+                    Sweep(sweeper, rules);
+                    nextSweep = time.GetUtcNow() + SweepEvery;
+                }
+                store.Checkpoint();
+                WriteStatus(data);
+                await Task.Delay(StatusEvery, time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutdown: the supervisors stop ffmpeg with 'q' and seal their open clips.
+        }
+        await Task.WhenAll(cameraTasks).ConfigureAwait(false);
+        WriteStatus(data);
+        store.Checkpoint(force: true);
+        LogStopped(_log);
+    }
+
+    private void Sweep(RetentionSweeper sweeper, RetentionRules rules)
+    {
+        try
+        {
+            var r = sweeper.Sweep(rules);
+            if (r.Deleted.Count > 0 || !r.BudgetMet)
+            {
+                LogSwept(_log, r.Deleted.Count, r.BytesFreed, r.HeldClipsKept, r.BudgetMet);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CatalogException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            LogSweepFailed(_log, ex.Message);
+        }
+    }
+
+    private void WriteStatus(DataDirectory data)
+    {
+        var snapshot = new CameraStatusFile(time.GetUtcNow(), Environment.ProcessId, _supervisors.Select(s => s.Health).ToList());
+        var path = Path.Combine(data.Root, "status", "cameras.json");
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(snapshot, CameraStatusFile.JsonOptions));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "reconciled after start: {Truncated} clips sealed as truncated, {Missing} missing files, {Runs} runs closed, {Orphans} orphan files")]
+    private static partial void LogReconciled(ILogger logger, int truncated, int missing, int runs, int orphans);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "orphan file not in the catalog (left in place): {Path}")]
+    private static partial void LogOrphan(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "retention: deleted {Count} clips ({Bytes} bytes), kept {Held} on legal hold, budget met: {Met}")]
+    private static partial void LogSwept(ILogger logger, int count, long bytes, int held, bool met);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "retention sweep failed: {Error}")]
+    private static partial void LogSweepFailed(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "recorder stopped; open clips sealed")]
+    private static partial void LogStopped(ILogger logger);
+}
