@@ -24,7 +24,10 @@ internal static class VaultCommands
             {
                 if (!X25519Recipient.TryParse(r, out var recipient))
                 {
-                    throw new UserError($"recipient '{Truncate(r)}' is not a valid age1... X25519 recipient");
+                    // Never echo the value: a mistaken secret key would end up on screen and in shell logs.
+                    throw new UserError(r.StartsWith("AGE-SECRET-KEY-", StringComparison.OrdinalIgnoreCase)
+                        ? "recipient: that is a secret key (AGE-SECRET-KEY-1...), not a recipient; use its public age1... key"
+                        : $"recipient #{parsed.Count + 1} is not a valid age1... X25519 recipient");
                 }
                 parsed.Add(recipient!);
             }
@@ -207,6 +210,4 @@ internal static class VaultCommands
         }
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
     }
-
-    private static string Truncate(string s) => s.Length <= 80 ? s : s[..80] + "...";
 }

@@ -8,7 +8,7 @@ namespace HomeVault.Core.Catalog;
 /// </summary>
 public static partial class Names
 {
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,31}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,31}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex SafeName();
 
     public static bool IsValid(string? name) => name is not null && SafeName().IsMatch(name);

@@ -58,7 +58,9 @@ public static partial class Durable
         {
             return;
         }
-        var fd = Open(directory, ORdOnly | ODirectory | OCloexec);
+        // O_DIRECTORY is deliberately not used: its value differs across architectures (on ARM,
+        // x86's 0x10000 is O_DIRECT, which directories refuse), and O_RDONLY suffices for fsync.
+        var fd = Open(directory, ORdOnly | OCloexec);
         if (fd < 0)
         {
             throw new IOException($"cannot open directory {directory} to sync it (errno {Marshal.GetLastPInvokeError()})");
@@ -77,8 +79,7 @@ public static partial class Durable
     }
 
     private const int ORdOnly = 0;
-    private const int ODirectory = 0x10000; // Linux x86_64/arm64 value
-    private const int OCloexec = 0x80000;
+    private const int OCloexec = 0x80000; // the same on x86_64, arm64 and arm
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);

@@ -11,7 +11,7 @@ public static partial class RequestId
 {
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
 
-    [GeneratedRegex("^req_[a-z2-7]{26}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^req_[a-z2-7]{26}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
 
     public static string New()

@@ -78,7 +78,7 @@ public sealed partial class HomeVaultOptionsValidator : IValidateOptions<HomeVau
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(errors);
-        if (string.IsNullOrEmpty(c.Name) || !NamePattern().IsMatch(c.Name))
+        if (string.IsNullOrEmpty(c.Name) || !HomeVault.Core.Catalog.Names.IsValid(c.Name))
         {
             // The value is echoed only when it is short: a pasted URL here could hold a password.
             var shown = c.Name is { Length: <= 40 } ? $", was '{c.Name}'" : "";
@@ -121,7 +121,4 @@ public sealed partial class HomeVaultOptionsValidator : IValidateOptions<HomeVau
             errors.Add($"{at}:StallSeconds: must be 2..600, was {c.StallSeconds}");
         }
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,31}$", RegexOptions.CultureInvariant)]
-    private static partial Regex NamePattern();
 }

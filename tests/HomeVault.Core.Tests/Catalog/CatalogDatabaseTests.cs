@@ -134,3 +134,18 @@ public sealed class CatalogDatabaseTests
         Assert.Equal(0, runs.CloseDangling());
     }
 }
+
+public sealed class NamesTests
+{
+    [Theory]
+    [InlineData("front", true)]
+    [InlineData("cam_2-back", true)]
+    [InlineData("bob\n", false)]
+    [InlineData("Front", false)]
+    [InlineData("-front", false)]
+    [InlineData("../x", false)]
+    [InlineData("", false)]
+    [InlineData("abcdefghijabcdefghijabcdefghijab", true)]
+    [InlineData("abcdefghijabcdefghijabcdefghijabc", false)]
+    public void Safe_names(string name, bool valid) => Assert.Equal(valid, HomeVault.Core.Catalog.Names.IsValid(name));
+}

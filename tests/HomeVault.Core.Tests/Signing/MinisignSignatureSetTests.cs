@@ -42,4 +42,30 @@ public sealed class MinisignSignatureSetTests
         Assert.False(result.Meets(1));
         Assert.Throws<ArgumentOutOfRangeException>(() => result.Meets(0));
     }
+
+    [Fact]
+    public void One_key_registered_under_two_key_ids_counts_once()
+    {
+        using var alice = MinisignKey.Create();
+        // The key id in a signature file is not covered by the signature, so it can be rewritten at will.
+        var raw = Convert.FromBase64String(alice.PublicKey.ToBase64());
+        raw[2] ^= 0xFF;
+        var twin = MinisignPublicKey.Parse(Convert.ToBase64String(raw));
+        Assert.NotEqual(alice.KeyId, twin.KeyId);
+        var sig = alice.Sign(Manifest, "approves").ToFileText().Split('\n');
+        var sigBytes = Convert.FromBase64String(sig[1]);
+        sigBytes[2] ^= 0xFF;
+        sig[1] = Convert.ToBase64String(sigBytes);
+        var rewritten = string.Join('\n', sig);
+
+        var result = MinisignSignatureSet.Verify(Manifest,
+        [
+            new(alice.PublicKey, alice.Sign(Manifest, "approves").ToFileText()),
+            new(twin, rewritten),
+        ]);
+
+        Assert.All(result.Results, r => Assert.True(r.IsValid, r.Message));
+        Assert.Equal(1, result.DistinctValidKeyCount);
+        Assert.False(result.Meets(2));
+    }
 }
