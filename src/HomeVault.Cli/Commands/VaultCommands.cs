@@ -37,6 +37,7 @@ internal static class VaultCommands
             {
                 using var age = Age.EncryptingStream(dest, parsed, armor: result.GetValue(armor), leaveOpen: true);
                 source.CopyTo(age);
+                age.Complete();
             });
             return CliApp.Ok;
         });

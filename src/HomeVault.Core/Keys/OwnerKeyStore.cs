@@ -115,6 +115,7 @@ public sealed class OwnerKeyStore(DataDirectory data)
         using (var age = Age.EncryptingStream(output, [recipient], leaveOpen: true))
         {
             age.Write(secret);
+            age.Complete();
         }
         return output.ToArray();
     }

@@ -32,6 +32,7 @@ public static class Age
         ArgumentNullException.ThrowIfNull(plaintext);
         using var enc = EncryptingStream(output, recipients, armor, leaveOpen: true);
         plaintext.CopyTo(enc, 16 * Payload.ChunkSize);
+        enc.Complete();
     }
 
     /// <summary>

@@ -6,7 +6,8 @@ namespace HomeVault.Core.Vault;
 /// Write-only stream that encrypts to age v1. Each full 64 KiB chunk is written to the underlying
 /// stream as soon as more plaintext proves it is not the last, so at most one chunk is held back;
 /// <see cref="CommittedLength"/> says how much plaintext has reached the underlying stream (durable
-/// after the caller's fsync). <see cref="Complete"/> or Dispose writes the final chunk.
+/// after the caller's fsync). Only <see cref="Complete"/> writes the final chunk; disposing without it
+/// abandons the file (no final chunk), so a failed writer never produces a file that looks whole.
 /// </summary>
 public sealed class AgeEncryptingStream : Stream
 {
@@ -208,10 +209,10 @@ public sealed class AgeEncryptingStream : Stream
             _disposed = true;
             try
             {
-                if (!_faulted)
-                {
-                    Complete();
-                }
+                // Only an explicit Complete() seals the file. Disposing while an exception unwinds
+                // (the plaintext source failed) must not turn a cut-short stream into a file that
+                // authenticates as whole, so an uncompleted stream is abandoned, as age's Go code does.
+                Abandon();
             }
             finally
             {

@@ -34,6 +34,7 @@ public sealed class LargeStreamTests(ITestOutputHelper output)
                     hashIn.AppendData(block, 0, n);
                     written += n;
                 }
+                enc.Complete();
             }
             var encAlloc = GC.GetAllocatedBytesForCurrentThread() - before;
 

@@ -110,6 +110,7 @@ public sealed class RoundTripTests
         Assert.Equal(AgeErrorKind.Truncated, result.Failure);
         Assert.Equal(plain.AsSpan(0, 2 * Chunk).ToArray(), recovered.ToArray());
 
+        enc.Complete();
         enc.Dispose();
         Assert.True(sink.CanWrite); // leaveOpen honoured
         Assert.Equal(plain, Decrypt(sink.ToArray(), id).Released);
@@ -124,6 +125,7 @@ public sealed class RoundTripTests
         using (var enc = Age.EncryptingStream(sink, [id.Recipient]))
         {
             enc.Write([1, 2, 3]);
+            enc.Complete();
         }
         Assert.False(sink.CanWrite);
         var file = sink.ToArray();
@@ -166,6 +168,22 @@ internal sealed class FailingStream(int capacity) : MemoryStream
 
 public sealed class WriterFaultTests
 {
+    [Fact]
+    public void Disposing_without_Complete_abandons_so_a_cut_short_writer_never_looks_whole()
+    {
+        using var id = X25519Identity.Generate();
+        var plain = VaultTestFiles.Random(3 * VaultTestFiles.Chunk + 100);
+        var sink = new MemoryStream();
+        using (var enc = Age.EncryptingStream(sink, [id.Recipient], leaveOpen: true))
+        {
+            enc.Write(plain);
+            // no Complete(): as when the plaintext source throws inside a using block
+        }
+        var result = Age.Salvage(new MemoryStream(sink.ToArray()), Stream.Null, [id]);
+        Assert.False(result.Complete);
+        Assert.Equal(3 * VaultTestFiles.Chunk, result.BytesRecovered);
+    }
+
     [Fact]
     public void A_failed_write_never_gets_a_final_chunk_and_the_committed_part_salvages()
     {
