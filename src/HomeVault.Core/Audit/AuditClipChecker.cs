@@ -35,6 +35,36 @@ internal sealed class AuditClipChecker(AuditStore store, SqliteTransaction tx, l
         return null;
     }
 
+    /// <summary>
+    /// The other direction: a clip the log says was sealed must still have its row (live, or
+    /// deleted with a logged deletion, which <see cref="Run"/> checked). Without this, deleting a
+    /// row and its file by hand would leave no trace that verification could find.
+    /// </summary>
+    public AuditProblem? CheckLeavesHaveRows(IReadOnlyList<(long Index, string Path)> leaves)
+    {
+        var rows = new Dictionary<long, string>();
+        using (var cmd = store.Command(tx, "SELECT audit_index, path FROM clips WHERE audit_index IS NOT NULL"))
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                rows[r.GetInt64(0)] = r.GetString(1);
+            }
+        }
+        foreach (var (index, path) in leaves)
+        {
+            if (!rows.TryGetValue(index, out var rowPath))
+            {
+                return new AuditProblem(AuditProblemKind.ClipRowMissing, index, $"the log seals clip {path} but the catalog has no row for that leaf (removed by hand?)");
+            }
+            if (rowPath != path)
+            {
+                return new AuditProblem(AuditProblemKind.ClipLeafMismatch, index, "the clip row pointing at this leaf names another file", path, rowPath);
+            }
+        }
+        return null;
+    }
+
     private AuditProblem? Check(ClipRow clip)
     {
         var live = clip.State != "deleted";

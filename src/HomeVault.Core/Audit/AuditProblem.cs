@@ -16,6 +16,7 @@ public enum AuditProblemKind
     CheckpointBeyondLog,
     CosignatureInvalid,
     ClipNotLogged,
+    ClipRowMissing,
     ClipLeafMismatch,
     ClipFileMissing,
     ClipFileMismatch,

@@ -30,7 +30,7 @@ public static class AuditVerifier
         if (problem is null)
         {
             var checker = new AuditClipChecker(store, tx, pass.Size, pass.DeletionKeys, options);
-            problem = checker.Run();
+            problem = checker.Run() ?? checker.CheckLeavesHaveRows(pass.ClipLeaves);
             clips = checker.Clips;
             hashed = checker.FilesHashed;
         }
@@ -58,6 +58,9 @@ public static class AuditVerifier
         public int Cosignatures { get; private set; }
 
         public HashSet<Int128> DeletionKeys { get; } = [];
+
+        /// <summary>Every clip.sealed / clip.truncated leaf (index, clip path): each must still have its catalog row.</summary>
+        public List<(long Index, string Path)> ClipLeaves { get; } = [];
 
         public AuditProblem? Run()
         {
@@ -134,6 +137,10 @@ public static class AuditVerifier
                 if (storedLeaf is null || !CryptographicOperations.FixedTimeEquals(leaf, storedLeaf))
                 {
                     return new AuditProblem(AuditProblemKind.LeafHashMismatch, index, "stored leaf hash differs from SHA-256(0x00 || entry)", B64(leaf), B64(storedLeaf));
+                }
+                if (entry.Event.Action is AuditActions.ClipSealed or AuditActions.ClipTruncated)
+                {
+                    ClipLeaves.Add((index, entry.Event.Subject));
                 }
                 if (entry.Event.Action == AuditActions.ClipDeleted && entry.Event.Details.TryGetValue("sha256", out var sha))
                 {

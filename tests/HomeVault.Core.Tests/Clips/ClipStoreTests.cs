@@ -152,4 +152,35 @@ public sealed class ClipStoreTests : IDisposable
         b.Complete(_t0.AddSeconds(1));
         Assert.Throws<ArgumentException>(() => store.Begin("../etc", null, _t0));
     }
+
+    [Fact]
+    public void A_sealed_clip_removed_from_the_catalog_by_hand_is_caught_by_verify()
+    {
+        var store = Store();
+        ClipTestVault.Seal(store, "front", _t0, _t0.AddMinutes(1)); // a clip that stays
+        var gone = ClipTestVault.Seal(store, "front", _t0.AddMinutes(1), _t0.AddMinutes(2));
+        using (var cmd = _db.CreateCommand())
+        {
+            cmd.CommandText = "DELETE FROM clips WHERE id = $id";
+            cmd.Parameters.AddWithValue("$id", gone.Id);
+            Assert.Throws<SqliteException>(() => cmd.ExecuteNonQuery()); // the trigger refuses
+            cmd.CommandText = "DROP TRIGGER clips_no_delete; DELETE FROM clips WHERE id = $id";
+            cmd.ExecuteNonQuery();
+        }
+        File.Delete(Path.Combine(_data.Root, gone.Path));
+        var report = _vault.Verify();
+        Assert.False(report.Ok);
+        Assert.Equal(AuditProblemKind.ClipRowMissing, report.FirstProblem!.Kind);
+        Assert.Equal(gone.AuditIndex, report.FirstProblem.EntryIndex);
+    }
+
+    [Fact]
+    public void A_sealed_clip_cannot_be_set_back_to_recording()
+    {
+        var clip = ClipTestVault.Seal(Store(), "front", _t0, _t0.AddMinutes(1));
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "UPDATE clips SET state = 'recording', sha256 = NULL, audit_index = NULL WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", clip.Id);
+        Assert.Throws<SqliteException>(() => cmd.ExecuteNonQuery());
+    }
 }

@@ -48,6 +48,15 @@ CREATE TABLE clips (
     CHECK ((state = 'recording') = (sha256 IS NULL))
 );
 CREATE INDEX clips_camera_time ON clips(camera_id, start_ms);
+CREATE UNIQUE INDEX clips_audit_index ON clips(audit_index) WHERE audit_index IS NOT NULL;
+
+-- Clip rows are the record of what was recorded: kept after deletion (state 'deleted'), never
+-- removed, and never turned back into a clip being written.
+CREATE TRIGGER clips_no_delete BEFORE DELETE ON clips
+BEGIN SELECT RAISE(ABORT, 'clips rows are kept for the record; mark them deleted'); END;
+CREATE TRIGGER clips_no_unseal BEFORE UPDATE OF state ON clips
+WHEN OLD.state <> 'recording' AND NEW.state = 'recording'
+BEGIN SELECT RAISE(ABORT, 'a sealed clip cannot return to recording'); END;
 CREATE INDEX clips_time ON clips(start_ms);
 
 -- A stretch with no footage for a camera and why (connect failure, stall, crash, shutdown).
