@@ -32,4 +32,19 @@ public sealed class DataDirectory(string root)
     public string AuditVerifierKeyPath => Path.Combine(KeysDir, "audit-checkpoint.pub");
 
     public bool IsInitialized => File.Exists(CatalogPath);
+
+    /// <summary>
+    /// The full path of a catalog-relative path, refusing anything that leaves the data directory
+    /// (a tampered or foreign catalog must not steer deletions or reads elsewhere).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The path escapes the data directory.</exception>
+    public string ResolveInside(string relative)
+    {
+        var full = Path.GetFullPath(Path.Combine(Root, relative));
+        if (Path.IsPathRooted(relative) || !full.StartsWith(Root.TrimEnd('/') + "/", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"catalog path '{relative}' leaves the data directory");
+        }
+        return full;
+    }
 }

@@ -22,7 +22,7 @@ public static class ClipReconciler
         var pending = store.Locked((db, _) => new ClipRepository(db).ListRecording());
         foreach (var clip in pending)
         {
-            var full = Path.Combine(store.Data.Root, clip.Path);
+            var full = store.Data.ResolveInside(clip.Path);
             if (!File.Exists(full))
             {
                 missing.Add(clip.Path);

@@ -1,7 +1,10 @@
+using Microsoft.Data.Sqlite;
+
 namespace HomeVault.Core.Clips;
 
 /// <summary>Answers whether footage is on legal hold (inside the scope of a pending or approved request).</summary>
 public interface ILegalHolds
 {
-    bool IsHeld(string camera, DateTimeOffset clipStart, DateTimeOffset clipEnd);
+    /// <summary>Asked inside the transaction that would delete the clip, so a hold placed meanwhile wins.</summary>
+    bool IsHeld(string camera, DateTimeOffset clipStart, DateTimeOffset clipEnd, SqliteTransaction? tx);
 }

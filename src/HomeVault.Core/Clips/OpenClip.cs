@@ -100,7 +100,7 @@ public sealed class OpenClip : IDisposable
 
     internal static FileStream CreateFile(string fullPath)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Durable.CreatePrivateDirectory(Path.GetDirectoryName(fullPath)!);
         return Durable.CreateForStreaming(fullPath);
     }
 }

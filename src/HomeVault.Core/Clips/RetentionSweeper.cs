@@ -32,12 +32,12 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
             {
                 continue;
             }
-            if (IsHeld(clip))
+            if (IsHeld(clip) || TryDelete(clip, $"retention: older than {days} days", now) is not { } bytesFreed)
             {
                 held.Add(clip.Id);
                 continue;
             }
-            freed += Delete(clip, $"retention: older than {days} days", now);
+            freed += bytesFreed;
             deleted.Add(clip);
         }
 
@@ -51,12 +51,12 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
             {
                 break;
             }
-            if (IsHeld(clip))
+            var reason = total > rules.MaxBytes ? "retention: disk budget exceeded" : "retention: low free space";
+            if (IsHeld(clip) || TryDelete(clip, reason, now) is not { } bytes)
             {
                 held.Add(clip.Id);
                 continue;
             }
-            var bytes = Delete(clip, total > rules.MaxBytes ? "retention: disk budget exceeded" : "retention: low free space", now);
             total -= clip.CiphertextBytes;
             freeNow = freeNow > long.MaxValue - bytes ? long.MaxValue : freeNow + bytes;
             freed += bytes;
@@ -65,25 +65,34 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
         return new RetentionReport(deleted, freed, held.Count, !OverBudget());
     }
 
-    // Holds read the catalog, which the cameras write concurrently: ask under the store's lock.
-    private bool IsHeld(Clip clip) => store.Locked((_, _) => holds.IsHeld(clip.Camera, clip.Start, clip.End));
+    // A cheap first look, outside any transaction (holds read the catalog the cameras write: under the lock).
+    private bool IsHeld(Clip clip) => store.Locked((_, _) => holds.IsHeld(clip.Camera, clip.Start, clip.End, null));
 
-    private long Delete(Clip clip, string reason, DateTimeOffset now)
+    /// <summary>
+    /// Deletes one clip unless a hold covers it, asking again inside the deleting transaction
+    /// (BEGIN IMMEDIATE takes the write lock), so a request recorded by another process after the
+    /// first look still saves the footage. Returns the bytes freed, or null when it was held.
+    /// </summary>
+    private long? TryDelete(Clip clip, string reason, DateTimeOffset now)
     {
-        store.Locked((db, audit) =>
+        var deleted = store.Locked((db, audit) =>
         {
-            using var tx = db.BeginTransaction();
+            using var tx = db.BeginTransaction(deferred: false);
+            if (holds.IsHeld(clip.Camera, clip.Start, clip.End, tx))
+            {
+                return false;
+            }
             new ClipRepository(db).MarkDeleted(clip.Id, clip.Sha256!, now, reason, tx);
             audit.Append(AuditEvent.ClipDeleted(ClipStore.Actor, clip.Path, clip.Sha256!, reason), tx);
             tx.Commit();
-            return 0;
+            return true;
         });
-        return RemoveFile(clip.Path);
+        return deleted ? RemoveFile(clip.Path) : null;
     }
 
     private long RemoveFile(string relative)
     {
-        var full = Path.Combine(store.Data.Root, relative);
+        var full = store.Data.ResolveInside(relative);
         if (!File.Exists(full))
         {
             return 0;

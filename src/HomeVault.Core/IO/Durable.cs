@@ -37,17 +37,26 @@ public static partial class Durable
         BufferSize = 0,
     });
 
-    /// <summary>Creates a directory (and parents) readable by the owner only.</summary>
+    /// <summary>
+    /// Creates a directory and any missing parents, owner-only, fsyncing the parent of each level it
+    /// creates, so that a file later made durable inside it cannot vanish with its directory in a crash.
+    /// </summary>
     public static void CreatePrivateDirectory(string path)
     {
-        if (!Directory.Exists(path))
+        var full = Path.GetFullPath(path).TrimEnd('/');
+        if (full.Length == 0 || Directory.Exists(full))
         {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            var parent = Path.GetDirectoryName(Path.GetFullPath(path).TrimEnd('/'));
-            if (parent is not null)
-            {
-                SyncDirectory(parent);
-            }
+            return;
+        }
+        var parent = Path.GetDirectoryName(full);
+        if (parent is not null)
+        {
+            CreatePrivateDirectory(parent);
+        }
+        Directory.CreateDirectory(full, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (parent is not null)
+        {
+            SyncDirectory(parent);
         }
     }
 

@@ -13,7 +13,7 @@ public sealed class RetentionSweeperTests : IDisposable
 
     private sealed class Holds(params (string Camera, DateTimeOffset From, DateTimeOffset To)[] windows) : ILegalHolds
     {
-        public bool IsHeld(string camera, DateTimeOffset clipStart, DateTimeOffset clipEnd) =>
+        public bool IsHeld(string camera, DateTimeOffset clipStart, DateTimeOffset clipEnd, Microsoft.Data.Sqlite.SqliteTransaction? tx) =>
             windows.Any(w => w.Camera == camera && clipStart < w.To && clipEnd > w.From);
     }
 
@@ -89,5 +89,30 @@ public sealed class RetentionSweeperTests : IDisposable
         var report = new RetentionSweeper(store, new Holds(), new ManualTime(_vault.T0.AddDays(60))).Sweep(Generous);
         Assert.Empty(report.Deleted);
         Assert.False(File.Exists(full));
+    }
+
+    /// <summary>A hold that appears between the sweeper's first look and its delete (another process's request).</summary>
+    private sealed class LateHold : ILegalHolds
+    {
+        public bool IsHeld(string camera, DateTimeOffset clipStart, DateTimeOffset clipEnd, Microsoft.Data.Sqlite.SqliteTransaction? tx) => tx is not null;
+    }
+
+    [Fact]
+    public void A_hold_placed_after_the_first_look_still_saves_the_clip()
+    {
+        var store = _vault.Store();
+        var clip = ClipTestVault.Seal(store, "front", _vault.T0, _vault.T0.AddMinutes(1));
+        var report = new RetentionSweeper(store, new LateHold(), new ManualTime(_vault.T0.AddDays(60))).Sweep(Generous);
+        Assert.Empty(report.Deleted);
+        Assert.Equal(1, report.HeldClipsKept);
+        Assert.True(File.Exists(Path.Combine(_vault.Data.Root, clip.Path)));
+    }
+
+    [Fact]
+    public void Catalog_paths_outside_the_data_directory_are_refused()
+    {
+        Assert.Throws<InvalidDataException>(() => _vault.Data.ResolveInside("../../etc/passwd"));
+        Assert.Throws<InvalidDataException>(() => _vault.Data.ResolveInside("/etc/passwd"));
+        Assert.Equal(Path.Combine(_vault.Data.Root, "clips", "a.age"), _vault.Data.ResolveInside("clips/a.age"));
     }
 }
