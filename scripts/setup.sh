@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs HomeVault's runtime and test dependencies on Debian 12 (needs root or sudo).
 set -euo pipefail
-pkgs=(age minisign ffmpeg sqlite3 chromium
+pkgs=(age minisign ffmpeg sqlite3 systemd
       python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp
       gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly)
 missing=()

@@ -37,6 +37,7 @@ internal static class CliApp
         yield return AuditCommands.Build();
         yield return ClipsCommands.Build();
         yield return ServeCommand.Build();
+        yield return DemoCommand.Build();
     }
 
     public static int Run(string[] args)
