@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using HomeVault.Cli.Infrastructure;
+using HomeVault.Tests;
+
+namespace HomeVault.Cli.Tests;
+
+/// <summary>
+/// The recorder as a real process against real RTSP cameras (GStreamer RTSP server), with a
+/// SIGKILL in the middle of a clip and the recovery on the next start.
+/// </summary>
+public sealed class RecorderEndToEndTests : IDisposable
+{
+    private readonly CamSim _cams = CamSim.Start(["front", "drive"], 300, size: "640x360");
+    private readonly List<Process> _started = [];
+
+    public void Dispose()
+    {
+        foreach (var p in _started)
+        {
+            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            p.Dispose();
+        }
+        _cams.Dispose();
+    }
+
+    private Process StartServe(string config)
+    {
+        var psi = new ProcessStartInfo(TestEnv.Tool("dotnet")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "homevault.dll"));
+        psi.ArgumentList.Add("serve");
+        psi.ArgumentList.Add("--config");
+        psi.ArgumentList.Add(config);
+        var p = Process.Start(psi)!;
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        _started.Add(p);
+        return p;
+    }
+
+    private static List<JsonElement> Clips(string data)
+    {
+        var r = Homevault.Run("clips", "list", "--json", "--data", data);
+        Assert.True(r.Exit == 0, r.Stderr);
+        return JsonDocument.Parse(r.Stdout).RootElement.EnumerateArray().ToList();
+    }
+
+    private static string Sql(string db, string query) =>
+        Encoding.UTF8.GetString(TestEnv.Run(TestEnv.Tool("sqlite3"), [db, query]).Stdout).Trim();
+
+    [Fact]
+    public void Sigkill_mid_clip_loses_at_most_about_two_seconds_and_the_next_start_recovers()
+    {
+        var (dir, data, pass) = Homevault.Init();
+        var config = Path.Combine(dir, "homevault.json");
+        File.WriteAllText(config, JsonSerializer.Serialize(new
+        {
+            HomeVault = new
+            {
+                DataDirectory = data,
+                Retention = new { Days = 30, MaxBytes = 0, MinFreeBytes = 1_000_000 },
+                Cameras = _cams.Urls.Select(kv => new { Name = kv.Key, Url = kv.Value, ClipSeconds = 4 }).ToArray(),
+            },
+        }));
+        var db = Path.Combine(data, "catalog.db");
+
+        var serve = StartServe(config);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (Clips(data).Count < 4 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(500);
+        }
+        Assert.True(Clips(data).Count >= 4, "the recorder sealed no clips within 90 s");
+        // Wait until both cameras are mid-clip with durable progress, then kill without warning.
+        Thread.Sleep(2500);
+        Assert.Equal("2", Sql(db, "SELECT count(*) FROM clips WHERE state = 'recording'"));
+        var killedAt = DateTimeOffset.UtcNow;
+        serve.Kill(); // SIGKILL: no shutdown code runs
+        serve.WaitForExit();
+        Thread.Sleep(500);
+
+        var restart = Homevault.Run("serve", "--config", config, "--duration", "6");
+        Assert.True(restart.Exit == 0, restart.Stderr + restart.Stdout);
+        Assert.Contains("2 clips sealed as truncated", restart.Stdout, StringComparison.Ordinal);
+
+        var clips = Clips(data);
+        var truncated = clips.Where(c => c.GetProperty("state").GetString() == "truncated").ToList();
+        Assert.Equal(2, truncated.Count);
+        foreach (var clip in truncated)
+        {
+            var end = DateTimeOffset.Parse(clip.GetProperty("end").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(killedAt - end <= TimeSpan.FromSeconds(3), $"lost {(killedAt - end).TotalSeconds:0.0} s of {clip.GetProperty("camera")}");
+
+            // The owner salvages it: the authenticated prefix is a playable fragmented MP4.
+            var salvaged = Path.Combine("/dev/shm", $"hv-salvage-{Guid.NewGuid():N}.mp4");
+            try
+            {
+                var s = Homevault.Run("decrypt", "--salvage", "--data", data, "--passphrase-file", pass, "-o", salvaged, Path.Combine(data, clip.GetProperty("path").GetString()!));
+                Assert.True(s.Exit == 0, s.Stderr);
+                var probe = TestEnv.Run(TestEnv.Tool("ffprobe"), ["-v", "error", "-count_packets", "-select_streams", "v:0", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", salvaged]);
+                Assert.True(int.Parse(Encoding.UTF8.GetString(probe.Stdout).Trim(), System.Globalization.CultureInfo.InvariantCulture) > 0, probe.Stderr);
+            }
+            finally
+            {
+                File.Delete(salvaged);
+            }
+        }
+        // The crash is on the record: runs closed as crash, a gap per camera, and the log verifies.
+        Assert.Equal("2", Sql(db, "SELECT count(*) FROM recording_runs WHERE end_reason = 'crash'"));
+        Assert.Equal("2", Sql(db, "SELECT count(*) FROM gaps WHERE cause = 'service stopped unexpectedly'"));
+        var verify = Homevault.Run("audit", "verify", "--data", data);
+        Assert.True(verify.Exit == 0, verify.Stderr);
+        // New footage after the restart, and no plaintext MP4 anywhere in the data directory.
+        Assert.True(clips.Count(c => c.GetProperty("state").GetString() == "complete") > 4);
+        foreach (var file in Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories))
+        {
+            var head = new byte[16];
+            using var f = File.OpenRead(file);
+            var n = f.Read(head);
+            Assert.False(n >= 8 && head.AsSpan(4, 4).SequenceEqual("ftyp"u8), $"{file} is a plaintext MP4");
+        }
+    }
+}
