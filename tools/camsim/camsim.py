@@ -15,7 +15,7 @@ Mounts (all on 127.0.0.1):
   --auth-mount NAME     H.264 behind RTSP auth, served on a second port (--auth-port,
                         default auto); credentials from --auth USER:PASS or $CAMSIM_AUTH
                         (never printed); --auth-scheme basic|digest
-  --flap-mount NAME     serves --flap-up seconds, then drops its clients and answers 404
+  --flap-mount NAME     serves --flap-up seconds, then ends its clients' streams and answers 404
                         for --flap-down seconds, repeatedly
   --stall-mount NAME    each client gets --stall-after seconds of video, then the stream
                         stops without the connection closing
@@ -170,27 +170,15 @@ class Sim:
 
     def flap_down(self, name, factory):
         log(f"flap: /{name} down")
+        # Unmounted: new clients get 404 until flap_up. Current clients get EOS, which the
+        # server turns into RTCP BYE, so they see the stream end.
         self.mounts.remove_factory(f"/{name}")
-        medias = set(self.flap_medias)
+        medias = list(self.flap_medias)
         self.flap_medias.clear()
-
-        def session_filter(_client, session):
-            hit = False
-
-            def media_filter(_sess, sm):
-                nonlocal hit
-                hit = hit or sm.get_media() in medias
-                return GstRtspServer.RTSPFilterResult.KEEP
-            session.filter(media_filter)
-            return GstRtspServer.RTSPFilterResult.REMOVE if hit else GstRtspServer.RTSPFilterResult.KEEP
-
-        def client_filter(_server, client):
-            client.session_filter(session_filter)
-            return GstRtspServer.RTSPFilterResult.KEEP
-
-        self.server.client_filter(client_filter)
         for m in medias:
-            m.unprepare()
+            element = m.get_element()
+            if element is not None:
+                element.send_event(Gst.Event.new_eos())
         GLib.timeout_add(int(self.args.flap_down * 1000), self.flap_up, name, factory)
         return False
 

@@ -18,6 +18,8 @@ public sealed class ClipCutter : IAsyncDisposable
     private readonly TimeSpan _runMediaStart;
     private IClipWriter? _writer;
     private TimeSpan _clipMediaStart;
+    private ulong _clipOrigin;
+    private uint _clipOriginScale = 1;
 
     /// <param name="firstFragmentAt">Wall clock when the run's first fragment arrived.</param>
     /// <param name="firstFragmentStart">That fragment's media start time.</param>
@@ -51,12 +53,22 @@ public sealed class ClipCutter : IAsyncDisposable
         if (_writer is null)
         {
             _clipMediaStart = fragment.Start;
+            _clipOrigin = fragment.BaseMediaDecodeTime;
+            _clipOriginScale = fragment.Timescale;
             var start = WallTime(fragment.Start);
             FirstStart ??= start;
             _writer = await _sink.BeginClipAsync(_camera, _runId, start, _init.Bytes, ct).ConfigureAwait(false);
         }
+        // Each clip's timeline starts at 0: the same wall-clock shift for every track, in its own timescale.
+        fragment.Rebase(RebaseOrigin);
         await _writer.WriteFragmentAsync(fragment.Bytes, fragment.Duration, ct).ConfigureAwait(false);
         LastEnd = WallTime(fragment.End);
+    }
+
+    private ulong RebaseOrigin(uint trackId)
+    {
+        var scale = _init.Tracks.FirstOrDefault(t => t.TrackId == trackId)?.Timescale ?? _clipOriginScale;
+        return (ulong)((System.Numerics.BigInteger)_clipOrigin * scale / _clipOriginScale);
     }
 
     /// <summary>Seals the open clip, if any (end of run: everything written is whole fragments).</summary>

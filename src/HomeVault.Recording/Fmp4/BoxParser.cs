@@ -6,7 +6,11 @@ namespace HomeVault.Recording.Fmp4;
 internal static class BoxParser
 {
     /// <summary>Children of a container payload: (type, payload) pairs; throws on a size that leaves the parent.</summary>
-    public static IEnumerable<(string Type, ReadOnlyMemory<byte> Payload)> Children(ReadOnlyMemory<byte> payload)
+    public static IEnumerable<(string Type, ReadOnlyMemory<byte> Payload)> Children(ReadOnlyMemory<byte> payload) =>
+        ChildrenAt(payload).Select(c => (c.Type, c.Payload));
+
+    /// <summary>Like <see cref="Children"/>, with each payload's offset inside <paramref name="payload"/>.</summary>
+    public static IEnumerable<(string Type, ReadOnlyMemory<byte> Payload, int Offset)> ChildrenAt(ReadOnlyMemory<byte> payload)
     {
         var pos = 0;
         while (pos + 8 <= payload.Length)
@@ -32,7 +36,7 @@ internal static class BoxParser
             {
                 throw new Fmp4Exception($"box '{type}' size {size} does not fit its parent");
             }
-            yield return (type, payload.Slice(pos + header, (int)size - header));
+            yield return (type, payload.Slice(pos + header, (int)size - header), pos + header);
             pos += (int)size;
         }
     }
@@ -99,11 +103,11 @@ internal static class BoxParser
         return (id, timescale, handler);
     }
 
-    /// <summary>From a moof payload: per track id, tfdt's baseMediaDecodeTime and the summed sample durations.</summary>
-    public static Dictionary<uint, (ulong Base, ulong Duration)> ParseMoof(ReadOnlyMemory<byte> moof, IReadOnlyList<TrackInfo> tracks)
+    /// <summary>From a moof payload: per traf, tfdt's baseMediaDecodeTime (and where it is) and the summed sample durations.</summary>
+    public static List<TrackTime> ParseMoof(ReadOnlyMemory<byte> moof, IReadOnlyList<TrackInfo> tracks, int payloadOffset)
     {
-        var result = new Dictionary<uint, (ulong, ulong)>();
-        foreach (var (type, traf) in Children(moof))
+        var result = new List<TrackTime>();
+        foreach (var (type, traf, trafOffset) in ChildrenAt(moof))
         {
             if (type != "traf")
             {
@@ -129,7 +133,12 @@ internal static class BoxParser
                 defaultDuration = BinaryPrimitives.ReadUInt32BigEndian(tfhd[pos..]);
             }
 
-            var tfdt = (Child(traf, "tfdt") ?? throw new Fmp4Exception($"traf of track {trackId} without tfdt")).Span;
+            var (_, tfdtMemory, tfdtOffset) = ChildrenAt(traf).FirstOrDefault(c => c.Type == "tfdt");
+            if (tfdtMemory.IsEmpty)
+            {
+                throw new Fmp4Exception($"traf of track {trackId} without tfdt");
+            }
+            var tfdt = tfdtMemory.Span;
             Need(tfdt, 8, "tfdt");
             ulong baseTime = tfdt[0] == 1
                 ? (tfdt.Length >= 12 ? BinaryPrimitives.ReadUInt64BigEndian(tfdt[4..]) : throw new Fmp4Exception("tfdt truncated"))
@@ -143,7 +152,7 @@ internal static class BoxParser
                     duration += TrunDuration(trun.Span, defaultDuration);
                 }
             }
-            result[trackId] = (baseTime, duration);
+            result.Add(new TrackTime(trackId, baseTime, duration, payloadOffset + trafOffset + tfdtOffset + 4, tfdt[0] == 1));
         }
         return result;
     }

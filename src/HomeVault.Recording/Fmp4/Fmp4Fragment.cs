@@ -1,16 +1,62 @@
+using System.Buffers.Binary;
+
 namespace HomeVault.Recording.Fmp4;
 
 /// <summary>
 /// One fragment (any styp/sidx/prft/emsg before it, then moof + mdat) with its media time on the
-/// reference track. <see cref="Bytes"/> is the reader's reused buffer: valid until the next read.
+/// reference track. The bytes are the reader's reused buffer: valid until the next read.
 /// </summary>
-public readonly record struct Fmp4Fragment(ReadOnlyMemory<byte> Bytes, ulong BaseMediaDecodeTime, ulong DurationTicks, uint Timescale)
+public readonly struct Fmp4Fragment
 {
-    public TimeSpan Start => Ticks(BaseMediaDecodeTime);
+    private readonly Memory<byte> _bytes;
 
-    public TimeSpan Duration => Ticks(DurationTicks);
+    public Fmp4Fragment(Memory<byte> bytes, IReadOnlyList<TrackTime> tracks, TrackTime reference, uint timescale)
+    {
+        _bytes = bytes;
+        Tracks = tracks;
+        Reference = reference;
+        Timescale = timescale;
+    }
 
-    public TimeSpan End => Ticks(BaseMediaDecodeTime + DurationTicks);
+    public ReadOnlyMemory<byte> Bytes => _bytes;
 
-    private TimeSpan Ticks(ulong t) => TimeSpan.FromTicks((long)((decimal)t * TimeSpan.TicksPerSecond / Timescale));
+    public IReadOnlyList<TrackTime> Tracks { get; }
+
+    /// <summary>The reference (video) track's times, which clips are cut by.</summary>
+    public TrackTime Reference { get; }
+
+    public uint Timescale { get; }
+
+    public ulong BaseMediaDecodeTime => Reference.BaseMediaDecodeTime;
+
+    public TimeSpan Start => ToTime(Reference.BaseMediaDecodeTime, Timescale);
+
+    public TimeSpan Duration => ToTime(Reference.Duration, Timescale);
+
+    public TimeSpan End => ToTime(Reference.BaseMediaDecodeTime + Reference.Duration, Timescale);
+
+    public static TimeSpan ToTime(ulong t, uint timescale) => TimeSpan.FromTicks((long)((decimal)t * TimeSpan.TicksPerSecond / timescale));
+
+    /// <summary>
+    /// Rewrites every traf's tfdt in place to <c>tfdt - origin(track)</c>, so a clip's timeline starts at
+    /// zero and players report its own duration (not the run's elapsed time). Values below the origin clamp to 0.
+    /// </summary>
+    public void Rebase(Func<uint, ulong> origin)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        var span = _bytes.Span;
+        foreach (var t in Tracks)
+        {
+            var o = origin(t.TrackId);
+            var value = t.BaseMediaDecodeTime > o ? t.BaseMediaDecodeTime - o : 0;
+            if (t.Is64Bit)
+            {
+                BinaryPrimitives.WriteUInt64BigEndian(span[t.TfdtValueOffset..], value);
+            }
+            else
+            {
+                BinaryPrimitives.WriteUInt32BigEndian(span[t.TfdtValueOffset..], (uint)value);
+            }
+        }
+    }
 }

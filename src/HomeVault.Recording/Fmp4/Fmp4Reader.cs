@@ -84,14 +84,20 @@ public sealed class Fmp4Reader
                 case "mdat" when moofOffset >= 0:
                     length += b.Size;
                     var moof = _buffer.AsMemory(moofOffset, length - moofOffset);
-                    var times = BoxParser.ParseMoof(SkipHeader(moof), init.Tracks);
-                    if (!times.TryGetValue(init.Reference.TrackId, out var t))
+                    var moofHeader = BinaryPrimitives.ReadUInt32BigEndian(moof.Span) == 1 ? 16 : 8;
+                    var tracks = BoxParser.ParseMoof(moof[moofHeader..], init.Tracks, moofOffset + moofHeader);
+                    if (tracks.Count == 0)
                     {
-                        t = times.Count > 0 ? times.Values.First() : throw new Fmp4Exception("moof without traf");
-                        return new Fmp4Fragment(_buffer.AsMemory(0, length), t.Base, t.Duration,
-                            init.Tracks.First(x => x.TrackId == times.Keys.First()).Timescale);
+                        throw new Fmp4Exception("moof without traf");
                     }
-                    return new Fmp4Fragment(_buffer.AsMemory(0, length), t.Base, t.Duration, init.Reference.Timescale);
+                    var reference = tracks.Find(t => t.TrackId == init.Reference.TrackId);
+                    if (reference.TrackId == 0)
+                    {
+                        reference = tracks[0];
+                    }
+                    var timescale = init.Tracks.FirstOrDefault(t => t.TrackId == reference.TrackId)?.Timescale
+                        ?? throw new Fmp4Exception($"moof names track {reference.TrackId}, which moov does not have");
+                    return new Fmp4Fragment(_buffer.AsMemory(0, length), tracks, reference, timescale);
                 case "mfra":
                     return null; // ffmpeg's trailer: the stream is over
                 default:
@@ -107,12 +113,6 @@ public sealed class Fmp4Reader
                     break;
             }
         }
-    }
-
-    private static ReadOnlyMemory<byte> SkipHeader(ReadOnlyMemory<byte> box)
-    {
-        var size = BinaryPrimitives.ReadUInt32BigEndian(box.Span);
-        return box[(size == 1 ? 16 : 8)..];
     }
 
     private readonly record struct Box(string Type, int Offset, int HeaderSize, int Size);

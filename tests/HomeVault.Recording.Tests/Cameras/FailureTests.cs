@@ -1,0 +1,153 @@
+using HomeVault.Recording.Cameras;
+using HomeVault.Recording.Configuration;
+using HomeVault.Recording.Tests.Support;
+using HomeVault.Tests;
+
+namespace HomeVault.Recording.Tests.Cameras;
+
+public sealed class FailureTests(CamsimFixture camsim)
+{
+    private static string CredentialsFile(string dir, string content)
+    {
+        var path = Path.Combine(dir, "cam.credentials");
+        File.WriteAllText(path, content + "\n");
+        return path;
+    }
+
+    private static void AssertNoSecret(IEnumerable<string> lines)
+    {
+        foreach (var line in lines)
+        {
+            Assert.DoesNotContain(CamsimFixture.Password, line, StringComparison.Ordinal);
+            Assert.DoesNotContain(Uri.EscapeDataString(CamsimFixture.Password), line, StringComparison.Ordinal);
+            Assert.DoesNotContain("s3cr3t", line, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Authenticated_camera_records_and_its_password_is_in_no_log_line_and_not_in_argv()
+    {
+        using var h = new Harness();
+        var creds = CredentialsFile(h.Directory, $"{CamsimFixture.User}:{CamsimFixture.Password}");
+        var cam = Harness.Camera("secure", camsim.Urls["secure"], credentialsFile: creds);
+        var recording = h.RecordAsync(TimeSpan.FromSeconds(10), cam);
+
+        // While it runs, ffmpeg's command line must not carry the password.
+        string? cmdline = null;
+        for (var i = 0; i < 50 && cmdline is null; i++)
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+            var pidLine = h.Logger.Lines.FirstOrDefault(l => l.StartsWith("  Pid=", StringComparison.Ordinal));
+            if (pidLine is not null && File.Exists($"/proc/{pidLine[6..]}/cmdline"))
+            {
+                cmdline = File.ReadAllText($"/proc/{pidLine[6..]}/cmdline").Replace('\0', ' ');
+            }
+        }
+        await recording;
+
+        Assert.NotNull(cmdline);
+        Assert.Contains("ffconcat", cmdline, StringComparison.Ordinal);
+        AssertNoSecret([cmdline]);
+        var clips = h.Sink.For("secure");
+        Assert.True(clips.Count >= 2, $"{clips.Count} clips");
+        Assert.Equal("", Media.DecodeErrors(clips[1].Path));
+        Assert.Contains(h.Logger.Lines, l => l.Contains("ffmpeg:", StringComparison.Ordinal)); // stderr lines were logged...
+        AssertNoSecret(h.Logger.Lines);                                                      // ...scrubbed
+        AssertNoSecret(h.Journal.Runs.Values.Select(r => r.Reason ?? ""));
+        AssertNoSecret([h.Health("secure").LastError ?? ""]);
+        // The 0600 input file is gone once the run is over.
+        var inputFile = cmdline.Split(' ').First(a => a.EndsWith(".ffconcat", StringComparison.Ordinal));
+        Assert.False(File.Exists(inputFile), "ffconcat file left behind");
+    }
+
+    [Fact]
+    public async Task Wrong_credentials_end_each_run_with_401_and_back_off_without_leaking_them()
+    {
+        using var h = new Harness();
+        var creds = CredentialsFile(h.Directory, $"{CamsimFixture.User}:s3cr3t-wrong");
+        await h.RecordAsync(TimeSpan.FromSeconds(6), Harness.Camera("secure", camsim.Urls["secure"], credentialsFile: creds));
+
+        var runs = h.Journal.RunsOf("secure");
+        Assert.True(runs.Count >= 2, $"{runs.Count} runs");
+        Assert.All(runs.Take(runs.Count - 1), r => Assert.Contains("401", r.Reason, StringComparison.Ordinal));
+        Assert.True(runs.Count < 10, $"{runs.Count} runs in 6 s: no backoff?");
+        Assert.Empty(h.Sink.Clips);
+        Assert.Contains("401", h.Health("secure").LastError, StringComparison.Ordinal);
+        foreach (var line in h.Logger.Lines.Concat(runs.Select(r => r.Reason ?? "")))
+        {
+            Assert.DoesNotContain("s3cr3t", line, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Missing_credentials_file_fails_the_camera_with_a_clear_error()
+    {
+        using var h = new Harness();
+        await h.RecordAsync(TimeSpan.FromSeconds(2), Harness.Camera("secure", camsim.Urls["secure"], credentialsFile: "/nonexistent/cam.credentials"));
+        Assert.Empty(h.Journal.Runs);
+        Assert.Contains("credentials file", h.Health("secure").LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Flapping_camera_gives_several_runs_with_recorded_gaps_and_recovers()
+    {
+        using var h = new Harness();
+        await h.RecordAsync(TimeSpan.FromSeconds(24), Harness.Camera("flappy", camsim.Urls["flappy"], clipSeconds: 2));
+
+        var recordedRuns = h.Sink.For("flappy").Select(c => c.RunId).Distinct().ToList();
+        Assert.True(recordedRuns.Count >= 2, $"footage from {recordedRuns.Count} runs");
+        var gaps = h.Journal.Gaps.Where(g => g.Camera == "flappy").ToList();
+        Assert.True(gaps.Count >= 1, "no gap recorded");
+        Assert.All(gaps, g => Assert.True(g.Until > g.From));
+        Assert.All(gaps, g => Assert.False(string.IsNullOrWhiteSpace(g.Cause)));
+        // Gaps sit between the runs' footage: each gap ends where a later run's first clip starts.
+        var firstClipStarts = h.Sink.For("flappy").GroupBy(c => c.RunId).Select(g => g.Min(c => c.Start)).ToHashSet();
+        Assert.All(gaps, g => Assert.Contains(g.Until, firstClipStarts));
+        Assert.All(h.Sink.For("flappy").Where(c => c.Completed), c => Assert.Equal("", Media.DecodeErrors(c.Path)));
+    }
+
+    [Fact]
+    public async Task Stalled_stream_is_detected_and_ffmpeg_killed()
+    {
+        using var h = new Harness();
+        await h.RecordAsync(TimeSpan.FromSeconds(14), Harness.Camera("stally", camsim.Urls["stally"], clipSeconds: 2, stallSeconds: 2));
+
+        var runs = h.Journal.RunsOf("stally");
+        var stalls = runs.Where(r => r.Reason?.StartsWith("stall", StringComparison.Ordinal) == true).ToList();
+        Assert.NotEmpty(stalls);
+        Assert.NotEmpty(h.Sink.For("stally")); // footage before the stall was kept
+        // Every ffmpeg this test started is gone.
+        foreach (var pid in h.Logger.Lines.Where(l => l.StartsWith("  Pid=", StringComparison.Ordinal)).Select(l => l[6..]))
+        {
+            var stat = $"/proc/{pid}/stat";
+            Assert.True(!File.Exists(stat) || !File.ReadAllText(stat).Contains("ffmpeg", StringComparison.Ordinal), $"ffmpeg {pid} still running");
+        }
+    }
+
+    [Fact]
+    public async Task G711_camera_with_audio_copy_is_recorded_with_aac_audio()
+    {
+        using var h = new Harness();
+        await h.RecordAsync(TimeSpan.FromSeconds(12), Harness.Camera("audio", camsim.Urls["audio"], audio: AudioMode.Copy));
+
+        var clips = h.Sink.For("audio");
+        Assert.True(clips.Count >= 1, "no clips");
+        var streams = Media.Streams(clips[^1].Path);
+        Assert.Contains(streams, s => s is { Type: "video", Codec: "h264" });
+        Assert.Contains(streams, s => s is { Type: "audio", Codec: "aac" });
+        Assert.Equal("", Media.DecodeErrors(clips[^1].Path));
+    }
+
+    [Fact]
+    public async Task H265_camera_is_recorded_as_hvc1()
+    {
+        using var h = new Harness();
+        await h.RecordAsync(TimeSpan.FromSeconds(12), Harness.Camera("hevc", camsim.Urls["hevc"]));
+
+        var clips = h.Sink.For("hevc").Where(c => c.Completed && c.Fragments >= 2).ToList();
+        Assert.NotEmpty(clips);
+        var streams = Media.Streams(clips[^1].Path);
+        Assert.Contains(streams, s => s is { Type: "video", Codec: "hevc", Tag: "hvc1" });
+        Assert.Equal("", Media.DecodeErrors(clips[^1].Path));
+    }
+}

@@ -1,0 +1,35 @@
+using System.Globalization;
+using HomeVault.Tests;
+
+namespace HomeVault.Recording.Tests.Support;
+
+/// <summary>Checks clips with the real ffprobe/ffmpeg.</summary>
+internal static class Media
+{
+    public static double Duration(string path)
+    {
+        var (exit, stdout, stderr) = TestEnv.Run(TestEnv.Tool("ffprobe"),
+            ["-v", "error", "-show_entries", "format=duration", "-of", "default=nw=1:nk=1", path], timeoutMs: 30_000);
+        Assert.True(exit == 0, $"ffprobe {path}: {stderr}");
+        return double.Parse(System.Text.Encoding.UTF8.GetString(stdout).Trim(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>codec_name and codec_tag_string per stream.</summary>
+    public static List<(string Type, string Codec, string Tag)> Streams(string path)
+    {
+        var (exit, stdout, stderr) = TestEnv.Run(TestEnv.Tool("ffprobe"),
+            ["-v", "error", "-show_entries", "stream=codec_type,codec_name,codec_tag_string", "-of", "csv=p=0", path], timeoutMs: 30_000);
+        Assert.True(exit == 0, $"ffprobe {path}: {stderr}");
+        return System.Text.Encoding.UTF8.GetString(stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Trim().Split(','))
+            .Select(p => (p[1], p[0], p[2]))
+            .ToList();
+    }
+
+    /// <summary>Full decode; returns ffmpeg's error output (empty = clean).</summary>
+    public static string DecodeErrors(string path)
+    {
+        var (exit, _, stderr) = TestEnv.Run(TestEnv.Tool("ffmpeg"), ["-v", "error", "-i", path, "-f", "null", "-"], timeoutMs: 60_000);
+        return exit == 0 ? stderr.Trim() : $"exit {exit}: {stderr}";
+    }
+}
