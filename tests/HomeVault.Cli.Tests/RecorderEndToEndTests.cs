@@ -74,6 +74,14 @@ public sealed class RecorderEndToEndTests : IDisposable
             Thread.Sleep(500);
         }
         Assert.True(Clips(data).Count >= 4, "the recorder sealed no clips within 90 s");
+        var status = Homevault.Run("cameras", "status", "--data", data);
+        Assert.True(status.Exit == 0, status.Stderr);
+        Assert.StartsWith("recorder running", status.Stdout, StringComparison.Ordinal);
+        Assert.Contains("front        recording", status.Stdout, StringComparison.Ordinal);
+        var probe = Homevault.Run("cameras", "test", "drive", "--config", config);
+        Assert.True(probe.Exit == 0, probe.Stderr);
+        Assert.Equal("drive: video h264 640x360 @ 15 fps; audio none", probe.Stdout.Trim());
+
         // Wait until both cameras are mid-clip with durable progress, then kill without warning.
         Thread.Sleep(2500);
         Assert.Equal("2", Sql(db, "SELECT count(*) FROM clips WHERE state = 'recording'"));
