@@ -78,9 +78,9 @@ public sealed class RecorderEndToEndTests : IDisposable
         Assert.True(status.Exit == 0, status.Stderr);
         Assert.StartsWith("recorder running", status.Stdout, StringComparison.Ordinal);
         Assert.Contains("front        recording", status.Stdout, StringComparison.Ordinal);
-        var probe = Homevault.Run("cameras", "test", "drive", "--config", config);
-        Assert.True(probe.Exit == 0, probe.Stderr);
-        Assert.Equal("drive: video h264 640x360 @ 15 fps; audio none", probe.Stdout.Trim());
+        var cameraProbe = Homevault.Run("cameras", "test", "drive", "--config", config);
+        Assert.True(cameraProbe.Exit == 0, cameraProbe.Stderr);
+        Assert.Equal("drive: video h264 640x360 @ 15 fps; audio none", cameraProbe.Stdout.Trim());
 
         // Wait until both cameras are mid-clip with durable progress, then kill without warning.
         Thread.Sleep(2500);
