@@ -121,6 +121,30 @@ public sealed class RecorderEndToEndTests : IDisposable
         Assert.Equal("2", Sql(db, "SELECT count(*) FROM gaps WHERE cause = 'service stopped unexpectedly'"));
         var verify = Homevault.Run("audit", "verify", "--data", data);
         Assert.True(verify.Exit == 0, verify.Stderr);
+        // The owner exports a window spanning complete clips: one MP4, joined without re-encoding, decoding cleanly.
+        var front = clips.Where(c => c.GetProperty("camera").GetString() == "front" && c.GetProperty("state").GetString() == "complete").ToList();
+        var from = DateTimeOffset.Parse(front[0].GetProperty("start").GetString()!, System.Globalization.CultureInfo.InvariantCulture).AddSeconds(1);
+        var to = DateTimeOffset.Parse(front[2].GetProperty("end").GetString()!, System.Globalization.CultureInfo.InvariantCulture).AddSeconds(-1);
+        var exported = Path.Combine("/dev/shm", $"hv-export-{Guid.NewGuid():N}.mp4");
+        try
+        {
+            var export = Homevault.Run("clips", "export", "--data", data, "--passphrase-file", pass, "--camera", "front",
+                "--from", from.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                "--to", to.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture), "-o", exported);
+            Assert.True(export.Exit == 0, export.Stderr);
+            var decode = TestEnv.Run(TestEnv.Tool("ffmpeg"), ["-v", "error", "-i", exported, "-f", "null", "-"]);
+            Assert.True(decode.Exit == 0 && decode.Stderr.Length == 0, decode.Stderr);
+            var frames = TestEnv.Run(TestEnv.Tool("ffprobe"), ["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", exported]);
+            var seconds = int.Parse(Encoding.UTF8.GetString(frames.Stdout).Trim(), System.Globalization.CultureInfo.InvariantCulture) / 15.0;
+            var window = (to - from).TotalSeconds;
+            // Trimmed at fragment (keyframe) boundaries: within about one GOP (2 s at 15 fps, -g 30) of each end.
+            Assert.InRange(seconds, window - 0.5, window + 4.5);
+        }
+        finally
+        {
+            File.Delete(exported);
+        }
+
         // New footage after the restart, and no plaintext MP4 anywhere in the data directory.
         Assert.True(clips.Count(c => c.GetProperty("state").GetString() == "complete") > 4);
         foreach (var file in Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories))
