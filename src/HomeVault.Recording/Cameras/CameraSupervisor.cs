@@ -187,7 +187,15 @@ public sealed class CameraSupervisor
         {
             if (await reader.ReadInitSegmentAsync(runCts.Token).ConfigureAwait(false) is { } init)
             {
-                while (await reader.ReadFragmentAsync(runCts.Token).ConfigureAwait(false) is { } fragment)
+                // ffmpeg printed the input streams before the header: an H.265 camera seen for the first
+                // time is restarted now with the hvc1 tag, before a clip is written.
+                if (!ArgsMatch(args, input))
+                {
+                    reconfigure = true;
+                    reason = "reconfigure: stream needs different ffmpeg arguments";
+                    Log.Reconfigure(_logger, Name, Volatile.Read(ref _facts).VideoCodec, Volatile.Read(ref _facts).AudioCodec);
+                }
+                while (!reconfigure && await reader.ReadFragmentAsync(runCts.Token).ConfigureAwait(false) is { } fragment)
                 {
                     if (cutter is null)
                     {

@@ -1,0 +1,116 @@
+using HomeVault.Recording.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace HomeVault.Recording.Tests.Configuration;
+
+public sealed class ValidationTests
+{
+    private static HomeVaultOptions Valid()
+    {
+        var o = new HomeVaultOptions { DataDirectory = "/var/lib/homevault" };
+        o.Cameras.Add(new CameraOptions { Name = "front-door", Url = "rtsp://192.0.2.10:554/stream1", CredentialsFile = "/etc/homevault/front.cred" });
+        o.Cameras.Add(new CameraOptions { Name = "garden_2", Url = "rtsps://cam.local/live", ClipSeconds = 30, Audio = AudioMode.Drop });
+        return o;
+    }
+
+    [Fact]
+    public void A_valid_configuration_has_no_errors()
+    {
+        Assert.Empty(HomeVaultOptionsValidator.ValidateAll(Valid()));
+        Assert.True(new HomeVaultOptionsValidator().Validate(null, Valid()).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("Name", "Front Door", "HomeVault:Cameras[0]:Name:")]
+    [InlineData("Name", "-x", "HomeVault:Cameras[0]:Name:")]
+    [InlineData("Name", "garden_2", "HomeVault:Cameras[1]:Name: duplicate")]
+    [InlineData("Url", "http://192.0.2.10/x", "HomeVault:Cameras[0]:Url: must be an absolute rtsp://")]
+    [InlineData("Url", "", "HomeVault:Cameras[0]:Url: required")]
+    [InlineData("ClipSeconds", "1", "HomeVault:Cameras[0]:ClipSeconds: must be 2..3600, was 1")]
+    [InlineData("ClipSeconds", "3601", "HomeVault:Cameras[0]:ClipSeconds:")]
+    [InlineData("StallSeconds", "0", "HomeVault:Cameras[0]:StallSeconds:")]
+    [InlineData("RetainDays", "0", "HomeVault:Cameras[0]:RetainDays:")]
+    [InlineData("CredentialsFile", "relative.cred", "HomeVault:Cameras[0]:CredentialsFile:")]
+    public void Each_bad_camera_field_is_named_in_one_line(string field, string value, string expected)
+    {
+        var o = Valid();
+        var c = o.Cameras[0];
+        switch (field)
+        {
+            case "Name": c.Name = value; break;
+            case "Url": c.Url = value; break;
+            case "ClipSeconds": c.ClipSeconds = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+            case "StallSeconds": c.StallSeconds = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+            case "RetainDays": c.RetainDays = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+            case "CredentialsFile": c.CredentialsFile = value; break;
+        }
+        var errors = HomeVaultOptionsValidator.ValidateAll(o);
+        var error = Assert.Single(errors);
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error);
+    }
+
+    [Fact]
+    public void A_url_with_credentials_is_refused_without_echoing_them()
+    {
+        var o = Valid();
+        o.Cameras[0].Url = "rtsp://admin:hunter2@192.0.2.10/stream";
+        var error = Assert.Single(HomeVaultOptionsValidator.ValidateAll(o));
+        Assert.StartsWith("HomeVault:Cameras[0]:Url: must not contain user:password@", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", new HomeVaultOptionsValidator().Validate(null, o).FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Global_fields_are_named()
+    {
+        var o = Valid();
+        o.DataDirectory = "data";
+        o.Retention.Days = 0;
+        o.Retention.MaxBytes = -1;
+        var errors = HomeVaultOptionsValidator.ValidateAll(o);
+        Assert.Contains(errors, e => e.StartsWith("HomeVault:DataDirectory:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("HomeVault:Retention:Days:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("HomeVault:Retention:MaxBytes:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Binds_from_configuration_including_cameras_and_audio_mode()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["HomeVault:DataDirectory"] = "/srv/hv",
+            ["HomeVault:Retention:Days"] = "14",
+            ["HomeVault:Cameras:0:Name"] = "porch",
+            ["HomeVault:Cameras:0:Url"] = "rtsp://192.0.2.5/h264",
+            ["HomeVault:Cameras:0:Audio"] = "aac",
+            ["HomeVault:Cameras:0:ClipSeconds"] = "30",
+        }).Build();
+        var o = new HomeVaultOptions();
+        config.GetSection(HomeVaultOptions.SectionName).Bind(o);
+        Assert.Equal(14, o.Retention.Days);
+        var cam = Assert.Single(o.Cameras);
+        Assert.Equal(("porch", AudioMode.Aac, 30, 20), (cam.Name, cam.Audio, cam.ClipSeconds, cam.StallSeconds));
+        Assert.Empty(HomeVaultOptionsValidator.ValidateAll(o));
+    }
+
+    [Fact]
+    public void Credentials_file_is_parsed_and_never_printed()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "admin:pa:ss@word\n");
+            var c = CameraCredentials.Load(path);
+            Assert.Equal(("admin", "pa:ss@word"), (c.User, c.Password));
+            Assert.DoesNotContain("pa:ss", c.ToString(), StringComparison.Ordinal);
+            File.WriteAllText(path, "nocolon-secret\n");
+            var e = Assert.Throws<InvalidDataException>(() => CameraCredentials.Load(path));
+            Assert.DoesNotContain("nocolon-secret", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

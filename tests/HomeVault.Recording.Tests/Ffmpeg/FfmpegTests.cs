@@ -1,0 +1,128 @@
+using HomeVault.Recording.Cameras;
+using HomeVault.Recording.Configuration;
+using HomeVault.Recording.Ffmpeg;
+using HomeVault.Recording.Tests.Support;
+using HomeVault.Tests;
+
+namespace HomeVault.Recording.Tests.Ffmpeg;
+
+public sealed class FfmpegTests(CamsimFixture camsim)
+{
+    [Theory]
+    [InlineData("Input #0, rtsp, from 'rtsp://admin:hunter2@10.0.0.5/s':", "Input #0, rtsp, from 'rtsp://***@10.0.0.5/s':")]
+    [InlineData("[concat @ 0x1] Impossible to open 'rtsp://a%40b:hun%3Ater2@h/x'", "[concat @ 0x1] Impossible to open 'rtsp://***@h/x'")]
+    [InlineData("password hunter2 echoed", "password *** echoed")]
+    [InlineData("encoded hun%3Ater2 echoed", "encoded *** echoed")]
+    [InlineData("nothing secret here", "nothing secret here")]
+    public void Scrubber_removes_userinfo_and_raw_secrets(string line, string expected)
+    {
+        var s = new SecretScrubber("hunter2", "hun:ter2");
+        Assert.Equal(expected, s.Scrub(line));
+    }
+
+    [Fact]
+    public void Stderr_ring_keeps_only_the_last_lines_scrubbed()
+    {
+        var ring = new StderrRing(3, new SecretScrubber("pw123"));
+        for (var i = 0; i < 10; i++)
+        {
+            ring.Add($"line {i} pw123");
+        }
+        Assert.Equal(["line 7 ***", "line 8 ***", "line 9 ***"], ring.Snapshot());
+        Assert.Equal("line 9 ***", ring.LastLine());
+    }
+
+    [Fact]
+    public void Backoff_doubles_to_the_cap_with_jitter_and_resets()
+    {
+        var b = new Backoff(new SupervisorSettings { InitialBackoff = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromSeconds(8), Jitter = 0.2 });
+        double[] expected = [1, 2, 4, 8, 8, 8];
+        foreach (var e in expected)
+        {
+            Assert.InRange(b.Next().TotalSeconds, e * 0.8 - 1e-9, e * 1.2 + 1e-9);
+        }
+        b.Reset();
+        Assert.InRange(b.Next().TotalSeconds, 0.8, 1.2);
+    }
+
+    [Fact]
+    public void Ingest_arguments_copy_video_and_adapt_audio_and_tags_to_the_stream()
+    {
+        using var input = IngestInput.Create("rtsp://127.0.0.1/x", null, TimeSpan.FromSeconds(5));
+        var plain = IngestCommand.Build(input, AudioMode.Copy, null);
+        Assert.Equal(["-rtsp_transport", "tcp", "-timeout", "5000000", "-i", "rtsp://127.0.0.1/x"], plain.Skip(4).Take(6));
+        Assert.Contains("+frag_keyframe+empty_moov+default_base_moof", plain);
+        Assert.Equal("pipe:1", plain[^1]);
+        Assert.Equal("copy", plain[plain.ToList().IndexOf("-c:a") + 1]);
+
+        var g711 = IngestCommand.Build(input, AudioMode.Copy, new StreamFacts("h264", "pcm_alaw"));
+        Assert.Equal("aac", g711[g711.ToList().IndexOf("-c:a") + 1]);
+        var hevc = IngestCommand.Build(input, AudioMode.Drop, new StreamFacts("hevc", null));
+        Assert.Equal("hvc1", hevc[hevc.ToList().IndexOf("-tag:v") + 1]);
+        Assert.Contains("-an", hevc);
+
+        var facts = new StreamFacts(null, null);
+        facts = IngestCommand.Learn(facts, "  Stream #0:0: Video: hevc (Main), yuv420p(tv), 640x360, 15 fps");
+        facts = IngestCommand.Learn(facts, "  Stream #0:1: Audio: pcm_mulaw, 8000 Hz, mono, s16, 64 kb/s");
+        Assert.Equal(new StreamFacts("hevc", "pcm_mulaw"), facts);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Credentialed_input_goes_through_a_private_ffconcat_file_deleted_on_dispose()
+    {
+        string path;
+        using (var input = IngestInput.Create("rtsp://127.0.0.1:554/live", new CameraCredentials("admin", "it's:s3cret@"), TimeSpan.FromSeconds(5)))
+        {
+            path = input.FilePath!;
+            Assert.DoesNotContain(input.Arguments, a => a.Contains("s3cret", StringComparison.Ordinal));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            var text = File.ReadAllText(path);
+            Assert.Contains("file 'rtsp://admin:it%27s%3As3cret%40@127.0.0.1:554/live'", text, StringComparison.Ordinal);
+            Assert.Contains("option rtsp_transport tcp", text, StringComparison.Ordinal);
+        }
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task Runner_stops_ffmpeg_with_q_and_keeps_a_bounded_stderr()
+    {
+        await using var p = FfmpegProcess.Start(TestEnv.Tool("ffmpeg"),
+            ["-hide_banner", "-re", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10", "-f", "null", "-"], SecretScrubber.None, stderrLines: 5);
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        await p.StopAsync(TimeSpan.FromSeconds(5));
+        var exit = await p.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, exit); // 'q' is a clean exit; a kill would not be
+        Assert.InRange(p.Stderr.Snapshot().Count, 1, 5);
+    }
+
+    [Fact]
+    public async Task Probe_reports_codecs_and_keeps_credentials_out()
+    {
+        var dir = TestEnv.NewTempDir("hv-probe");
+        try
+        {
+            var cred = Path.Combine(dir, "c");
+            File.WriteAllText(cred, $"{CamsimFixture.User}:{CamsimFixture.Password}");
+            var ok = await CameraProbe.ProbeAsync(new CameraOptions { Name = "secure", Url = camsim.Urls["secure"], CredentialsFile = cred },
+                TestEnv.Tool("ffprobe"), ct: TestContext.Current.CancellationToken);
+            Assert.Equal(("h264", 640, 360), (ok.VideoCodec, ok.Width, ok.Height));
+            Assert.InRange(ok.FrameRate, 14.9, 15.1);
+
+            var audio = await CameraProbe.ProbeAsync(new CameraOptions { Name = "audio", Url = camsim.Urls["audio"] },
+                TestEnv.Tool("ffprobe"), ct: TestContext.Current.CancellationToken);
+            Assert.Equal("pcm_mulaw", audio.AudioCodec);
+
+            File.WriteAllText(cred, $"{CamsimFixture.User}:s3cr3t-wrong");
+            var e = await Assert.ThrowsAsync<CameraProbeException>(() => CameraProbe.ProbeAsync(
+                new CameraOptions { Name = "secure", Url = camsim.Urls["secure"], CredentialsFile = cred }, TestEnv.Tool("ffprobe"),
+                ct: TestContext.Current.CancellationToken));
+            Assert.Contains("401", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("s3cr3t", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}

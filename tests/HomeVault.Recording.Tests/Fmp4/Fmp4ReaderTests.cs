@@ -1,0 +1,149 @@
+using System.Buffers.Binary;
+using HomeVault.Recording.Clips;
+using HomeVault.Recording.Fmp4;
+using HomeVault.Recording.Tests.Support;
+using HomeVault.Tests;
+
+namespace HomeVault.Recording.Tests.Fmp4;
+
+public sealed class Fmp4ReaderTests
+{
+    private static readonly Lazy<byte[]> Sample = new(() =>
+    {
+        // 6 s at 15 fps, a keyframe every 15 frames: six 1 s fragments, plus an AAC track.
+        var dir = TestEnv.NewTempDir("hv-fmp4");
+        var path = Path.Combine(dir, "sample.mp4");
+        var (exit, _, err) = TestEnv.Run(TestEnv.Tool("ffmpeg"), [
+            "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000",
+            "-t", "6", "-c:v", "libx264", "-preset", "ultrafast", "-g", "15", "-keyint_min", "15", "-sc_threshold", "0", "-bf", "0",
+            "-c:a", "aac", "-f", "mp4", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", path]);
+        Assert.True(exit == 0, err);
+        var bytes = File.ReadAllBytes(path);
+        Directory.Delete(dir, true);
+        return bytes;
+    });
+
+    private static async Task<(InitSegment Init, List<(TimeSpan Start, TimeSpan Duration, int Length)> Fragments, Fmp4Reader Reader)> ReadAll(byte[] data, int chunk = 4096)
+    {
+        var reader = new Fmp4Reader(new TrickleStream(data, chunk));
+        var init = await reader.ReadInitSegmentAsync(CancellationToken.None) ?? throw new InvalidOperationException("no init");
+        var list = new List<(TimeSpan, TimeSpan, int)>();
+        while (await reader.ReadFragmentAsync(CancellationToken.None) is { } f)
+        {
+            list.Add((f.Start, f.Duration, f.Bytes.Length));
+        }
+        return (init, list, reader);
+    }
+
+    [Fact]
+    public async Task Reads_init_segment_tracks_and_fragment_times_from_an_ffmpeg_file()
+    {
+        var (init, fragments, reader) = await ReadAll(Sample.Value);
+
+        Assert.Equal("ftyp", System.Text.Encoding.ASCII.GetString(init.Bytes.Span.Slice(4, 4)));
+        Assert.Equal(2, init.Tracks.Count);
+        Assert.Equal("vide", init.Reference.Handler);
+        Assert.Contains(init.Tracks, t => t is { Handler: "soun", Timescale: 8000 });
+        Assert.Equal(6, fragments.Count);
+        // Fragments follow each other exactly; each is about one GOP (the AAC track shifts the cut by a frame or two).
+        Assert.Equal(TimeSpan.Zero, fragments[0].Start);
+        for (var i = 0; i < fragments.Count; i++)
+        {
+            Assert.InRange(fragments[i].Duration.TotalSeconds, 0.8, 1.2);
+            if (i > 0)
+            {
+                Assert.Equal(fragments[i - 1].Start + fragments[i - 1].Duration, fragments[i].Start);
+            }
+        }
+        Assert.InRange((fragments[^1].Start + fragments[^1].Duration).TotalSeconds, 5.9, 6.2); // ffmpeg itself stretches the start by ~0.13 s with this lavfi pair
+        Assert.False(reader.EndedMidBox);
+        // Init + fragments are the whole file, except the closing mfra.
+        Assert.True(init.Bytes.Length + fragments.Sum(f => f.Length) < Sample.Value.Length);
+    }
+
+    [Fact]
+    public async Task Cut_clips_play_on_their_own_with_their_own_duration()
+    {
+        var dir = TestEnv.NewTempDir("hv-cut");
+        try
+        {
+            var sink = new DirectorySink(dir);
+            var reader = new Fmp4Reader(new MemoryStream(Sample.Value));
+            var init = (await reader.ReadInitSegmentAsync(CancellationToken.None))!;
+            var t0 = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+            ClipCutter? cutter = null;
+            while (await reader.ReadFragmentAsync(CancellationToken.None) is { } f)
+            {
+                cutter ??= new ClipCutter(sink, "unit", 1, init, TimeSpan.FromSeconds(2), t0, f.Start);
+                await cutter.AddAsync(f, CancellationToken.None);
+            }
+            await cutter!.CompleteAsync(CancellationToken.None);
+
+            var clips = sink.For("unit");
+            Assert.Equal(3, clips.Count);
+            Assert.Equal(t0, clips[0].Start);
+            Assert.Equal(clips[0].End, clips[1].Start);
+            Assert.Equal(clips[1].End, clips[2].Start);
+            Assert.InRange((clips[2].End!.Value - t0).TotalSeconds, 5.9, 6.2); // ffmpeg itself stretches the start by ~0.13 s with this lavfi pair
+            foreach (var c in clips)
+            {
+                Assert.InRange(Media.Duration(c.Path), c.MediaDuration.TotalSeconds - 0.15, c.MediaDuration.TotalSeconds + 0.15); // audio may overhang by one AAC frame
+                Assert.InRange(c.MediaDuration.TotalSeconds, 1.7, 2.3);
+                Assert.Equal("", Media.DecodeErrors(c.Path));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public async Task Garbage_is_rejected()
+    {
+        var garbage = new byte[4096];
+        new Random(7).NextBytes(garbage);
+        await Assert.ThrowsAsync<Fmp4Exception>(async () => await new Fmp4Reader(new MemoryStream(garbage)).ReadInitSegmentAsync(CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(0x7FFF_FFF0u)] // 2 GiB claim: refused before any allocation
+    [InlineData(4u)]           // smaller than its own header
+    [InlineData(0u)]           // "to end of stream": unbounded on a live pipe
+    public async Task Bad_fragment_box_sizes_are_rejected(uint size)
+    {
+        var data = Sample.Value.ToArray();
+        var reader = new Fmp4Reader(new MemoryStream(data));
+        var init = (await reader.ReadInitSegmentAsync(CancellationToken.None))!;
+        BinaryPrimitives.WriteUInt32BigEndian(data.AsSpan(init.Bytes.Length), size); // the first moof's size
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var e = await Assert.ThrowsAsync<Fmp4Exception>(async () => await reader.ReadFragmentAsync(CancellationToken.None));
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 16 << 20, e.Message);
+    }
+
+    [Fact]
+    public async Task A_fragment_over_the_limit_is_an_error()
+    {
+        var reader = new Fmp4Reader(new MemoryStream(Sample.Value), maxFragmentBytes: 1000);
+        await reader.ReadInitSegmentAsync(CancellationToken.None);
+        var e = await Assert.ThrowsAsync<Fmp4Exception>(async () => await reader.ReadFragmentAsync(CancellationToken.None));
+        Assert.Contains("larger than 1000", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stream_cut_mid_fragment_ends_cleanly_and_says_so()
+    {
+        var (init, fragments, _) = await ReadAll(Sample.Value);
+        var cut = init.Bytes.Length + fragments[0].Length + fragments[1].Length / 2;
+        var (_, partial, reader) = await ReadAll(Sample.Value[..cut]);
+        Assert.Single(partial);
+        Assert.True(reader.EndedMidBox);
+    }
+
+    /// <summary>Hands out data in small reads, like a pipe.</summary>
+    private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
+    }
+}
