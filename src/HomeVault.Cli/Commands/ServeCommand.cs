@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace HomeVault.Cli.Commands;
 
@@ -52,10 +51,16 @@ internal static class ServeCommand
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         }
         builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IOptions<HomeVaultOptions>>(Options.Create(options));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(25));
-        builder.Services.AddHostedService<RecorderService>();
+        builder.Services.AddHomeVaultRecording(o => o.Configure(target =>
+        {
+            target.DataDirectory = options.DataDirectory;
+            target.Retention = options.Retention;
+            foreach (var camera in options.Cameras)
+            {
+                target.Cameras.Add(camera);
+            }
+        }));
         builder.Services.AddHostedService<WatchdogService>();
         return builder.Build();
     }

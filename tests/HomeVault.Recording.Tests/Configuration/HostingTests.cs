@@ -1,4 +1,4 @@
-using HomeVault.Recording.Cameras;
+using HomeVault.Recording.Service;
 using HomeVault.Recording.Clips;
 using HomeVault.Recording.Tests.Support;
 using Microsoft.Extensions.Configuration;
