@@ -14,7 +14,7 @@ p = f = s = 0
 for path in glob.glob(sys.argv[1] + "/*.trx"):
     c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
     p += int(c.get("passed")); f += int(c.get("failed")) + int(c.get("error")) + int(c.get("timeout")) + int(c.get("aborted"))
-    s += int(c.get("notExecuted"))
+    s += int(c.get("total")) - int(c.get("executed"))
 print(f"tests: {p} passed, {f} failed, {s} skipped")
 PY
 exit $status
