@@ -46,34 +46,7 @@ internal static class CanonicalJson
         return StrictUtf8.GetBytes(sb.ToString());
     }
 
-    private static void AppendString(StringBuilder sb, string s)
-    {
-        sb.Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\f': sb.Append("\\f"); break;
-                case '\r': sb.Append("\\r"); break;
-                default:
-                    if (c < 0x20)
-                    {
-                        sb.Append("\\u00").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-                    break;
-            }
-        }
-        sb.Append('"');
-    }
+    private static void AppendString(StringBuilder sb, string s) => Json.JcsString.Append(sb, s);
 
     /// <summary>True when the string has no unpaired surrogate, so it has a UTF-8 encoding.</summary>
     public static bool IsEncodable(string s)

@@ -96,32 +96,5 @@ public static class CanonicalJson
         String(sb, value);
     }
 
-    internal static void String(StringBuilder sb, string value)
-    {
-        sb.Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\f': sb.Append("\\f"); break;
-                case '\r': sb.Append("\\r"); break;
-                default:
-                    if (c < 0x20)
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-                    break;
-            }
-        }
-        sb.Append('"');
-    }
+    internal static void String(StringBuilder sb, string value) => Json.JcsString.Append(sb, value);
 }
