@@ -26,6 +26,11 @@ public sealed class DataDirectory(string root)
 
     public string OwnerRecipientPath(string owner) => Path.Combine(KeysDir, owner + ".age.pub");
 
+    /// <summary>The owner's signed-note key for co-signing audit checkpoints, sealed with their passphrase.</summary>
+    public string OwnerCosignKeyPath(string owner) => Path.Combine(KeysDir, owner + ".cosign.key.age");
+
+    public string OwnerCosignVerifierPath(string owner) => Path.Combine(KeysDir, owner + ".cosign.pub");
+
     /// <summary>The service's signed-note key for audit checkpoints (mode 0600).</summary>
     public string AuditKeyPath => Path.Combine(KeysDir, "audit-checkpoint.key");
 

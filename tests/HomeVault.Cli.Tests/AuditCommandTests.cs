@@ -74,4 +74,32 @@ public sealed class AuditCommandTests
         Assert.Equal(1, r.Exit);
         Assert.StartsWith("homevault: NOT consistent", r.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Owner_cosigns_with_a_separate_sealed_key_and_verify_pins_the_log_key()
+    {
+        var (dir, data, pass) = Homevault.Init();
+        var wrong = Path.Combine(dir, "wrong");
+        File.WriteAllText(wrong, "not the right passphrase\n");
+        var refused = Homevault.Run("audit", "cosign", "--data", data, "--passphrase-file", wrong);
+        Assert.Equal(1, refused.Exit);
+        Assert.False(File.Exists(Path.Combine(data, "keys", "alice.cosign.key.age")));
+
+        var cosign = Homevault.Run("audit", "cosign", "--data", data, "--passphrase-file", pass);
+        Assert.True(cosign.Exit == 0, cosign.Stderr);
+        Assert.Contains("\n\u2014 homevault ", cosign.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\n\u2014 alice ", cosign.Stdout, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "keys", "alice.cosign.key.age")));
+
+        var key = Homevault.Run("audit", "key", "--data", data).Stdout.Trim();
+        var verify = Homevault.Run("audit", "verify", "--data", data, "--log-key", key);
+        Assert.True(verify.Exit == 0, verify.Stderr);
+        Assert.Contains("(1 co-signatures)", verify.Stdout, StringComparison.Ordinal);
+
+        var (_, other, _) = Homevault.Init();
+        var otherKey = Homevault.Run("audit", "key", "--data", other).Stdout.Trim();
+        var pinned = Homevault.Run("audit", "verify", "--data", data, "--log-key", otherKey);
+        Assert.Equal(1, pinned.Exit);
+        Assert.Contains("not by the pinned key", pinned.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -121,6 +121,9 @@ public sealed class RecorderEndToEndTests : IDisposable
         Assert.Equal("2", Sql(db, "SELECT count(*) FROM gaps WHERE cause = 'service stopped unexpectedly'"));
         var verify = Homevault.Run("audit", "verify", "--data", data);
         Assert.True(verify.Exit == 0, verify.Stderr);
+        // The configuration is logged when first used, not again on a restart with the same one.
+        var log = JsonDocument.Parse(Homevault.Run("audit", "log", "--json", "--data", data).Stdout).RootElement.EnumerateArray();
+        Assert.Single(log, e => e.GetProperty("action").GetString() == "config.changed");
         // The owner exports a window spanning complete clips: one MP4, joined without re-encoding, decoding cleanly.
         var front = clips.Where(c => c.GetProperty("camera").GetString() == "front" && c.GetProperty("state").GetString() == "complete").ToList();
         var from = DateTimeOffset.Parse(front[0].GetProperty("start").GetString()!, System.Globalization.CultureInfo.InvariantCulture).AddSeconds(1);

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using HomeVault.Cli.Infrastructure;
 using HomeVault.Core.Audit;
+using HomeVault.Core.Catalog;
+using HomeVault.Core.Keys;
 
 namespace HomeVault.Cli.Commands;
 
@@ -18,17 +20,30 @@ internal static class AuditCommands
         command.Subcommands.Add(BuildKey());
         command.Subcommands.Add(BuildProve());
         command.Subcommands.Add(BuildConsistency());
+        command.Subcommands.Add(BuildCosign());
         return command;
     }
 
     private static Command BuildVerify()
     {
         var noHash = new Option<bool>("--no-hash-files") { Description = "Check that clip files exist but do not re-hash them (faster on a large archive)" };
-        var command = new Command("verify", "Recompute every leaf, node and checkpoint signature, and check each clip row and file against the log") { noHash };
+        var logKey = new Option<string?>("--log-key") { Description = "The log's verifier key as you recorded it elsewhere; refuse a log signed by any other key", HelpName = "KEY" };
+        var command = new Command("verify", "Recompute every leaf, node and checkpoint signature, and check each clip row and file against the log") { noHash, logKey };
         command.SetAction(result =>
         {
             using var vault = Vault.Open(CommonOptions.DataDirectory(result));
-            var report = vault.Audit.Verify(new AuditVerifyOptions { DataDirectory = vault.Data.Root, HashClipFiles = !result.GetValue(noHash) });
+            // The key on this disk is only as trustworthy as the disk: an auditor pins the one they recorded.
+            if (result.GetValue(logKey) is { } pinned && pinned.Trim() != vault.Audit.VerifierKey)
+            {
+                throw new UserError($"audit verification FAILED: this log is signed by {vault.Audit.VerifierKey}, not by the pinned key");
+            }
+            var owners = new OwnerRepository(vault.Db).List(includeRemoved: true).Select(o => o.Name);
+            var report = vault.Audit.Verify(new AuditVerifyOptions
+            {
+                DataDirectory = vault.Data.Root,
+                HashClipFiles = !result.GetValue(noHash),
+                TrustedCosigners = new OwnerKeyStore(vault.Data).CosignVerifiers(owners),
+            });
             if (!report.Ok)
             {
                 throw new UserError("audit verification FAILED: " + report.FirstProblem);
@@ -124,6 +139,32 @@ internal static class AuditCommands
                 throw new UserError($"INDEX {i} is outside the log (it has {size} entries, 0..{size - 1})");
             }
             Console.Out.Write(vault.Audit.Prove(i).ToText());
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static Command BuildCosign()
+    {
+        var owner = new Option<string?>("--owner") { Description = "Co-sign as this owner (default: the only owner)", HelpName = "NAME" };
+        var passphraseFile = CommonOptions.PassphraseFile();
+        var command = new Command("cosign", "Co-sign the latest checkpoint with the owner's own checkpoint key (created on first use), and print it") { owner, passphraseFile };
+        command.SetAction(result =>
+        {
+            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            var who = vault.ResolveOwner(result.GetValue(owner));
+            var passphrase = Passphrases.Read(Passphrases.FileFrom(result.GetValue(passphraseFile)), $"Passphrase for owner '{who.Name}'");
+            try
+            {
+                using var signer = new OwnerKeyStore(vault.Data).UnlockOrCreateCosigner(who.Name, passphrase);
+                var checkpoint = vault.Audit.Checkpoint();
+                Console.Out.Write(vault.Audit.CoSign(checkpoint.Id, signer).Note);
+                Console.Error.WriteLine($"co-signed as {signer.Verifier.VerifierKey}");
+            }
+            finally
+            {
+                Array.Clear(passphrase);
+            }
             return CliApp.Ok;
         });
         return command;

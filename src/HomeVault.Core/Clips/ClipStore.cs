@@ -170,7 +170,7 @@ public sealed class ClipStore
     }
 
     /// <summary>Runs any catalog or log work under the store's lock (retention, reconciliation).</summary>
-    internal T Locked<T>(Func<SqliteConnection, AuditLog, T> work)
+    public T Locked<T>(Func<SqliteConnection, AuditLog, T> work)
     {
         lock (_gate)
         {

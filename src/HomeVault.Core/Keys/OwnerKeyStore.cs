@@ -1,4 +1,5 @@
 using System.Text;
+using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.IO;
 using HomeVault.Core.Signing;
@@ -98,6 +99,48 @@ public sealed class OwnerKeyStore(DataDirectory data)
             Array.Clear(text);
         }
     }
+
+    /// <summary>
+    /// The owner's checkpoint co-signing key (a signed-note Ed25519 key named after the owner, kept
+    /// apart from their minisign key so no signature can be replayed across the two formats),
+    /// created and sealed with their passphrase on first use.
+    /// </summary>
+    public NoteSigner UnlockOrCreateCosigner(string owner, ReadOnlySpan<char> passphrase)
+    {
+        var path = data.OwnerCosignKeyPath(owner);
+        if (File.Exists(path))
+        {
+            var text = Unseal(path, owner, passphrase);
+            try
+            {
+                return NoteSigner.ParsePrivateKey(Encoding.UTF8.GetString(text));
+            }
+            finally
+            {
+                Array.Clear(text);
+            }
+        }
+        // Prove the passphrase before creating anything.
+        using (UnlockIdentity(owner, passphrase))
+        {
+        }
+        var signer = NoteSigner.Generate(owner);
+        var secret = Encoding.UTF8.GetBytes(signer.ExportPrivateKey() + "\n");
+        try
+        {
+            Durable.CreateNew(path, SealWithPassphrase(secret, passphrase));
+            Durable.CreateNew(data.OwnerCosignVerifierPath(owner), Encoding.UTF8.GetBytes(signer.Verifier.VerifierKey + "\n"));
+            return signer;
+        }
+        finally
+        {
+            Array.Clear(secret);
+        }
+    }
+
+    /// <summary>The co-signing verifier keys of every owner who has one.</summary>
+    public IReadOnlyList<NoteVerifier> CosignVerifiers(IEnumerable<string> owners) =>
+        owners.Select(data.OwnerCosignVerifierPath).Where(File.Exists).Select(p => NoteVerifier.Parse(File.ReadAllText(p).Trim())).ToList();
 
     public MinisignPublicKey ReadMinisignPublicKey(string owner) =>
         MinisignPublicKey.Parse(File.ReadAllText(data.OwnerMinisignPublicKeyPath(owner)));

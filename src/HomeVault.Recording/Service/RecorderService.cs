@@ -48,6 +48,7 @@ public sealed partial class RecorderService(
             LogOrphan(_log, orphan);
         }
 
+        RecordConfiguration(store, config);
         var sink = new SealedClipSink(store);
         foreach (var camera in config.Cameras)
         {
@@ -99,6 +100,46 @@ public sealed partial class RecorderService(
             LogSweepFailed(_log, ex.Message);
         }
     }
+
+    /// <summary>A configuration unlike the last one the recorder ran with is logged (what is recorded, and how long it is kept).</summary>
+    private void RecordConfiguration(ClipStore store, HomeVaultOptions config)
+    {
+        var shape = new
+        {
+            config.Retention.Days,
+            config.Retention.MaxBytes,
+            config.Retention.MinFreeBytes,
+            Cameras = config.Cameras.OrderBy(c => c.Name, StringComparer.Ordinal)
+                .Select(c => new { c.Name, c.Url, c.CredentialsFile, c.ClipSeconds, Audio = c.Audio.ToString(), c.RetainDays, c.StallSeconds }),
+        };
+        var json = JsonSerializer.SerializeToUtf8Bytes(shape);
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(json));
+        var changed = store.Locked((db, audit) =>
+        {
+            var settings = new SettingsRepository(db);
+            if (settings.Get("config_sha256") == sha)
+            {
+                return false;
+            }
+            using var tx = db.BeginTransaction();
+            audit.Append(new AuditEvent(ClipStore.Actor, AuditActions.ConfigChanged, "config", new Dictionary<string, string>
+            {
+                ["sha256"] = sha,
+                ["cameras"] = string.Join(",", config.Cameras.Select(c => c.Name).Order(StringComparer.Ordinal)),
+                ["retention_days"] = config.Retention.Days.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }), tx);
+            settings.Set("config_sha256", sha, tx);
+            tx.Commit();
+            return true;
+        });
+        if (changed)
+        {
+            LogConfigChanged(_log, sha[..12]);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "configuration changed since the last run (sha256 {Sha}...); logged")]
+    private static partial void LogConfigChanged(ILogger logger, string sha);
 
     private void WriteStatus(DataDirectory data)
     {
