@@ -65,7 +65,8 @@ public sealed partial class RecorderService(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (time.GetUtcNow() >= nextSweep)
+                // Disk pressure cannot wait for the minute: sweep as soon as free space runs short.
+                if (time.GetUtcNow() >= nextSweep || FreeBytes(data) < config.Retention.MinFreeBytes)
                 {
                     Sweep(sweeper, rules);
                     nextSweep = time.GetUtcNow() + SweepEvery;
@@ -140,6 +141,18 @@ public sealed partial class RecorderService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "configuration changed since the last run (sha256 {Sha}...); logged")]
     private static partial void LogConfigChanged(ILogger logger, string sha);
+
+    private static long FreeBytes(DataDirectory data)
+    {
+        try
+        {
+            return new DriveInfo(data.Root).AvailableFreeSpace;
+        }
+        catch (IOException)
+        {
+            return long.MaxValue;
+        }
+    }
 
     private void WriteStatus(DataDirectory data)
     {
