@@ -26,6 +26,7 @@ public sealed partial class RecorderService(
 {
     public static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan StatusEvery = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan PressureSweepEvery = TimeSpan.FromSeconds(10);
 
     private readonly ILogger _log = loggers.CreateLogger<RecorderService>();
     private readonly List<CameraSupervisor> _supervisors = [];
@@ -61,13 +62,16 @@ public sealed partial class RecorderService(
         Directory.CreateDirectory(Path.Combine(data.Root, "status"));
 
         var nextSweep = time.GetUtcNow();
+        var nextPressureSweep = nextSweep;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 // Disk pressure cannot wait for the minute: sweep as soon as free space runs short.
-                if (time.GetUtcNow() >= nextSweep || FreeBytes(data) < config.Retention.MinFreeBytes)
+                var now = time.GetUtcNow();
+                if (now >= nextSweep || (now >= nextPressureSweep && FreeBytes(data) < config.Retention.MinFreeBytes))
                 {
+                    nextPressureSweep = now + PressureSweepEvery;
                     Sweep(sweeper, rules);
                     nextSweep = time.GetUtcNow() + SweepEvery;
                 }
