@@ -10,7 +10,10 @@ namespace HomeVault.Cli.Commands;
 
 internal static partial class RequestsCommands
 {
-    /// <summary>Default validity of an approval's release when --expires is not given.</summary>
+    /// <summary>
+    /// Default validity of an approval's release when --expires is not given, counted from today's UTC midnight so that
+    /// co-signing owners on the same day produce byte-identical statements.
+    /// </summary>
     private static readonly TimeSpan DefaultReleaseValidity = TimeSpan.FromDays(14);
 
     private static Command BuildApprove()
@@ -20,7 +23,7 @@ internal static partial class RequestsCommands
         var from = new Option<string?>("--from") { Description = "Approve from this time (default: the requested from; never earlier)", HelpName = "T" };
         var to = new Option<string?>("--to") { Description = "Approve up to this time (default: the requested to; never later)", HelpName = "T" };
         var strip = new Option<bool>("--strip-audio") { Description = "The release must carry no audio" };
-        var expires = new Option<string?>("--expires") { Description = "The release stops being valid at this time (default: 14 days from now)", HelpName = "T" };
+        var expires = new Option<string?>("--expires") { Description = "The release stops being valid at this time (default: midnight UTC 14 days from today)", HelpName = "T" };
         var owner = new Option<string?>("--owner") { Description = "Sign as this owner (default: the only owner)", HelpName = "NAME" };
         var passphraseFile = CommonOptions.PassphraseFile();
         var command = new Command("approve", "Sign an approval statement for a pending request, optionally narrowed; k owners' signatures (the quorum) approve it")
@@ -33,7 +36,7 @@ internal static partial class RequestsCommands
             var f = TimeArgument.ParseOptional(result.GetValue(from), "--from");
             var t = TimeArgument.ParseOptional(result.GetValue(to), "--to");
             var until = TimeArgument.ParseOptional(result.GetValue(expires), "--expires")
-                ?? DateTimeOffset.FromUnixTimeSeconds((now + DefaultReleaseValidity).ToUnixTimeSeconds());
+                ?? new DateTimeOffset(now.UtcDateTime.Date + DefaultReleaseValidity, TimeSpan.Zero);
             using var vault = Vault.Open(CommonOptions.DataDirectory(result));
             var repo = new RequestRepository(vault.Db);
             var q = GetRequest(repo, result.GetValue(id)!);
