@@ -55,7 +55,7 @@ internal static partial class RequestsCommands
             }
             catch (AccessRequestException ex)
             {
-                throw new UserError("cannot approve more than was requested: " + string.Join("\nhomevault: ", ex.Problems));
+                throw new UserError("cannot approve: " + string.Join("\nhomevault: ", ex.Problems));
             }
             var bytes = statement.ToBytes();
             string signature;

@@ -50,7 +50,10 @@ internal static partial class RequestsCommands
             var id = RequestId.New();
             var relativeDir = Path.Combine("requests", id);
             var dir = Path.Combine(vault.Data.Root, relativeDir);
+            var repo = new RequestRepository(vault.Db);
+            var earlier = repo.FindByDigest(request.Digest());
             RequestDocument? stored = null;
+            StoredRequest added;
             try
             {
                 if (pdfPath is not null)
@@ -66,10 +69,7 @@ internal static partial class RequestsCommands
                     // The catalog keeps data-directory-relative paths, like clips.
                     stored = sealedDoc with { Path = Path.Combine(relativeDir, "warrant.pdf.age") };
                 }
-                var repo = new RequestRepository(vault.Db);
-                var earlier = repo.FindByDigest(request.Digest());
                 var audit = vault.Audit; // opened outside the transaction: it reads settings
-                StoredRequest added;
                 using (var tx = vault.Db.BeginTransaction())
                 {
                     added = repo.Add(request, stored, id, tx);
@@ -77,19 +77,6 @@ internal static partial class RequestsCommands
                     audit.Checkpoint(tx);
                     tx.Commit();
                 }
-                var r = added.Request;
-                Console.Out.WriteLine($"received: {r.Requester.Organization}, {Basis(r.LegalBasis)}");
-                Console.Out.WriteLine($"scope: {string.Join(",", r.Scope.Cameras)} from {WireTime.Format(r.Scope.From)} to {WireTime.Format(r.Scope.To)} (on legal hold while pending)");
-                Console.Out.WriteLine($"digest: {added.Digest}");
-                if (added.Document is { } d)
-                {
-                    Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"document: sha256 {d.Sha256}, {d.Bytes} bytes, sealed to the owners at {d.Path}"));
-                }
-                foreach (var e in earlier)
-                {
-                    Console.Error.WriteLine($"homevault: note: the same request (same digest) was already received as {e.Id} ({e.State.ToDb()})");
-                }
-                Console.Out.WriteLine(added.Id);
             }
             catch
             {
@@ -100,6 +87,19 @@ internal static partial class RequestsCommands
                 }
                 throw;
             }
+            var r = added.Request;
+            Console.Out.WriteLine($"received: {r.Requester.Organization}, {Basis(r.LegalBasis)}");
+            Console.Out.WriteLine($"scope: {string.Join(",", r.Scope.Cameras)} from {WireTime.Format(r.Scope.From)} to {WireTime.Format(r.Scope.To)} (on legal hold while pending)");
+            Console.Out.WriteLine($"digest: {added.Digest}");
+            if (added.Document is { } d)
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"document: sha256 {d.Sha256}, {d.Bytes} bytes, sealed to the owners at {d.Path}"));
+            }
+            foreach (var e in earlier)
+            {
+                Console.Error.WriteLine($"homevault: note: the same request (same digest) was already received as {e.Id} ({e.State.ToDb()})");
+            }
+            Console.Out.WriteLine(added.Id);
             return CliApp.Ok;
         });
         return command;
