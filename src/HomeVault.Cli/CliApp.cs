@@ -36,6 +36,7 @@ internal static class CliApp
         yield return SignatureCommands.BuildVerify();
         yield return AuditCommands.Build();
         yield return ClipsCommands.Build();
+        yield return RequestsCommands.Build();
         yield return ServeCommand.Build();
         yield return CamerasCommands.Build();
         yield return DemoCommand.Build();

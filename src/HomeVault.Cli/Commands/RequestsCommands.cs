@@ -1,0 +1,213 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using HomeVault.Cli.Infrastructure;
+using HomeVault.Core.Audit;
+using HomeVault.Core.Catalog;
+using HomeVault.Core.Vault;
+using HomeVault.Core.Warrants;
+
+namespace HomeVault.Cli.Commands;
+
+/// <summary>
+/// `homevault requests submit|list|show|approve|deny`: access requests ("warrants") from intake to the owners'
+/// signed decision. Building and handing over a release is a later step, not done here.
+/// </summary>
+internal static partial class RequestsCommands
+{
+    private const string Actor = "cli";
+
+    public static Command Build()
+    {
+        var command = new Command("requests", "Receive, review, approve (narrowed, owner-signed) or deny access requests");
+        command.Subcommands.Add(BuildSubmit());
+        command.Subcommands.Add(BuildList());
+        command.Subcommands.Add(BuildShow());
+        command.Subcommands.Add(BuildApprove());
+        command.Subcommands.Add(BuildDeny());
+        return command;
+    }
+
+    private static Command BuildSubmit()
+    {
+        var file = new Option<string>("--file", "-f") { Description = "The request as JSON (see config/request.example.json)", Required = true, HelpName = "FILE" };
+        var document = new Option<string?>("--document") { Description = "The warrant or order as a PDF; stored only sealed to the owners", HelpName = "PDF" };
+        var command = new Command("submit", "Validate and record an access request as pending (its scope goes on legal hold); prints the id last") { file, document };
+        command.SetAction(result =>
+        {
+            var json = File.ReadAllBytes(result.GetValue(file)!);
+            var pdfPath = result.GetValue(document);
+            if (pdfPath is not null && !File.Exists(pdfPath))
+            {
+                throw new UserError($"--document: file {pdfPath} does not exist");
+            }
+            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            var validation = new AccessRequestValidator(new CameraRepository(vault.Db).ListNames()).Validate(json);
+            if (validation.Request is not { } request)
+            {
+                throw Refused(validation.Problems);
+            }
+            var id = RequestId.New();
+            var relativeDir = Path.Combine("requests", id);
+            var dir = Path.Combine(vault.Data.Root, relativeDir);
+            var repo = new RequestRepository(vault.Db);
+            var earlier = repo.FindByDigest(request.Digest());
+            RequestDocument? stored = null;
+            StoredRequest added;
+            try
+            {
+                if (pdfPath is not null)
+                {
+                    var recipients = new OwnerRepository(vault.Db).List().Select(o => X25519Recipient.Parse(o.AgeRecipient)).ToList();
+                    if (recipients.Count == 0)
+                    {
+                        throw new UserError("this data directory has no active owners to seal the document to");
+                    }
+                    Directory.CreateDirectory(dir);
+                    using var pdf = File.OpenRead(pdfPath);
+                    var sealedDoc = RequestDocuments.StoreEncrypted(pdf, recipients, Path.Combine(dir, "warrant.pdf.age"));
+                    // The catalog keeps data-directory-relative paths, like clips.
+                    stored = sealedDoc with { Path = Path.Combine(relativeDir, "warrant.pdf.age") };
+                }
+                var audit = vault.Audit; // opened outside the transaction: it reads settings
+                using (var tx = vault.Db.BeginTransaction())
+                {
+                    added = repo.Add(request, stored, id, tx);
+                    audit.Append(ReceivedEvent(added), tx);
+                    audit.Checkpoint(tx);
+                    tx.Commit();
+                }
+            }
+            catch
+            {
+                // Nothing of a refused or failed submission stays behind.
+                if (Directory.Exists(dir))
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                throw;
+            }
+            var r = added.Request;
+            Console.Out.WriteLine($"received: {r.Requester.Organization}, {Basis(r.LegalBasis)}");
+            Console.Out.WriteLine($"scope: {string.Join(",", r.Scope.Cameras)} from {WireTime.Format(r.Scope.From)} to {WireTime.Format(r.Scope.To)} (on legal hold while pending)");
+            Console.Out.WriteLine($"digest: {added.Digest}");
+            if (added.Document is { } d)
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"document: sha256 {d.Sha256}, {d.Bytes} bytes, sealed to the owners at {d.Path}"));
+            }
+            foreach (var e in earlier)
+            {
+                Console.Error.WriteLine($"homevault: note: the same request (same digest) was already received as {e.Id} ({e.State.ToDb()})");
+            }
+            Console.Out.WriteLine(added.Id);
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static Command BuildList()
+    {
+        var state = new Option<string?>("--state") { Description = "Only requests in this state (pending, approved, denied, preserved, released, revoked, expired, closed)", HelpName = "S" };
+        var json = new Option<bool>("--json") { Description = "Print a JSON array (id, state, received, organization, legalBasis, reference, cameras, from, to)" };
+        var command = new Command("list", "List access requests, newest first") { state, json };
+        command.SetAction(result =>
+        {
+            RequestState? only = null;
+            if (result.GetValue(state) is { } s)
+            {
+                try
+                {
+                    only = RequestStates.FromDb(s);
+                }
+                catch (InvalidOperationException)
+                {
+                    throw new UserError($"--state: unknown state '{s}' (pending, approved, denied, preserved, released, revoked, expired, closed)");
+                }
+            }
+            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            var requests = new RequestRepository(vault.Db).List(only);
+            if (result.GetValue(json))
+            {
+                WriteJson(requests);
+                return CliApp.Ok;
+            }
+            foreach (var q in requests)
+            {
+                var r = q.Request;
+                Console.Out.WriteLine($"{q.Id}  {q.State.ToDb(),-9}  {WireTime.Format(q.Received)}  {r.Requester.Organization}  {Basis(r.LegalBasis)}  {string.Join(",", r.Scope.Cameras)}  {WireTime.Format(r.Scope.From)}..{WireTime.Format(r.Scope.To)}");
+            }
+            Console.Error.WriteLine($"{requests.Count} requests");
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static void WriteJson(IReadOnlyList<StoredRequest> requests)
+    {
+        using var writer = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });
+        writer.WriteStartArray();
+        foreach (var q in requests)
+        {
+            var r = q.Request;
+            writer.WriteStartObject();
+            writer.WriteString("id", q.Id);
+            writer.WriteString("state", q.State.ToDb());
+            writer.WriteString("received", WireTime.Format(q.Received));
+            writer.WriteString("organization", r.Requester.Organization);
+            writer.WriteString("legalBasis", r.LegalBasis.Type.ToWireName());
+            if (r.LegalBasis.Reference is { } reference)
+            {
+                writer.WriteString("reference", reference);
+            }
+            writer.WriteStartArray("cameras");
+            foreach (var c in r.Scope.Cameras)
+            {
+                writer.WriteStringValue(c);
+            }
+            writer.WriteEndArray();
+            writer.WriteString("from", WireTime.Format(r.Scope.From));
+            writer.WriteString("to", WireTime.Format(r.Scope.To));
+            writer.WriteString("digest", q.Digest);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.Flush();
+        Console.Out.WriteLine();
+    }
+
+    private static AuditEvent ReceivedEvent(StoredRequest q)
+    {
+        var r = q.Request;
+        var details = new Dictionary<string, string>
+        {
+            ["organization"] = r.Requester.Organization,
+            ["legal_basis"] = r.LegalBasis.Type.ToWireName(),
+            ["digest"] = q.Digest,
+            ["cameras"] = string.Join(",", r.Scope.Cameras),
+            ["from"] = WireTime.Format(r.Scope.From),
+            ["to"] = WireTime.Format(r.Scope.To),
+            ["recipient"] = r.Requester.Recipient,
+        };
+        if (r.LegalBasis.Reference is { } reference)
+        {
+            details["reference"] = reference;
+        }
+        if (q.Document is { } d)
+        {
+            details["document_sha256"] = d.Sha256;
+        }
+        return new AuditEvent(Actor, AuditActions.RequestReceived, Subject(q.Id), details);
+    }
+
+    private static string Subject(string id) => "request/" + id;
+
+    private static string Basis(LegalBasis basis) =>
+        basis.Reference is { } reference ? $"{basis.Type.ToWireName()} \"{reference}\"" : basis.Type.ToWireName();
+
+    /// <summary>Every problem on its own line, each naming its field (the first line too).</summary>
+    private static UserError Refused(IReadOnlyList<string> problems) =>
+        new(problems.Count == 0 ? "request refused" : string.Join("\nhomevault: ", problems));
+
+    private static StoredRequest GetRequest(RequestRepository repo, string id) =>
+        repo.Find(id) ?? throw new UserError($"no request with id '{id}' (see 'homevault requests list')");
+}
