@@ -77,8 +77,8 @@ public static class RecordingBench
         var cams = s.FindMax ? s.MaxCameras : s.Cameras;
         // Each client gets its own playback from the start, so a stream must outlast one run; the brief asks
         // for more than 2×S plus a margin. One length (at least 720 s) for every mode keeps one cached encode.
-        var longest = Math.Max(s.Seconds, (int)Math.Ceiling(s.SoakMinutes * 60));
-        var streamSeconds = Math.Max(720, 2 * longest + 60);
+        // A soak is one run, so its streams need only outlast it (a 1020 s encode for an 8-minute soak cost 5 minutes).
+        var streamSeconds = s.SoakMinutes > 0 ? Math.Max(720, (int)Math.Ceiling(s.SoakMinutes * 60) + 120) : Math.Max(720, 2 * s.Seconds + 60);
         Console.WriteLine($"recording bench: {Environment.ProcessorCount} cores, load average {LoadAverage()} at start, {DateTime.UtcNow:HH:mm:ss} UTC");
         Console.WriteLine($"cameras: camsim testsrc2+noise {s.Size} @ {Fps} fps, libx264 -g {Gop} -b:v {s.Bitrate}, {streamSeconds} s per client, {cams} mounts on 127.0.0.1");
         Console.WriteLine("camsim: the first encode of a 1080p clip takes several minutes (x264 at a few times real time on 2 cores); it is cached in /tmp/camsim-cache after that.");
