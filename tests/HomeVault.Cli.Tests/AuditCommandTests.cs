@@ -103,3 +103,14 @@ public sealed class AuditCommandTests
         Assert.Contains("not by the pinned key", pinned.Stderr, StringComparison.Ordinal);
     }
 }
+
+public sealed class TerminalTextTests
+{
+    [Theory]
+    [InlineData("plain text", "plain text")]
+    [InlineData("evil\u001b[2Jclear", "evil\\x1b[2Jclear")]
+    [InlineData("line\nbreak", "line\\x0abreak")]
+    [InlineData("c1\u009bcsi", "c1\\x9bcsi")]
+    public void Control_characters_are_shown_not_executed(string input, string shown) =>
+        Assert.Equal(shown, HomeVault.Cli.Infrastructure.TerminalText.Safe(input));
+}

@@ -94,7 +94,7 @@ internal static class AuditCommands
             foreach (var e in entries)
             {
                 var details = string.Join(' ', e.Event.Details.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{e.Index,6}  {TimeArgument.Format(e.Time)}  {e.Event.Actor,-12} {e.Event.Action,-20} {e.Event.Subject}  {details}"));
+                Console.Out.WriteLine(TerminalText.Safe(string.Create(CultureInfo.InvariantCulture, $"{e.Index,6}  {TimeArgument.Format(e.Time)}  {e.Event.Actor,-12} {e.Event.Action,-20} {e.Event.Subject}  {details}")));
             }
             return CliApp.Ok;
         });

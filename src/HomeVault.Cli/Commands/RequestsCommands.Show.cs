@@ -74,7 +74,7 @@ internal static partial class RequestsCommands
             {
                 var move = h.From == h.To ? h.To.ToDb() : $"{h.From.ToDb()} -> {h.To.ToDb()}";
                 var who = h.Owner is null ? "" : $" by {h.Owner}";
-                var why = h.Reason is null ? "" : $": {h.Reason.Replace("\n", " ", StringComparison.Ordinal)}";
+                var why = h.Reason is null ? "" : $": {TerminalText.Safe(h.Reason)}";
                 o.WriteLine($"  {WireTime.Format(h.At)}  {move}{who}{why}");
             }
             return CliApp.Ok;
