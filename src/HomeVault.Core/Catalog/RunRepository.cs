@@ -43,20 +43,6 @@ public sealed class RunRepository(SqliteConnection connection)
         return list;
     }
 
-    /// <summary>Runs left open by a crash: closed at their last clip's end (or start) with reason "crash".</summary>
-    public int CloseDangling(SqliteTransaction? tx = null)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = """
-            UPDATE recording_runs
-            SET ended_ms = coalesce((SELECT max(end_ms) FROM clips WHERE clips.run_id = recording_runs.id), started_ms),
-                end_reason = 'crash'
-            WHERE ended_ms IS NULL
-            """;
-        return cmd.ExecuteNonQuery();
-    }
-
     public void AddGap(long cameraId, DateTimeOffset from, DateTimeOffset? to, string cause, SqliteTransaction? tx = null)
     {
         using var cmd = connection.CreateCommand();

@@ -38,7 +38,7 @@ public static class ClipReconciler
                 continue;
             }
             var (sha, length, plaintext) = Measure(full);
-            truncated.Add(store.SealRow(clip.Id, clip.Camera, clip.Path, clip.Start, clip.End, plaintext, length, sha, ClipState.Truncated));
+            truncated.Add(store.SealRow(clip.Id, clip.Camera, clip.RunId, clip.Path, clip.Start, clip.End, plaintext, length, sha, ClipState.Truncated));
         }
 
         var dangling = store.Locked((db, _) => new RunRepository(db).ListDangling());

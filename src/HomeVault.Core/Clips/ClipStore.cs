@@ -69,7 +69,7 @@ public sealed class ClipStore
                 var cameraId = _cameras.Ensure(camera, _time.GetUtcNow());
                 id = _clips.Add(cameraId, runId, relative, start, start, 0, hashing.BytesWritten, null, ClipState.Recording);
             }
-            return new OpenClip(this, id, camera, relative, file, hashing, age, start);
+            return new OpenClip(this, id, camera, runId, relative, file, hashing, age, start);
         }
         catch
         {
@@ -91,9 +91,9 @@ public sealed class ClipStore
     }
 
     internal Clip Seal(OpenClip clip, DateTimeOffset end, long plaintext, long ciphertext, string sha256) =>
-        SealRow(clip.Id, clip.Camera, clip.RelativePath, clip.Start, end, plaintext, ciphertext, sha256, ClipState.Complete);
+        SealRow(clip.Id, clip.Camera, clip.RunId, clip.RelativePath, clip.Start, end, plaintext, ciphertext, sha256, ClipState.Complete);
 
-    internal Clip SealRow(long id, string camera, string relative, DateTimeOffset start, DateTimeOffset end, long plaintext, long ciphertext, string sha256, ClipState state)
+    internal Clip SealRow(long id, string camera, long? runId, string relative, DateTimeOffset start, DateTimeOffset end, long plaintext, long ciphertext, string sha256, ClipState state)
     {
         lock (_gate)
         {
@@ -108,7 +108,7 @@ public sealed class ClipStore
             _clips.SetAuditIndex(id, index, tx);
             tx.Commit();
             _audit.CheckpointIfDue();
-            return new Clip(id, camera, null, relative, start, DateTimeOffset.FromUnixTimeMilliseconds(endMs), plaintext, ciphertext, sha256, state, index);
+            return new Clip(id, camera, runId, relative, start, DateTimeOffset.FromUnixTimeMilliseconds(endMs), plaintext, ciphertext, sha256, state, index);
         }
     }
 

@@ -18,11 +18,12 @@ public sealed class OpenClip : IDisposable
     private DateTimeOffset _end;
     private bool _done;
 
-    internal OpenClip(ClipStore store, long id, string camera, string relativePath, FileStream file, HashingWriteStream hashing, AgeEncryptingStream age, DateTimeOffset start)
+    internal OpenClip(ClipStore store, long id, string camera, long? runId, string relativePath, FileStream file, HashingWriteStream hashing, AgeEncryptingStream age, DateTimeOffset start)
     {
         _store = store;
         Id = id;
         Camera = camera;
+        RunId = runId;
         RelativePath = relativePath;
         _file = file;
         _hashing = hashing;
@@ -34,6 +35,8 @@ public sealed class OpenClip : IDisposable
     public long Id { get; }
 
     public string Camera { get; }
+
+    public long? RunId { get; }
 
     public string RelativePath { get; }
 

@@ -32,7 +32,7 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
             {
                 continue;
             }
-            if (IsHeld(clip) || TryDelete(clip, $"retention: older than {days} days", now) is not { } bytesFreed)
+            if (TryDelete(clip, $"retention: older than {days} days", now) is not { } bytesFreed)
             {
                 held.Add(clip.Id);
                 continue;
@@ -41,7 +41,8 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
             deleted.Add(clip);
         }
 
-        var remaining = live.Where(c => !deleted.Contains(c)).ToList();
+        var deletedIds = deleted.Select(c => c.Id).ToHashSet();
+        var remaining = live.Where(c => !deletedIds.Contains(c.Id)).ToList();
         var total = remaining.Sum(c => c.CiphertextBytes);
         var freeNow = _freeBytes();
         bool OverBudget() => total > rules.MaxBytes || freeNow < rules.MinFreeBytes;
@@ -52,7 +53,7 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
                 break;
             }
             var reason = total > rules.MaxBytes ? "retention: disk budget exceeded" : "retention: low free space";
-            if (IsHeld(clip) || TryDelete(clip, reason, now) is not { } bytes)
+            if (TryDelete(clip, reason, now) is not { } bytes)
             {
                 held.Add(clip.Id);
                 continue;
@@ -65,13 +66,10 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
         return new RetentionReport(deleted, freed, held.Count, !OverBudget());
     }
 
-    // A cheap first look, outside any transaction (holds read the catalog the cameras write: under the lock).
-    private bool IsHeld(Clip clip) => store.Locked((_, _) => holds.IsHeld(clip.Camera, clip.Start, clip.End, null));
-
     /// <summary>
-    /// Deletes one clip unless a hold covers it, asking again inside the deleting transaction
-    /// (BEGIN IMMEDIATE takes the write lock), so a request recorded by another process after the
-    /// first look still saves the footage. Returns the bytes freed, or null when it was held.
+    /// Deletes one clip unless a hold covers it, asking inside the deleting transaction (BEGIN
+    /// IMMEDIATE takes the write lock), so a request recorded by another process until the very
+    /// moment of deletion still saves the footage. Returns the bytes freed, or null when it was held.
     /// </summary>
     private long? TryDelete(Clip clip, string reason, DateTimeOffset now)
     {

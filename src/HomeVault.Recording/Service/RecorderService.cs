@@ -31,9 +31,6 @@ public sealed partial class RecorderService(
     private readonly ILogger _log = loggers.CreateLogger<RecorderService>();
     private readonly List<CameraSupervisor> _supervisors = [];
 
-    /// <summary>Supervisors of the running cameras (for health).</summary>
-    public IReadOnlyList<CameraSupervisor> Supervisors => _supervisors;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var config = options.Value;

@@ -120,7 +120,7 @@ public sealed class CatalogDatabaseTests
     }
 
     [Fact]
-    public void Dangling_runs_are_closed_as_crash_at_their_last_clip()
+    public void Dangling_runs_are_listed_with_the_end_of_their_last_clip_until_ended()
     {
         using var db = CatalogDatabase.Open(NewDbPath(), create: true);
         var now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
@@ -128,10 +128,11 @@ public sealed class CatalogDatabaseTests
         var runs = new RunRepository(db);
         var run = runs.Start(cam, now);
         new ClipRepository(db).Add(cam, run, "clips/a.age", now, now.AddSeconds(60), 1, 2, new string('c', 64), ClipState.Complete);
-        Assert.Equal(1, runs.CloseDangling());
+        var dangling = Assert.Single(runs.ListDangling());
+        Assert.Equal((run, "front", now, now.AddSeconds(60)), dangling);
+        runs.End(run, now.AddSeconds(61), "crash");
         Assert.Equal("crash", Scalar(db, "SELECT end_reason FROM recording_runs"));
-        Assert.Equal(now.AddSeconds(60).ToUnixTimeMilliseconds(), Scalar(db, "SELECT ended_ms FROM recording_runs"));
-        Assert.Equal(0, runs.CloseDangling());
+        Assert.Empty(runs.ListDangling());
     }
 }
 

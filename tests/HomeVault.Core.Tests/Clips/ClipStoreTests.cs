@@ -60,6 +60,7 @@ public sealed class ClipStoreTests : IDisposable
             open.Sync(_t0.AddSeconds(i / 100_000));
         }
         var clip = open.Complete(_t0.AddSeconds(10));
+        Assert.Equal(run, clip.RunId);
         store.EndRun("front", run, _t0.AddSeconds(10), "eof");
 
         var full = Path.Combine(_data.Root, clip.Path);
@@ -106,6 +107,7 @@ public sealed class ClipStoreTests : IDisposable
         var result = ClipReconciler.Reconcile(store, new ManualTime(_t0.AddMinutes(5)));
 
         var clip = Assert.Single(result.TruncatedClips);
+        Assert.Equal(run, clip.RunId);
         Assert.Equal(ClipState.Truncated, clip.State);
         Assert.Equal(_t0.AddSeconds(4), clip.End);
         Assert.Equal(1, result.RunsClosed);
