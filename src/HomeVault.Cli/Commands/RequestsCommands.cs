@@ -47,45 +47,16 @@ internal static partial class RequestsCommands
             {
                 throw Refused(validation.Problems);
             }
-            var id = RequestId.New();
-            var relativeDir = Path.Combine("requests", id);
-            var dir = Path.Combine(vault.Data.Root, relativeDir);
-            var repo = new RequestRepository(vault.Db);
-            var earlier = repo.FindByDigest(request.Digest());
-            RequestDocument? stored = null;
+            var earlier = new RequestRepository(vault.Db).FindByDigest(request.Digest());
             StoredRequest added;
             try
             {
-                if (pdfPath is not null)
-                {
-                    var recipients = new OwnerRepository(vault.Db).List().Select(o => X25519Recipient.Parse(o.AgeRecipient)).ToList();
-                    if (recipients.Count == 0)
-                    {
-                        throw new UserError("this data directory has no active owners to seal the document to");
-                    }
-                    Directory.CreateDirectory(dir);
-                    using var pdf = File.OpenRead(pdfPath);
-                    var sealedDoc = RequestDocuments.StoreEncrypted(pdf, recipients, Path.Combine(dir, "warrant.pdf.age"));
-                    // The catalog keeps data-directory-relative paths, like clips.
-                    stored = sealedDoc with { Path = Path.Combine(relativeDir, "warrant.pdf.age") };
-                }
-                var audit = vault.Audit; // opened outside the transaction: it reads settings
-                using (var tx = vault.Db.BeginTransaction())
-                {
-                    added = repo.Add(request, stored, id, tx);
-                    audit.Append(ReceivedEvent(added), tx);
-                    audit.Checkpoint(tx);
-                    tx.Commit();
-                }
+                using var pdf = pdfPath is null ? null : File.OpenRead(pdfPath);
+                added = new RequestIntake(vault.Data, vault.Db, vault.Audit).Submit(request, pdf, Actor);
             }
-            catch
+            catch (CatalogException ex)
             {
-                // Nothing of a refused or failed submission stays behind.
-                if (Directory.Exists(dir))
-                {
-                    Directory.Delete(dir, recursive: true);
-                }
-                throw;
+                throw new UserError(ex.Message);
             }
             var r = added.Request;
             Console.Out.WriteLine($"received: {r.Requester.Organization}, {Basis(r.LegalBasis)}");
@@ -173,30 +144,6 @@ internal static partial class RequestsCommands
         writer.WriteEndArray();
         writer.Flush();
         Console.Out.WriteLine();
-    }
-
-    private static AuditEvent ReceivedEvent(StoredRequest q)
-    {
-        var r = q.Request;
-        var details = new Dictionary<string, string>
-        {
-            ["organization"] = r.Requester.Organization,
-            ["legal_basis"] = r.LegalBasis.Type.ToWireName(),
-            ["digest"] = q.Digest,
-            ["cameras"] = string.Join(",", r.Scope.Cameras),
-            ["from"] = WireTime.Format(r.Scope.From),
-            ["to"] = WireTime.Format(r.Scope.To),
-            ["recipient"] = r.Requester.Recipient,
-        };
-        if (r.LegalBasis.Reference is { } reference)
-        {
-            details["reference"] = reference;
-        }
-        if (q.Document is { } d)
-        {
-            details["document_sha256"] = d.Sha256;
-        }
-        return new AuditEvent(Actor, AuditActions.RequestReceived, Subject(q.Id), details);
     }
 
     private static string Subject(string id) => "request/" + id;

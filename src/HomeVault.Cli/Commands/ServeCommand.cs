@@ -3,6 +3,8 @@ using HomeVault.Cli.Infrastructure;
 using HomeVault.Core;
 using HomeVault.Recording.Configuration;
 using HomeVault.Recording.Service;
+using HomeVault.Web.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
@@ -19,7 +21,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Run the recorder: every configured camera, sealed as it is written, with retention and audit checkpoints") { duration };
         command.SetAction(result =>
         {
-            var (options, _) = ConfigLoader.Load(CommonOptions.ConfigFile(result), result.GetValue(CommonOptions.Data) ?? CommonOptions.NonEmptyEnv(CommonOptions.DataEnv));
+            var (options, configuration) = ConfigLoader.Load(CommonOptions.ConfigFile(result), result.GetValue(CommonOptions.Data) ?? CommonOptions.NonEmptyEnv(CommonOptions.DataEnv));
             if (!new DataDirectory(options.DataDirectory).IsInitialized)
             {
                 throw new UserError($"{options.DataDirectory} is not a HomeVault data directory (run 'homevault init --data {options.DataDirectory}' first)");
@@ -29,7 +31,7 @@ internal static class ServeCommand
             {
                 throw new UserError("--duration must be a positive number of seconds");
             }
-            using var host = BuildHost(options);
+            using var host = BuildHost(options, LoadWebOptions(configuration));
             using var stopAfter = seconds is { } s ? new CancellationTokenSource(TimeSpan.FromSeconds(s)) : new CancellationTokenSource();
             host.RunAsync(stopAfter.Token).GetAwaiter().GetResult();
             return CliApp.Ok;
@@ -37,20 +39,37 @@ internal static class ServeCommand
         return command;
     }
 
-    internal static IHost BuildHost(HomeVaultOptions options)
+    /// <summary>The <c>Http</c> section, validated; null when absent (the recorder runs without the web side).</summary>
+    internal static WebOptions? LoadWebOptions(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(WebOptions.SectionName);
+        if (!section.Exists())
+        {
+            return null;
+        }
+        var web = new WebOptions();
+        try
+        {
+            section.Bind(web, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new UserError($"configuration: {ex.Message.Split('\n')[0].Trim()}");
+        }
+        var problems = ListenerUrls.Validate(web);
+        if (problems.Count > 0)
+        {
+            throw new UserError($"configuration: {problems[0]}");
+        }
+        return web;
+    }
+
+    internal static IHost BuildHost(HomeVaultOptions options, WebOptions? web = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = options.DataDirectory });
         builder.Services.AddSystemd();
         builder.Logging.ClearProviders();
-        if (SystemdHelpers.IsSystemdService())
-        {
-            builder.Logging.AddSystemdConsole();
-        }
-        else
-        {
-            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-        }
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        ConfigureLogging(builder.Logging);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(25));
         builder.Services.AddHomeVaultRecording(o => o.Configure(target =>
         {
@@ -61,7 +80,26 @@ internal static class ServeCommand
                 target.Cameras.Add(camera);
             }
         }));
+        if (web is not null)
+        {
+            builder.Services.AddHostedService(sp => new WebHostedService(web, options.DataDirectory, ConfigureLogging, sp.GetRequiredService<ILogger<WebHostedService>>()));
+        }
         builder.Services.AddHostedService<WatchdogService>();
         return builder.Build();
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging)
+    {
+        if (SystemdHelpers.IsSystemdService())
+        {
+            logging.AddSystemdConsole();
+        }
+        else
+        {
+            logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        }
+        logging.SetMinimumLevel(LogLevel.Information);
+        // ASP.NET's per-request logs would put every URL (capability links included) in the journal.
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
     }
 }

@@ -26,12 +26,16 @@ public static class AuditActions
     public const string ReleaseDownloaded = "release.downloaded";
     public const string ReleaseExpired = "release.expired";
     public const string ConfigChanged = "config.changed";
+    public const string RequesterAdded = "requester.added";
+    public const string RequesterRevoked = "requester.revoked";
+    public const string ConsoleLocked = "vault.locked";
 
     public static IReadOnlyList<string> All { get; } =
     [
         ClipSealed, ClipDeleted, ClipTruncated, RunStarted, RunEnded, Gap, OwnerAdded, OwnerRemoved,
         KeyChanged, VaultUnlocked, IdentityExported, RequestReceived, RequestViewed, RequestApproved, RequestDenied,
         RequestRevoked, ReleaseBuilt, ReleaseDownloaded, ReleaseExpired, ConfigChanged,
+        RequesterAdded, RequesterRevoked, ConsoleLocked,
     ];
 
     /// <summary>Lowercase ASCII words joined by dots or underscores, at most 64 characters.</summary>

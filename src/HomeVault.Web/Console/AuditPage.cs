@@ -1,0 +1,63 @@
+using System.Text;
+using HomeVault.Core.Audit;
+using HomeVault.Core.Catalog;
+using HomeVault.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using static HomeVault.Web.Console.Html;
+
+namespace HomeVault.Web.Console;
+
+/// <summary>
+/// The audit log, newest first, a page at a time, with the last signed checkpoint and, on request, a full verification
+/// (every leaf, subtree, checkpoint signature and clip row; clip files checked for presence, not re-hashed).
+/// </summary>
+internal static class AuditPage
+{
+    private const int PageSize = 50;
+
+    public static void Map(RouteGroupBuilder routes) => routes.MapGet("/audit", Render);
+
+    private static IResult Render(long? before, bool? verify, HttpContext context, WebCatalog catalog)
+    {
+        var (size, entries, checkpoint) = catalog.Use((db, audit) =>
+        {
+            var n = audit.Size();
+            var end = Math.Clamp(before ?? n, 0, n);
+            var start = Math.Max(0, end - PageSize);
+            return (n, audit.GetEntries(start, (int)(end - start)), audit.LatestCheckpoint());
+        });
+        var body = new StringBuilder();
+        body.Append($"<p>{E(size)} entries. ");
+        body.Append(checkpoint is null ? "No checkpoint yet." : $"Last signed checkpoint covers {E(checkpoint.Size)} entries ({E(Time(checkpoint.Created))}).");
+        body.Append(" <a id=\"verify\" href=\"/console/audit?verify=true\">Verify the whole log now</a></p>");
+        if (verify == true)
+        {
+            var report = Verify(catalog);
+            body.Append(report.Ok
+                ? $"<p class=\"ok\" id=\"verification\">{E(report.ToString())}</p>"
+                : $"<p class=\"bad\" id=\"verification\">{E(report.ToString())}</p>");
+        }
+        body.Append("<table id=\"entries\"><tr><th>#</th><th>time</th><th>actor</th><th>action</th><th>subject</th><th>details</th></tr>");
+        foreach (var e in entries.Reverse())
+        {
+            var details = string.Join(", ", e.Event.Details.Select(kv => $"{kv.Key}={kv.Value}"));
+            body.Append($"<tr><td>{E(e.Index)}</td><td>{E(Time(e.Time))}</td><td>{E(e.Event.Actor)}</td><td>{E(e.Event.Action)}</td><td>{E(e.Event.Subject)}</td><td>{E(details)}</td></tr>");
+        }
+        body.Append("</table>");
+        if (entries.Count > 0 && entries[0].Index > 0)
+        {
+            body.Append($"<p><a href=\"/console/audit?before={E(entries[0].Index)}\">older entries &rarr;</a></p>");
+        }
+        return Page(context, "Audit log", body.ToString(), ConsoleEndpoints.Session(context));
+    }
+
+    /// <summary>On a connection of its own, so a long verification does not hold up intake and the rest of the console.</summary>
+    private static AuditVerificationReport Verify(WebCatalog catalog)
+    {
+        using var db = CatalogDatabase.Open(catalog.Data.CatalogPath);
+        using var audit = InstallationAudit.Open(catalog.Data, db, catalog.Time);
+        return audit.Log.Verify(new AuditVerifyOptions { DataDirectory = catalog.Data.Root, HashClipFiles = false });
+    }
+}

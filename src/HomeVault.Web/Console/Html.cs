@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HomeVault.Web.Console;
+
+/// <summary>
+/// Server-rendered console pages. Every value from outside (request fields, camera names, audit details) goes
+/// through <see cref="E"/>; pages carry no script and no external asset, so the strict CSP holds.
+/// </summary>
+internal static class Html
+{
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? "");
+
+    public static string E(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string Time(DateTimeOffset? t) => t is { } v ? v.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "-";
+
+    public static string Bytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.0} GiB"),
+        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.0} MiB"),
+        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 10):0.0} KiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+    };
+
+    /// <summary>The hidden antiforgery field every console form carries.</summary>
+    public static string Antiforgery(HttpContext context)
+    {
+        var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
+        return $"<input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken)}\">";
+    }
+
+    public static IResult Page(HttpContext context, string title, string body, ConsoleSession? session, int status = StatusCodes.Status200OK)
+    {
+        var nav = new StringBuilder();
+        if (session is not null)
+        {
+            nav.Append("<nav><a href=\"/console\">Dashboard</a> <a href=\"/console/requests\">Requests</a> <a href=\"/console/releases\">Releases</a> <a href=\"/console/audit\">Audit log</a> ");
+            nav.Append(CultureInfo.InvariantCulture, $"<span class=\"who\">unlocked as {E(session.Owner)}</span> ");
+            nav.Append(CultureInfo.InvariantCulture, $"<form method=\"post\" action=\"/console/lock\" class=\"inline\">{Antiforgery(context)}<button id=\"lock\" type=\"submit\">Lock</button></form></nav>");
+        }
+        var html = $"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>{E(title)} - HomeVault</title>
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <link rel="stylesheet" href="/console/app.css"></head>
+            <body><header><strong>HomeVault</strong> {nav}</header><main><h1>{E(title)}</h1>
+            {body}
+            </main></body></html>
+            """;
+        return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
+    }
+
+    public const string Css = """
+        body { font-family: system-ui, sans-serif; margin: 0; color: #1d2733; background: #f6f7f9; }
+        header { background: #1d2733; color: #fff; padding: .6rem 1rem; display: flex; gap: 1rem; align-items: center; }
+        header a { color: #cfe3ff; margin-right: .8rem; }
+        nav { display: flex; gap: .4rem; align-items: center; flex-wrap: wrap; }
+        .who { color: #9fb3c8; margin-left: 1rem; }
+        main { padding: 1rem 1.5rem; max-width: 72rem; }
+        table { border-collapse: collapse; width: 100%; background: #fff; margin-bottom: 1rem; }
+        th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #e1e5ea; vertical-align: top; }
+        th { background: #eef1f5; }
+        .ok { color: #17692f; } .bad { color: #a11d1d; font-weight: bold; } .warn { color: #8a5a00; }
+        form.inline { display: inline; }
+        fieldset { background: #fff; border: 1px solid #d5dbe2; margin-bottom: 1rem; }
+        label { display: block; margin: .3rem 0; }
+        input[type=text], input[type=password], textarea { width: 24rem; max-width: 100%; }
+        button { padding: .3rem .9rem; }
+        .error { background: #fde8e8; border: 1px solid #e5a1a1; padding: .5rem; }
+        .note { background: #eef6ff; border: 1px solid #b7d2f0; padding: .5rem; }
+        video { max-width: 100%; background: #000; }
+        code { word-break: break-all; }
+        """;
+}

@@ -1,0 +1,178 @@
+using System.Text;
+using HomeVault.Core.Audit;
+using HomeVault.Core.Catalog;
+using HomeVault.Core.Requesters;
+using HomeVault.Core.Warrants;
+using HomeVault.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using static HomeVault.Web.Console.Html;
+
+namespace HomeVault.Web.Console;
+
+/// <summary>The request inbox, one request with its scope preview, and the approve (narrowed) and deny forms.</summary>
+internal static class RequestPages
+{
+    private static readonly TimeSpan DefaultReleaseValidity = TimeSpan.FromDays(14);
+
+    public static void Map(RouteGroupBuilder routes)
+    {
+        routes.MapGet("/requests", Inbox);
+        routes.MapGet("/requests/{id}", (string id, string? done, HttpContext context, WebCatalog catalog) => Detail(context, catalog, id, done, null));
+        routes.MapPost("/requests/{id}/approve", Approve);
+        routes.MapPost("/requests/{id}/deny", Deny);
+    }
+
+    private static IResult Inbox(HttpContext context, WebCatalog catalog)
+    {
+        var requests = catalog.Use((db, _) => new RequestRepository(db).List());
+        var body = new StringBuilder("<table id=\"requests\"><tr><th>received</th><th>state</th><th>requester</th><th>legal basis</th><th>cameras</th><th>window</th></tr>");
+        foreach (var q in requests)
+        {
+            var r = q.Request;
+            body.Append($"<tr><td><a href=\"/console/requests/{E(q.Id)}\">{E(Time(q.Received))}</a></td><td class=\"state-{E(q.State.ToDb())}\">{E(q.State.ToDb())}</td>")
+                .Append($"<td>{E(r.Requester.Organization)}</td><td>{E(Basis(r.LegalBasis))}</td><td>{E(string.Join(", ", r.Scope.Cameras))}</td>")
+                .Append($"<td>{E(WireTime.Format(r.Scope.From))} to {E(WireTime.Format(r.Scope.To))}</td></tr>");
+        }
+        body.Append("</table>");
+        if (requests.Count == 0)
+        {
+            body.Append("<p>No access requests.</p>");
+        }
+        return Page(context, "Access requests", body.ToString(), ConsoleEndpoints.Session(context));
+    }
+
+    private static IResult Detail(HttpContext context, WebCatalog catalog, string id, string? done, string? error, int status = StatusCodes.Status200OK)
+    {
+        var session = ConsoleEndpoints.Session(context);
+        var found = catalog.Use((db, audit) =>
+        {
+            var q = new RequestRepository(db).Find(id);
+            if (q is null)
+            {
+                return default;
+            }
+            // Viewing a request is on the record, as at the CLI.
+            audit.Append(new AuditEvent(session.Owner, AuditActions.RequestViewed, "request/" + q.Id, new Dictionary<string, string>
+            {
+                ["digest"] = q.Digest,
+                ["state"] = q.State.ToDb(),
+                ["via"] = "console",
+            }));
+            audit.CheckpointIfDue();
+            return (Request: q, Preview: new ScopePreviewer(db).Preview(q.Request.Scope), Cameras: new CameraRepository(db).ListNames(),
+                Submitter: new RequesterRepository(db).SubmitterOf(q.Id), History: new RequestRepository(db).History(q.Id));
+        });
+        if (found.Request is not { } stored)
+        {
+            return Page(context, "No such request", "<p class=\"error\">No request with that id.</p>", session, StatusCodes.Status404NotFound);
+        }
+        var r = stored.Request;
+        var lb = r.LegalBasis;
+        var body = new StringBuilder();
+        if (error is not null)
+        {
+            body.Append($"<p class=\"error\" id=\"error\">{E(error)}</p>");
+        }
+        if (done is not null)
+        {
+            body.Append($"<p class=\"note\" id=\"done\">{E(done)}</p>");
+        }
+        body.Append("<table id=\"request\">")
+            .Append($"<tr><th>id</th><td><code>{E(stored.Id)}</code></td></tr><tr><th>state</th><td id=\"state\">{E(stored.State.ToDb())}</td></tr>")
+            .Append($"<tr><th>received</th><td>{E(Time(stored.Received))}{(found.Submitter is { } s ? $" over HTTP from requester <strong>{E(s)}</strong>" : " at the command line")}</td></tr>")
+            .Append($"<tr><th>requester</th><td>{E(r.Requester.Organization)} &lt;{E(r.Requester.Contact)}&gt;<br>delivers to <code>{E(r.Requester.Recipient)}</code></td></tr>")
+            .Append($"<tr><th>legal basis</th><td>{E(Basis(lb))}{(lb.IssuedBy is { } by ? $", issued by {E(by)}" : "")}{(lb.IssuedOn is { } on ? $" on {E(WireTime.Format(on))}" : "")}{(lb.ExpiresOn is { } ex ? $", expires {E(WireTime.Format(ex))}" : "")}</td></tr>")
+            .Append($"<tr><th>document</th><td>{(stored.Document is { } d ? $"PDF, {E(Bytes(d.Bytes))}, sha256 <code>{E(d.Sha256)}</code> (sealed to the owners)" : "none")}</td></tr>")
+            .Append($"<tr><th>purpose</th><td>{E(r.Purpose)}</td></tr><tr><th>digest</th><td><code>{E(stored.Digest)}</code></td></tr></table>");
+
+        body.Append("<h2>Scope preview</h2><table id=\"preview\"><tr><th>camera</th><th>clips</th><th>minutes</th><th>bytes</th><th>gaps</th></tr>");
+        foreach (var c in found.Preview.Cameras)
+        {
+            var unknown = !found.Cameras.Contains(c.Camera, StringComparer.Ordinal);
+            body.Append($"<tr><td>{E(c.Camera)}{(unknown ? " <span class=\"warn\">(not one of your cameras)</span>" : "")}</td><td>{E(c.Clips)}</td>")
+                .Append($"<td>{E(c.Minutes.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))}</td><td>{E(Bytes(c.CiphertextBytes))}</td>")
+                .Append($"<td>{E(string.Join("; ", c.Gaps.Select(g => $"{Time(g.From)}..{Time(g.To)} {g.Cause}")))}</td></tr>");
+        }
+        body.Append($"</table><p>Window {E(WireTime.Format(r.Scope.From))} to {E(WireTime.Format(r.Scope.To))}: {E(found.Preview.TotalClips)} clips in total.</p>");
+
+        if (stored.Approved is { } a)
+        {
+            body.Append($"<p id=\"approved\">Approved scope: {E(string.Join(", ", a.Cameras))}, {E(WireTime.Format(a.From))} to {E(WireTime.Format(a.To))}, audio {(a.StripAudio ? "stripped" : "kept")}, release expires {E(WireTime.Format(a.ReleaseExpires))}.</p>");
+        }
+        if (stored.State == RequestState.Pending)
+        {
+            body.Append(DecisionForms(context, stored, catalog.Time.GetUtcNow()));
+        }
+        body.Append("<h2>History</h2><table id=\"history\"><tr><th>time</th><th>from</th><th>to</th><th>owner</th><th>reason</th></tr>");
+        foreach (var t in found.History)
+        {
+            body.Append($"<tr><td>{E(Time(t.At))}</td><td>{E(t.From.ToDb())}</td><td>{E(t.To.ToDb())}</td><td>{E(t.Owner)}</td><td>{E(t.Reason)}</td></tr>");
+        }
+        body.Append("</table>");
+        return Page(context, $"Request from {r.Requester.Organization}", body.ToString(), session, status);
+    }
+
+    private static string DecisionForms(HttpContext context, StoredRequest q, DateTimeOffset now)
+    {
+        var scope = q.Request.Scope;
+        var expires = new DateTimeOffset(now.UtcDateTime.Date + DefaultReleaseValidity, TimeSpan.Zero);
+        var boxes = string.Concat(scope.Cameras.Select(c =>
+            $"<label><input type=\"checkbox\" name=\"cameras\" value=\"{E(c)}\" checked> {E(c)}</label>"));
+        var csrf = Antiforgery(context);
+        return $"""
+            <h2>Decide</h2>
+            <form method="post" action="/console/requests/{E(q.Id)}/approve" id="approve-form"><fieldset><legend>Approve (narrow if you can)</legend>{csrf}
+            {boxes}
+            <label>From <input type="text" name="from" id="approve-from" value="{E(WireTime.Format(scope.From))}"></label>
+            <label>To <input type="text" name="to" id="approve-to" value="{E(WireTime.Format(scope.To))}"></label>
+            <label><input type="checkbox" name="stripAudio" value="yes"> strip audio</label>
+            <label>Release expires <input type="text" name="expires" value="{E(WireTime.Format(expires))}"></label>
+            <label>Your passphrase (signs the approval) <input type="password" name="passphrase" id="approve-passphrase" autocomplete="off" required></label>
+            <button type="submit" id="approve">Sign approval</button></fieldset></form>
+            <form method="post" action="/console/requests/{E(q.Id)}/deny" id="deny-form"><fieldset><legend>Deny</legend>{csrf}
+            <label>Reason <textarea name="reason" id="deny-reason" required></textarea></label>
+            <label>Your passphrase <input type="password" name="passphrase" id="deny-passphrase" autocomplete="off" required></label>
+            <button type="submit" id="deny">Deny</button></fieldset></form>
+            """;
+    }
+
+    private static IResult Approve(string id, [FromForm] IFormCollection form, HttpContext context, WebCatalog catalog)
+    {
+        var session = ConsoleEndpoints.Session(context);
+        var times = new List<(string Field, DateTimeOffset Value)>();
+        foreach (var field in new[] { "from", "to", "expires" })
+        {
+            if (!WireTime.TryParseInstant(form[field].ToString(), out var t, out var problem))
+            {
+                return Detail(context, catalog, id, null, $"{field}: {problem}", StatusCodes.Status400BadRequest);
+            }
+            times.Add((field, t));
+        }
+        var cameras = form["cameras"].Where(c => !string.IsNullOrEmpty(c)).Select(c => c!).ToList();
+        var (result, refusal) = OwnerDecisions.Approve(catalog, id, session.Owner, form["passphrase"].ToString(), cameras,
+            times[0].Value, times[1].Value, form["stripAudio"] == "yes", times[2].Value);
+        if (result is null)
+        {
+            return Detail(context, catalog, id, null, refusal, refusal == "no such request" ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest);
+        }
+        var done = !result.QuorumReached
+            ? $"signed; awaiting {result.Quorum - result.DistinctSigners} more owner signature(s)"
+            : result.State == RequestState.Preserved ? "preserved: the requested footage is on legal hold" : "approved";
+        return Results.Redirect($"/console/requests/{Uri.EscapeDataString(id)}?done={Uri.EscapeDataString(done)}");
+    }
+
+    private static IResult Deny(string id, [FromForm] IFormCollection form, HttpContext context, WebCatalog catalog)
+    {
+        var session = ConsoleEndpoints.Session(context);
+        var refusal = OwnerDecisions.Deny(catalog, id, session.Owner, form["passphrase"].ToString(), form["reason"].ToString());
+        return refusal is null
+            ? Results.Redirect($"/console/requests/{Uri.EscapeDataString(id)}?done=denied")
+            : Detail(context, catalog, id, null, refusal, StatusCodes.Status400BadRequest);
+    }
+
+    private static string Basis(LegalBasis basis) =>
+        basis.Reference is { } reference ? $"{basis.Type.ToWireName()} \"{reference}\"" : basis.Type.ToWireName();
+}

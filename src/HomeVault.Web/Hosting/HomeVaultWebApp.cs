@@ -1,0 +1,102 @@
+using System.Threading.RateLimiting;
+using HomeVault.Core;
+using HomeVault.Core.Warrants;
+using HomeVault.Web.Console;
+using HomeVault.Web.Intake;
+using HomeVault.Web.Operations;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+
+namespace HomeVault.Web.Hosting;
+
+/// <summary>
+/// Builds the web side of `homevault serve`: two Kestrel listeners (intake for requesters, console for owners), each
+/// endpoint bound to one of them, the framework's rate limiter on the intake, antiforgery on every console form.
+/// </summary>
+public static class HomeVaultWebApp
+{
+    public static WebApplication Build(WebOptions options, string dataDirectory, TimeProvider? time = null, Action<ILoggingBuilder>? logging = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = ListenerUrls.Validate(options);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(problems[0], nameof(options));
+        }
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = dataDirectory, Args = [] });
+        builder.Logging.ClearProviders();
+        logging?.Invoke(builder.Logging);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        var listeners = new WebListeners();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = IntakeBody.MaxBytes(AccessRequestLimits.Default);
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            foreach (var e in ListenerUrls.Parse(options.IntakeUrls, "").EndPoints)
+            {
+                k.Listen(e, l =>
+                {
+                    l.Use(ListenerGate.Tag(Listener.Intake));
+                    listeners.Add(Listener.Intake, l);
+                });
+            }
+            foreach (var e in ListenerUrls.Parse(options.ConsoleUrls, "").EndPoints)
+            {
+                k.Listen(e, l =>
+                {
+                    l.Use(ListenerGate.Tag(Listener.Console));
+                    listeners.Add(Listener.Console, l);
+                });
+            }
+        });
+        var clock = time ?? TimeProvider.System;
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(listeners);
+        builder.Services.AddSingleton(clock);
+        builder.Services.AddSingleton(_ => new WebCatalog(new DataDirectory(dataDirectory), clock));
+        builder.Services.AddSingleton<HomeVaultMetrics>();
+        builder.Services.AddSingleton<Webhooks>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Webhooks>());
+        builder.Services.AddHostedService<WebhookWatcher>();
+        builder.Services.AddProblemDetails();
+        // Antiforgery tokens need data-protection keys; kept in memory only, like the sessions they protect, so
+        // nothing about the console is written to disk and a restart simply asks for a fresh unlock.
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(IntakeEndpoints.RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.IntakePermitsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+        ConsoleEndpoints.AddServices(builder.Services, options);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseRouting();
+        app.UseListenerGate();
+        app.UseRateLimiter();
+        ConsoleEndpoints.UseMiddleware(app);
+        app.UseAntiforgery();
+        MapOperations(app);
+        IntakeEndpoints.Map(app);
+        ConsoleEndpoints.Map(app);
+        return app;
+    }
+
+    private static void MapOperations(IEndpointRouteBuilder routes)
+    {
+        var metrics = routes.ServiceProvider.GetRequiredService<HomeVaultMetrics>();
+        routes.MapMetrics("/metrics", metrics.Registry).OnListener(Listener.Console);
+        // Liveness only: says nothing about cameras or footage, so the intake may answer it too.
+        routes.MapGet("/healthz", () => Results.Text("ok\n")).OnListener(Listener.Console);
+        routes.MapGet("/api/healthz", () => Results.Text("ok\n")).OnListener(Listener.Intake);
+    }
+}

@@ -1,0 +1,8 @@
+namespace HomeVault.Web.Hosting;
+
+/// <summary>Which Kestrel listener a connection arrived on; every endpoint belongs to exactly one.</summary>
+public enum Listener
+{
+    Intake,
+    Console,
+}

@@ -1,0 +1,63 @@
+using System.Net;
+
+namespace HomeVault.Web.Hosting;
+
+/// <summary>Parses the listener URL lists; only plain http:// (TLS belongs to a reverse proxy in front).</summary>
+public static class ListenerUrls
+{
+    /// <summary>The endpoints of a ';'-separated URL list, or the problem naming the field.</summary>
+    public static (IReadOnlyList<IPEndPoint> EndPoints, string? Problem) Parse(string? urls, string field)
+    {
+        var list = new List<IPEndPoint>();
+        foreach (var raw in (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(raw, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp
+                || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.UserInfo.Length > 0)
+            {
+                return ([], $"{field}: '{raw}' is not an http://HOST:PORT URL (https belongs to a reverse proxy in front)");
+            }
+            IPAddress? address = uri.Host switch
+            {
+                "localhost" => IPAddress.Loopback,
+                "*" or "+" => IPAddress.Any,
+                _ => IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) ? ip : null,
+            };
+            if (address is null)
+            {
+                return ([], $"{field}: '{raw}' must name an IP address or localhost, not a host name");
+            }
+            list.Add(new IPEndPoint(address, uri.Port));
+        }
+        return list.Count == 0 ? ([], $"{field}: at least one http:// URL is required") : (list, null);
+    }
+
+    /// <summary>Every problem with <paramref name="options"/>, one line each naming the field.</summary>
+    public static IReadOnlyList<string> Validate(WebOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        var (intake, p1) = Parse(options.IntakeUrls, "Http:IntakeUrls");
+        var (console, p2) = Parse(options.ConsoleUrls, "Http:ConsoleUrls");
+        problems.AddRange(new[] { p1, p2 }.OfType<string>());
+        foreach (var e in intake.Where(e => e.Port != 0 && console.Any(c => c.Port == e.Port)))
+        {
+            problems.Add($"Http:ConsoleUrls: port {e.Port} is also an intake port; the console needs a listener of its own");
+        }
+        if (options.IntakePermitsPerMinute is < 1 or > 1_000_000)
+        {
+            problems.Add("Http:IntakePermitsPerMinute: must be 1..1000000");
+        }
+        if (options.ConsoleIdleMinutes is < 1 or > 1440)
+        {
+            problems.Add("Http:ConsoleIdleMinutes: must be 1..1440");
+        }
+        for (var i = 0; i < options.Webhooks.Count; i++)
+        {
+            if (!Uri.TryCreate(options.Webhooks[i], UriKind.Absolute, out var hook) || (hook.Scheme != Uri.UriSchemeHttp && hook.Scheme != Uri.UriSchemeHttps))
+            {
+                problems.Add($"Http:Webhooks[{i}]: not an http:// or https:// URL");
+            }
+        }
+        return problems;
+    }
+}

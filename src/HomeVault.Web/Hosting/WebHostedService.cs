@@ -1,0 +1,54 @@
+using System.Text.Json;
+using HomeVault.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HomeVault.Web.Hosting;
+
+/// <summary>
+/// Runs the web side inside `homevault serve`, beside the recorder: starts both listeners, logs and publishes their
+/// bound addresses in status/http.json (so a port 0 in the configuration can be found), stops with the host.
+/// </summary>
+public sealed partial class WebHostedService(WebOptions options, string dataDirectory, Action<ILoggingBuilder> logging, ILogger<WebHostedService> log)
+    : IHostedService, IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _app = HomeVaultWebApp.Build(options, dataDirectory, logging: logging);
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var listeners = _app.Services.GetRequiredService<WebListeners>();
+        var intake = listeners.Urls(Listener.Intake).Select(u => u.ToString()).ToList();
+        var console = listeners.Urls(Listener.Console).Select(u => u.ToString()).ToList();
+        var intakeText = string.Join(" ", intake);
+        var consoleText = string.Join(" ", console);
+        LogListening(log, intakeText, consoleText);
+        var status = Path.Combine(new DataDirectory(dataDirectory).Root, "status");
+        Directory.CreateDirectory(status);
+        var temp = Path.Combine(status, "http.json.tmp");
+        await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(new { intake, console }), cancellationToken).ConfigureAwait(false);
+        File.Move(temp, Path.Combine(status, "http.json"), overwrite: true);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "HTTP intake on {Intake}; owners' console on {Console}")]
+    private static partial void LogListening(ILogger logger, string intake, string console);
+}

@@ -1,0 +1,22 @@
+namespace HomeVault.Web.Hosting;
+
+/// <summary>The <c>Http</c> configuration section: listeners, limits, the console's auto-lock and webhooks.</summary>
+public sealed class WebOptions
+{
+    public const string SectionName = "Http";
+
+    /// <summary>Where requesters submit and download (';'-separated http:// URLs; port 0 picks a free port).</summary>
+    public string IntakeUrls { get; set; } = "http://0.0.0.0:8640";
+
+    /// <summary>The owners' console, /metrics and /healthz; keep it on loopback or a trusted LAN.</summary>
+    public string ConsoleUrls { get; set; } = "http://127.0.0.1:8641";
+
+    /// <summary>Intake requests (submissions and downloads) per client address per minute before 429.</summary>
+    public int IntakePermitsPerMinute { get; set; } = 60;
+
+    /// <summary>The console locks itself (forgetting the unlocked identity) after this many idle minutes.</summary>
+    public int ConsoleIdleMinutes { get; set; } = 10;
+
+    /// <summary>URLs that receive a JSON POST on a new request, a release about to expire, or a camera fault.</summary>
+    public IList<string> Webhooks { get; } = [];
+}

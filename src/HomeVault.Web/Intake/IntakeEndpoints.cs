@@ -1,0 +1,106 @@
+using HomeVault.Core.Catalog;
+using HomeVault.Core.Requesters;
+using HomeVault.Core.Vault;
+using HomeVault.Core.Warrants;
+using HomeVault.Web.Hosting;
+using HomeVault.Web.Operations;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace HomeVault.Web.Intake;
+
+/// <summary>
+/// The requesters' side: `POST /api/requests` (JSON, or multipart with the warrant PDF) and `GET /download/{capability}`.
+/// Answers never depend on what footage exists: a valid request is accepted whatever the cameras hold.
+/// </summary>
+internal static partial class IntakeEndpoints
+{
+    public const string RateLimitPolicy = "intake";
+
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("").OnListener(Listener.Intake).RequireRateLimiting(RateLimitPolicy).DisableAntiforgery();
+        group.MapPost("/api/requests", SubmitAsync);
+        group.MapGet("/download/{capability}", Download);
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpContext context, WebCatalog catalog, Webhooks hooks, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var token = BearerToken(context.Request);
+        var requester = token is null ? null : catalog.Use((db, _) => new RequesterRepository(db).Authenticate(token));
+        if (requester is null)
+        {
+            return IntakeProblems.Unauthorized(context);
+        }
+        var limits = AccessRequestLimits.Default;
+        var (body, refusal) = await IntakeBody.ReadAsync(context.Request, limits, ct).ConfigureAwait(false);
+        if (body is null)
+        {
+            return refusal!;
+        }
+        var log = loggers.CreateLogger("HomeVault.Web.Intake");
+        var known = catalog.Use((db, _) => new CameraRepository(db).ListNames());
+        var validation = new AccessRequestValidator(CameraNamesBlind.KnownFor(body.Json, known), catalog.Time, limits).Validate(body.Json);
+        if (validation.Request is not { } request)
+        {
+            LogRefused(log, requester.Name, validation.Problems.Count);
+            return IntakeProblems.Invalid(validation.Problems);
+        }
+        if (!X25519Recipient.Parse(request.Requester.Recipient).Equals(X25519Recipient.Parse(requester.Recipient)))
+        {
+            return IntakeProblems.Invalid(["requester.recipient: must be the recipient your token was issued for"]);
+        }
+        StoredRequest stored;
+        try
+        {
+            stored = catalog.Use((db, audit) =>
+            {
+                using var pdf = body.Document is null ? null : new MemoryStream(body.Document, writable: false);
+                return new RequestIntake(catalog.Data, db, audit, limits).Submit(request, pdf, "requester/" + requester.Name,
+                    new Dictionary<string, string> { ["requester"] = requester.Name, ["via"] = "http" },
+                    (added, tx) => new RequesterRepository(db).LinkRequest(added.Id, requester.Id, tx));
+            });
+        }
+        catch (AccessRequestException ex)
+        {
+            return IntakeProblems.Invalid(ex.Problems);
+        }
+        finally
+        {
+            if (body.Document is not null)
+            {
+                Array.Clear(body.Document);
+            }
+        }
+        LogReceived(log, stored.Id, requester.Name);
+        hooks.RequestReceived(stored.Id, request.LegalBasis.Type.ToWireName());
+        return Results.Created((string?)null, new SubmittedRequest(stored.Id, stored.State.ToDb(), stored.Digest));
+    }
+
+    private static IResult Download(string capability) =>
+        // Releases are built by the disclosure service; until it is wired here no capability is known, and an unknown
+        // one is answered exactly like a revoked or expired one.
+        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "no such release",
+            detail: "the link is unknown, revoked or expired");
+
+    private static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && header.Length > scheme.Length
+            ? header[scheme.Length..].Trim()
+            : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "request {Id} received over HTTP from requester {Requester}")]
+    private static partial void LogReceived(ILogger logger, string id, string requester);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "request from requester {Requester} refused: {Count} problems")]
+    private static partial void LogRefused(ILogger logger, string requester, int count);
+}
+
+/// <summary>The 201 answer's body.</summary>
+internal sealed record SubmittedRequest(string Id, string State, string Digest);

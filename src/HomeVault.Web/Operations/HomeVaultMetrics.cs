@@ -1,0 +1,49 @@
+using HomeVault.Core.Warrants;
+using HomeVault.Recording.Cameras;
+using HomeVault.Web.Hosting;
+using Prometheus;
+
+namespace HomeVault.Web.Operations;
+
+/// <summary>
+/// `/metrics` (Prometheus text format, prometheus-net): read fresh from the recorder's status and the catalog at each
+/// scrape, so the numbers are the same ones the console and `cameras status` show. Counts only: no names of requesters.
+/// </summary>
+public sealed class HomeVaultMetrics
+{
+    public HomeVaultMetrics(WebCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        var up = factory.CreateGauge("homevault_cameras_up", "Cameras currently recording");
+        var configured = factory.CreateGauge("homevault_cameras", "Cameras the recorder supervises");
+        var cameraUp = factory.CreateGauge("homevault_camera_up", "1 while the camera is recording", "camera");
+        var bytes = factory.CreateGauge("homevault_recorded_bytes", "Bytes recorded since the recorder started", "camera");
+        var clips = factory.CreateGauge("homevault_clips_sealed", "Clips sealed since the recorder started", "camera");
+        var recorder = factory.CreateGauge("homevault_recorder_up", "1 while the recorder publishes fresh status");
+        var requests = factory.CreateGauge("homevault_requests", "Access requests by state", "state");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            var status = RecorderStatus.Read(catalog.Data);
+            var fresh = RecorderStatus.IsFresh(status, catalog.Time.GetUtcNow());
+            recorder.Set(fresh ? 1 : 0);
+            var cameras = fresh ? status!.Cameras : [];
+            configured.Set(cameras.Count);
+            up.Set(cameras.Count(c => c.State == CameraState.Recording));
+            foreach (var c in cameras)
+            {
+                cameraUp.WithLabels(c.Name).Set(c.State == CameraState.Recording ? 1 : 0);
+                bytes.WithLabels(c.Name).Set(c.Bytes);
+                clips.WithLabels(c.Name).Set(c.Clips);
+            }
+            var byState = catalog.Use((db, _) => new RequestRepository(db).List()).GroupBy(r => r.State).ToDictionary(g => g.Key, g => g.Count());
+            foreach (var state in Enum.GetValues<RequestState>())
+            {
+                requests.WithLabels(state.ToDb()).Set(byState.GetValueOrDefault(state));
+            }
+        });
+    }
+
+    public CollectorRegistry Registry { get; }
+}

@@ -1,0 +1,58 @@
+using HomeVault.Core.Warrants;
+using HomeVault.Recording.Cameras;
+using HomeVault.Web.Hosting;
+using Microsoft.Extensions.Hosting;
+
+namespace HomeVault.Web.Operations;
+
+/// <summary>
+/// Turns state into webhook events once each: a camera entering a fault state (backoff or failed), and an approved or
+/// released request whose release expires within a day.
+/// </summary>
+public sealed class WebhookWatcher(WebOptions options, WebCatalog catalog, Webhooks hooks) : BackgroundService
+{
+    public static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan ExpiringWithin = TimeSpan.FromDays(1);
+
+    private readonly Dictionary<string, CameraState> _lastState = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _expiringSent = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Webhooks.Count == 0)
+        {
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            Check();
+            await Task.Delay(Every, catalog.Time, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    internal void Check()
+    {
+        var now = catalog.Time.GetUtcNow();
+        if (RecorderStatus.Read(catalog.Data) is { } status && RecorderStatus.IsFresh(status, now))
+        {
+            foreach (var c in status.Cameras)
+            {
+                var fault = c.State is CameraState.Backoff or CameraState.Failed;
+                var wasFault = _lastState.TryGetValue(c.Name, out var before) && before is CameraState.Backoff or CameraState.Failed;
+                if (fault && !wasFault)
+                {
+                    hooks.CameraFault(c.Name, c.State.ToString().ToLowerInvariant());
+                }
+                _lastState[c.Name] = c.State;
+            }
+        }
+        var requests = catalog.Use((db, _) => new RequestRepository(db).List());
+        foreach (var r in requests.Where(r => r.State is RequestState.Approved or RequestState.Released))
+        {
+            if (r.Approved?.ReleaseExpires is { } expires && expires - now < ExpiringWithin && expires > now && _expiringSent.Add(r.Id))
+            {
+                hooks.ReleaseExpiring(r.Id, expires);
+            }
+        }
+    }
+}
