@@ -1,0 +1,28 @@
+using HomeVault.Tests;
+using Microsoft.Playwright;
+
+namespace HomeVault.Web.Tests;
+
+/// <summary>Debian's Chromium driven by Playwright (no browser download), and where screenshots are kept.</summary>
+internal static class Browser
+{
+    public static readonly string Screenshots = Path.Combine(TestEnv.RepoRoot, "TestResults", "screenshots");
+
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = TestEnv.Tool("chromium"),
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        return (playwright, browser);
+    }
+
+    public static Task Shot(IPage page, string name)
+    {
+        Directory.CreateDirectory(Screenshots);
+        return page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+    }
+}

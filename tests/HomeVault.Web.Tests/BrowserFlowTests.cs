@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace HomeVault.Web.Tests;
+
+/// <summary>
+/// The whole owner flow in a real browser against the real `homevault serve` recording a real camera: a request
+/// arrives over HTTP, the owner unlocks the console, plays a decrypted clip, reviews the request's scope preview,
+/// narrows and signs the approval, checks the audit log, and locks. Screenshots go to TestResults/screenshots.
+/// </summary>
+public sealed class BrowserFlowTests
+{
+    [Fact]
+    public async Task A_request_over_http_is_reviewed_narrowed_and_approved_in_the_browser()
+    {
+        using var serve = new ServeProcess();
+        var clips = serve.WaitForClips(3);
+        var first = DateTimeOffset.Parse(clips[0].GetProperty("start").GetString()!, CultureInfo.InvariantCulture);
+        var from = first.AddMinutes(-5);
+        var to = DateTimeOffset.UtcNow.AddSeconds(-1);
+        string id;
+        using (var intake = Requests.Client(serve.Intake, serve.Token))
+        {
+            using var created = await Requests.Submit(intake, Requests.Json(cameras: "\"drive\", \"front\"", from: Wire(from), to: Wire(to)));
+            var text = await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.True(created.StatusCode == HttpStatusCode.Created, text);
+            id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
+        }
+
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = serve.Console.ToString().TrimEnd('/'), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var cspViolations = new List<string>();
+        page.Console += (_, m) =>
+        {
+            if (m.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                cspViolations.Add(m.Text);
+            }
+        };
+
+        await page.GotoAsync("/console");
+        Assert.EndsWith("/console/login", page.Url, StringComparison.Ordinal);
+        await Browser.Shot(page, "01-login");
+        await page.FillAsync("#passphrase", WebHost.Passphrase);
+        await page.ClickAsync("#unlock");
+        await page.WaitForURLAsync("**/console");
+        await Assertions.Expect(page.Locator("#recorder")).ToContainTextAsync("Recorder running");
+        await Assertions.Expect(page.Locator("#cameras")).ToContainTextAsync("front");
+        await Browser.Shot(page, "02-dashboard");
+
+        // Playback: the clip is decrypted into the response with the unlocked identity.
+        await page.ClickAsync("#cameras a:text('front')");
+        await Assertions.Expect(page.Locator("#clips a.play").First).ToBeVisibleAsync();
+        await Browser.Shot(page, "03-camera-timeline");
+        await page.Locator("#clips a.play").First.ClickAsync();
+        var media = await page.Context.APIRequest.GetAsync(page.Url + "/media");
+        Assert.Equal(200, media.Status);
+        Assert.Equal("video/mp4", media.Headers["content-type"]);
+        var mp4 = await media.BodyAsync();
+        Assert.Equal("ftyp", System.Text.Encoding.ASCII.GetString(mp4, 4, 4));
+        await page.WaitForFunctionAsync("() => document.querySelector('#player').readyState >= 1");
+        await Browser.Shot(page, "04-playback");
+
+        await page.ClickAsync("nav a:text('Requests')");
+        await Assertions.Expect(page.Locator("#requests")).ToContainTextAsync("Springfield Police Department");
+        await Browser.Shot(page, "05-inbox");
+        await page.ClickAsync($"a[href='/console/requests/{id}']");
+        await Assertions.Expect(page.Locator("#preview")).ToContainTextAsync("not one of your cameras");
+        await Assertions.Expect(page.Locator("#request")).ToContainTextAsync("over HTTP from requester spd");
+        await Browser.Shot(page, "06-request");
+
+        // Narrow: only the real camera, and a later start.
+        var narrowedFrom = Wire(first.AddSeconds(1));
+        await page.UncheckAsync("input[name=cameras][value=drive]");
+        await page.FillAsync("#approve-from", narrowedFrom);
+        await page.FillAsync("#approve-passphrase", "not the passphrase");
+        await page.ClickAsync("#approve");
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("wrong passphrase");
+        await page.UncheckAsync("input[name=cameras][value=drive]");
+        await page.FillAsync("#approve-from", narrowedFrom);
+        await page.FillAsync("#approve-passphrase", WebHost.Passphrase);
+        await page.ClickAsync("#approve");
+        await Assertions.Expect(page.Locator("#done")).ToContainTextAsync("approved");
+        await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync("approved");
+        await Assertions.Expect(page.Locator("#approved")).ToContainTextAsync($"Approved scope: front, {narrowedFrom}");
+        await Browser.Shot(page, "07-approved");
+
+        var show = Homevault.Run("requests", "show", id, "--data", serve.Data);
+        Assert.Contains("approved", show.Stdout, StringComparison.Ordinal);
+
+        await page.ClickAsync("nav a:text('Releases')");
+        await Assertions.Expect(page.Locator("#releases")).ToContainTextAsync(id);
+        await Browser.Shot(page, "08-releases");
+        await page.ClickAsync("nav a:text('Audit log')");
+        await page.ClickAsync("#verify");
+        await Assertions.Expect(page.Locator("#verification")).ToContainTextAsync("audit log OK");
+        await Assertions.Expect(page.Locator("#entries")).ToContainTextAsync("request.approved");
+        await Browser.Shot(page, "09-audit");
+
+        await page.ClickAsync("#lock");
+        await page.WaitForURLAsync("**/console/login");
+        await page.GotoAsync("/console/requests");
+        Assert.EndsWith("/console/login", page.Url, StringComparison.Ordinal);
+        Assert.Empty(cspViolations);
+    }
+
+    private static string Wire(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

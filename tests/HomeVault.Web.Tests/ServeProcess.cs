@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text.Json;
+using HomeVault.Cli.Infrastructure;
+using HomeVault.Tests;
+
+namespace HomeVault.Web.Tests;
+
+/// <summary>
+/// The real `homevault serve` process recording a real camsim RTSP camera, with both HTTP listeners on free
+/// loopback ports (found in status/http.json), over a data directory made by the real CLI.
+/// </summary>
+internal sealed class ServeProcess : IDisposable
+{
+    private readonly CamSim _cams;
+    private readonly Process _serve;
+
+    public ServeProcess()
+    {
+        _cams = CamSim.Start(["front"], 300, size: "640x360");
+        Dir = TestEnv.NewTempDir("hvserve");
+        PassFile = Path.Combine(Dir, "pass");
+        File.WriteAllText(PassFile, WebHost.Passphrase + "\n");
+        Data = Path.Combine(Dir, "data");
+        var init = Homevault.Run("init", "--data", Data, "--owner", "alice", "--passphrase-file", PassFile);
+        Assert.True(init.Exit == 0, init.Stderr);
+        var add = Homevault.Run("requesters", "add", "spd", "--recipient", WebHost.Recipient, "--data", Data);
+        Assert.True(add.Exit == 0, add.Stderr);
+        Token = Homevault.LastLine(add.Stdout);
+        var config = Path.Combine(Dir, "homevault.json");
+        File.WriteAllText(config, JsonSerializer.Serialize(new
+        {
+            HomeVault = new
+            {
+                DataDirectory = Data,
+                Retention = new { Days = 30, MaxBytes = 0, MinFreeBytes = 1_000_000 },
+                Cameras = _cams.Urls.Select(kv => new { Name = kv.Key, Url = kv.Value, ClipSeconds = 3 }).ToArray(),
+            },
+            Http = new { IntakeUrls = "http://127.0.0.1:0", ConsoleUrls = "http://127.0.0.1:0" },
+        }));
+        var psi = new ProcessStartInfo(TestEnv.Tool("dotnet")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "homevault.dll"));
+        foreach (var a in new[] { "serve", "--config", config })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        _serve = Process.Start(psi)!;
+        _serve.OutputDataReceived += (_, _) => { };
+        _serve.ErrorDataReceived += (_, _) => { };
+        _serve.BeginOutputReadLine();
+        _serve.BeginErrorReadLine();
+
+        var http = Path.Combine(Data, "status", "http.json");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!File.Exists(http) && DateTime.UtcNow < deadline && !_serve.HasExited)
+        {
+            Thread.Sleep(200);
+        }
+        Assert.True(File.Exists(http), "homevault serve published no HTTP addresses within 60 s");
+        using var doc = JsonDocument.Parse(File.ReadAllText(http));
+        Intake = new Uri(doc.RootElement.GetProperty("intake")[0].GetString()!);
+        Console = new Uri(doc.RootElement.GetProperty("console")[0].GetString()!);
+    }
+
+    public string Dir { get; }
+
+    public string Data { get; }
+
+    public string PassFile { get; }
+
+    public string Token { get; }
+
+    public Uri Intake { get; }
+
+    public Uri Console { get; }
+
+    /// <summary>Waits until the recorder has sealed at least <paramref name="count"/> clips.</summary>
+    public List<JsonElement> WaitForClips(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var r = Homevault.Run("clips", "list", "--json", "--data", Data);
+            var clips = r.Exit == 0 ? JsonDocument.Parse(r.Stdout).RootElement.EnumerateArray().ToList() : [];
+            if (clips.Count >= count || DateTime.UtcNow > deadline)
+            {
+                Assert.True(clips.Count >= count, $"the recorder sealed {clips.Count} of {count} clips within 90 s");
+                return clips;
+            }
+            Thread.Sleep(500);
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _serve.Kill(entireProcessTree: true);
+            _serve.WaitForExit(10_000);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        _serve.Dispose();
+        _cams.Dispose();
+        Directory.Delete(Dir, recursive: true);
+    }
+}
