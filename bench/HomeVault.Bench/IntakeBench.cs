@@ -52,7 +52,8 @@ public static partial class IntakeBench
             foreach (var endpoint in new[] { "POST /api/requests", "GET /api/healthz" })
             {
                 double Best(Side s) => s.Points.Where(p => p.Key.Endpoint == endpoint && p.Value.P99 < 50).Select(p => p.Value.Rps).DefaultIfEmpty(0).Max();
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{endpoint}: best req/s with p99 < 50 ms: A {Best(a):F0}, B {Best(b):F0} ({Best(b) / Best(a):F2}x)"));
+                var ratio = Best(a) > 0 ? string.Create(CultureInfo.InvariantCulture, $"{Best(b) / Best(a):F2}x") : "n/a";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{endpoint}: best req/s with p99 < 50 ms: A {Best(a):F0}, B {Best(b):F0} ({ratio})"));
             }
             Console.WriteLine($"recorder during B: {b.Recorder}");
             return 0;
@@ -115,6 +116,9 @@ public static partial class IntakeBench
         var lua = Path.Combine(dir, "post.lua");
         File.WriteAllText(lua, $"wrk.method = \"POST\"\nwrk.body = [[{body}]]\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"Authorization\"] = \"Bearer {token}\"\n");
         var points = new Dictionary<(string, int), (double, double)>();
+        // JIT and connection warm-up, not measured.
+        Exec(wrk, "-t", "2", "-c", "4", "-d", "3s", "-s", lua, intake + "/api/requests");
+        Exec(wrk, "-t", "2", "-c", "4", "-d", "3s", intake + "/api/healthz");
         Console.WriteLine($"run {name}: {cameras.Count} cameras recording, load {Load()}");
         foreach (var c in Connections)
         {

@@ -10,12 +10,12 @@ using HomeVault.Core.Warrants;
 namespace HomeVault.Web.Tests;
 
 /// <summary>`POST /api/requests` over a real listener: tokens, validation, limits, and what a requester can learn.</summary>
-public sealed class IntakeTests
+public sealed class IntakeTests(SharedWebHost shared) : IClassFixture<SharedWebHost>
 {
     [Fact]
     public async Task A_valid_request_with_the_requesters_token_is_created_pending_and_audited_with_the_requester()
     {
-        await using var host = await WebHost.StartAsync();
+        var host = shared.Host;
         using var client = Requests.Client(host.Intake, host.Token);
         using var response = await Requests.Submit(client, Requests.Json());
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -28,7 +28,7 @@ public sealed class IntakeTests
         Assert.Contains(id, list.Stdout);
         using var db = CatalogDatabase.Open(new DataDirectory(host.Data).CatalogPath);
         using var audit = InstallationAudit.Open(new DataDirectory(host.Data), db);
-        var received = audit.Log.GetEntries(0, (int)audit.Log.Size()).Single(e => e.Event.Action == AuditActions.RequestReceived);
+        var received = audit.Log.GetEntries(0, (int)audit.Log.Size()).Single(e => e.Event.Action == AuditActions.RequestReceived && e.Event.Subject == "request/" + id);
         Assert.Equal("requester/spd", received.Event.Actor);
         Assert.Equal("request/" + id, received.Event.Subject);
         Assert.Equal("spd", received.Event.Details["requester"]);
@@ -40,7 +40,8 @@ public sealed class IntakeTests
     [InlineData("")]
     public async Task Missing_or_bad_tokens_get_401_with_a_bearer_challenge(string? token)
     {
-        await using var host = await WebHost.StartAsync();
+        var host = shared.Host;
+        var before = RequestCount(host);
         using var client = Requests.Client(host.Intake, null);
         if (token is not null)
         {
@@ -50,7 +51,7 @@ public sealed class IntakeTests
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Empty(Homevault.Run("requests", "list", "--json", "--data", host.Data).Stdout.Replace("[]", "").Trim());
+        Assert.Equal(before, RequestCount(host));
     }
 
     [Fact]
@@ -71,7 +72,7 @@ public sealed class IntakeTests
     [Fact]
     public async Task Malformed_json_is_a_400_problem()
     {
-        await using var host = await WebHost.StartAsync();
+        var host = shared.Host;
         using var client = Requests.Client(host.Intake, host.Token);
         using var response = await Requests.Submit(client, "{ \"requester\": ");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -84,7 +85,7 @@ public sealed class IntakeTests
     [Fact]
     public async Task An_invalid_request_names_every_field_once()
     {
-        await using var host = await WebHost.StartAsync();
+        var host = shared.Host;
         using var client = Requests.Client(host.Intake, host.Token);
         // Inverted window and a recipient that is not an age key.
         using var response = await Requests.Submit(client, Requests.Json(recipient: "age1nope", from: "2026-11-19T22:00:00Z", to: "2026-11-19T20:00:00Z"));
@@ -98,7 +99,7 @@ public sealed class IntakeTests
     [Fact]
     public async Task A_request_must_name_the_recipient_its_token_was_issued_for()
     {
-        await using var host = await WebHost.StartAsync();
+        var host = shared.Host;
         using var client = Requests.Client(host.Intake, host.Token);
         using var identity = HomeVault.Core.Vault.X25519Identity.Generate();
         using var response = await Requests.Submit(client, Requests.Json(recipient: identity.Recipient.ToString()));
@@ -109,7 +110,7 @@ public sealed class IntakeTests
     [Fact]
     public async Task Cameras_that_do_not_exist_are_answered_exactly_like_cameras_that_do()
     {
-        await using var host = await WebHost.StartAsync();
+        var host = shared.Host;
         // A camera row exists for 'front' only (as the recorder makes one); 'garage' is not a camera here.
         using (var db = CatalogDatabase.Open(new DataDirectory(host.Data).CatalogPath))
         {
@@ -127,18 +128,19 @@ public sealed class IntakeTests
     [Fact]
     public async Task A_body_over_the_limit_is_413_and_nothing_is_stored()
     {
-        await using var host = await WebHost.StartAsync();
+        var host = shared.Host;
+        var before = RequestCount(host);
         using var client = Requests.Client(host.Intake, host.Token);
         var huge = Requests.Json().Replace("Vehicle break-in", new string('x', AccessRequestLimits.Default.MaxJsonBytes), StringComparison.Ordinal);
         using var response = await Requests.Submit(client, huge);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Equal("[]", Homevault.Run("requests", "list", "--json", "--data", host.Data).Stdout.Trim());
+        Assert.Equal(before, RequestCount(host));
     }
 
     [Fact]
     public async Task A_warrant_pdf_sent_as_multipart_is_stored_sealed_with_its_hash()
     {
-        await using var host = await WebHost.StartAsync();
+        var host = shared.Host;
         using var client = Requests.Client(host.Intake, host.Token);
         var pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n% a warrant\n%%EOF\n");
         using var form = new MultipartFormDataContent
@@ -173,9 +175,15 @@ public sealed class IntakeTests
     [Fact]
     public async Task An_unknown_download_link_is_404()
     {
-        await using var host = await WebHost.StartAsync();
+        var host = shared.Host;
         using var client = Requests.Client(host.Intake, null);
         using var response = await client.GetAsync("/download/cap_doesnotexist", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    private static int RequestCount(WebHost host)
+    {
+        using var db = CatalogDatabase.Open(new DataDirectory(host.Data).CatalogPath);
+        return new RequestRepository(db).List().Count;
     }
 }

@@ -13,10 +13,13 @@ namespace HomeVault.Web.Console;
 /// <summary>Unlock (the owner's passphrase opens their identity into memory) and lock.</summary>
 internal static class LoginPages
 {
+    public const string RateLimitPolicy = "console-login";
+    public const int AttemptsPerMinute = 10;
+
     public static void Map(RouteGroupBuilder routes)
     {
         routes.MapGet("/console/login", (HttpContext context, WebCatalog catalog) => Form(context, catalog, null));
-        routes.MapPost("/console/login", Unlock);
+        routes.MapPost("/console/login", Unlock).RequireRateLimiting(RateLimitPolicy);
         routes.MapPost("/console/lock", ([FromForm] IFormCollection form, HttpContext context, ConsoleSessions sessions) =>
         {
             sessions.Lock(context);

@@ -61,7 +61,7 @@ internal static partial class IntakeEndpoints
                 using var pdf = body.Document is null ? null : new MemoryStream(body.Document, writable: false);
                 return new RequestIntake(catalog.Data, db, audit, limits).Submit(request, pdf, "requester/" + requester.Name,
                     new Dictionary<string, string> { ["requester"] = requester.Name, ["via"] = "http" },
-                    (added, tx) => new RequesterRepository(db).LinkRequest(added.Id, requester.Id, tx));
+                    (added, tx) => new RequesterRepository(db).LinkRequest(added.Id, requester.Id, tx), checkpointNow: false);
             });
         }
         catch (AccessRequestException ex)
