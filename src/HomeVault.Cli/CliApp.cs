@@ -37,6 +37,7 @@ internal static class CliApp
         yield return AuditCommands.Build();
         yield return ClipsCommands.Build();
         yield return RequestsCommands.Build();
+        yield return ReportCommand.Build();
         yield return ServeCommand.Build();
         yield return CamerasCommands.Build();
         yield return DemoCommand.Build();

@@ -26,12 +26,13 @@ public static class AuditActions
     public const string ReleaseDownloaded = "release.downloaded";
     public const string ReleaseExpired = "release.expired";
     public const string ConfigChanged = "config.changed";
+    public const string ReportGenerated = "report.generated";
 
     public static IReadOnlyList<string> All { get; } =
     [
         ClipSealed, ClipDeleted, ClipTruncated, RunStarted, RunEnded, Gap, OwnerAdded, OwnerRemoved,
         KeyChanged, VaultUnlocked, IdentityExported, RequestReceived, RequestViewed, RequestApproved, RequestDenied,
-        RequestRevoked, ReleaseBuilt, ReleaseDownloaded, ReleaseExpired, ConfigChanged,
+        RequestRevoked, ReleaseBuilt, ReleaseDownloaded, ReleaseExpired, ConfigChanged, ReportGenerated,
     ];
 
     /// <summary>Lowercase ASCII words joined by dots or underscores, at most 64 characters.</summary>
