@@ -56,7 +56,7 @@ internal static class ReleasesCommands
             var requestId = result.GetValue(id)!;
             var transition = RequestsCommands.WithPassphrase(result.GetValue(passphraseFile), who.Name,
                 pass => disclosure.Revoke(requestId, who.Name, pass, result.GetValue(reason)!));
-            Console.Out.WriteLine($"revoked {transition.RequestId} by {who.Name} (was {transition.From.ToDb()}); release files deleted");
+            Console.Out.WriteLine($"revoked {transition.RequestId} by {who.Name} (was {transition.From.ToDb()}){(transition.From == RequestState.Released ? "; release files deleted" : "")}");
             return CliApp.Ok;
         });
         return command;

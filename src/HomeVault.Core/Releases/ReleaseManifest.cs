@@ -32,10 +32,11 @@ public sealed record ReleaseManifest(
 {
     public const string Format = "homevault-release-v1";
 
+    /// <summary>The signed bytes: indented UTF-8 JSON, escaping only what JSON requires (no HTML-safe \u escapes, so people can read it).</summary>
     public byte[] ToBytes()
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteString("format", Format);

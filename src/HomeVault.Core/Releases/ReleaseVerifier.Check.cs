@@ -248,11 +248,27 @@ public static partial class ReleaseVerifier
             {
                 throw new ReleaseException($"{ReleaseFiles.AuditEntry}: manifest_sha256 is not this manifest's SHA-256");
             }
+            // The leaf restates the release in words; each must agree with the manifest, so an edit is named here, not only by the proof.
+            var stated = new Dictionary<string, string>
+            {
+                ["statement_sha256"] = m.StatementSha256, ["recipient"] = m.Recipient, ["signers"] = string.Join(",", m.Signers),
+                ["cameras"] = string.Join(",", m.Cameras), ["from"] = WireTime.Format(m.From), ["to"] = WireTime.Format(m.To),
+                ["strip_audio"] = m.StripAudio ? "yes" : "no", ["expires"] = WireTime.Format(m.Expires),
+                ["clips"] = m.Clips.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["bytes"] = m.Clips.Sum(c => c.Bytes).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            foreach (var (name, value) in stated)
+            {
+                if (!entry.Event.Details.TryGetValue(name, out var logged) || logged != value)
+                {
+                    throw new ReleaseException($"{ReleaseFiles.AuditEntry}: {name} differs from the manifest");
+                }
+            }
             var proof = TlogProof.TryParse(Encoding.UTF8.GetString(Read(ReleaseFiles.AuditProof)), out error)
                 ?? throw new ReleaseException($"{ReleaseFiles.AuditProof}: {error}");
             if (!proof.VerifyEntry(entryBytes, logKey, null, out error))
             {
-                throw new ReleaseException($"{ReleaseFiles.AuditProof}: {error}");
+                throw new ReleaseException($"{ReleaseFiles.AuditProof}: {error} (the proof or {ReleaseFiles.AuditEntry} was altered)");
             }
             var checkpoint = SignedCheckpoint.TryOpen(proof.CheckpointNote, logKey, null, out _)!;
             return (checkpoint.Size, checkpoint.Checkpoint.Origin);

@@ -18,6 +18,26 @@ internal sealed class ClipReleaser(IReadOnlyList<IIdentity> ownerIdentities, IRe
     /// <summary>Writes the released form of <paramref name="clip"/> under <paramref name="packageDir"/>; null when none of it lies in [from, to).</summary>
     public ManifestClip? Release(string clipPath, Clip clip, DateTimeOffset from, DateTimeOffset to, bool stripAudio, string packageDir, CancellationToken ct)
     {
+        try
+        {
+            return ReleaseCore(clipPath, clip, from, to, stripAudio, packageDir, ct);
+        }
+        catch (AgeException ex) when (ex.Kind == AgeErrorKind.NoIdentityMatched)
+        {
+            throw new ReleaseException($"clip {clip.Path} is not sealed to the approving owner (it was recorded before they were added); an owner whose key sealed the footage must give the last signature", ex);
+        }
+        catch (AgeException ex)
+        {
+            throw new ReleaseException($"clip {clip.Path} cannot be decrypted: {ex.Message}", ex);
+        }
+        catch (Fmp4Exception ex)
+        {
+            throw new ReleaseException($"clip {clip.Path} is not a well-formed fragmented MP4: {ex.Message}", ex);
+        }
+    }
+
+    private ManifestClip? ReleaseCore(string clipPath, Clip clip, DateTimeOffset from, DateTimeOffset to, bool stripAudio, string packageDir, CancellationToken ct)
+    {
         var whole = clip.State == ClipState.Complete && clip.Start >= from && clip.End <= to;
         if (whole && !stripAudio)
         {

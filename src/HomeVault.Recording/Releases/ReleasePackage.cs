@@ -104,11 +104,19 @@ internal sealed class ReleasePackage
     {
         var s = inputs.Statement;
         var results = new ManifestClip?[inputs.Clips.Count];
-        Parallel.For(0, inputs.Clips.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = ct }, i =>
+        try
         {
-            var (path, clip) = inputs.Clips[i];
-            results[i] = releaser.Release(path, clip, s.From, s.To, s.StripAudio, work, ct);
-        });
+            Parallel.For(0, inputs.Clips.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = ct }, i =>
+            {
+                var (path, clip) = inputs.Clips[i];
+                results[i] = releaser.Release(path, clip, s.From, s.To, s.StripAudio, work, ct);
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            // One line for the owner: the first clip's problem, not a bundle of identical ones.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
         return results.OfType<ManifestClip>().ToList();
     }
 
