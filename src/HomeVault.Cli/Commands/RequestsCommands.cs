@@ -175,7 +175,7 @@ internal static partial class RequestsCommands
         Console.Out.WriteLine();
     }
 
-    private static AuditEvent ReceivedEvent(StoredRequest q)
+    internal static AuditEvent ReceivedEvent(StoredRequest q)
     {
         var r = q.Request;
         var details = new Dictionary<string, string>
