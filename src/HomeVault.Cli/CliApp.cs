@@ -37,6 +37,8 @@ internal static class CliApp
         yield return AuditCommands.Build();
         yield return ClipsCommands.Build();
         yield return RequestsCommands.Build();
+        yield return ReleasesCommands.Build();
+        yield return VerifyCommand.Build();
         yield return ReportCommand.Build();
         yield return ServeCommand.Build();
         yield return CamerasCommands.Build();

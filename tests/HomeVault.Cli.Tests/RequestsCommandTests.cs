@@ -134,7 +134,9 @@ public sealed class RequestsCommandTests
         Assert.True(ok.Exit == 0, ok.Stderr);
         var lines = ok.Stdout.TrimEnd('\n').Split('\n');
         Assert.Contains("approved", lines);
-        Assert.Contains(lines, l => l.Contains("release is built by a later step", StringComparison.Ordinal));
+        // The only owner's signature is the quorum: the release is built and its directory is the last line.
+        Assert.Equal(Path.Combine(data, "releases", id), lines[^1]);
+        Assert.True(Directory.Exists(lines[^1]) && File.Exists(lines[^1] + ".tar"));
         var statementPath = lines.Single(l => l.StartsWith("statement: ", StringComparison.Ordinal))["statement: ".Length..];
         var signaturePath = lines.Single(l => l.StartsWith("signature: ", StringComparison.Ordinal))["signature: ".Length..];
         Assert.StartsWith(Path.Combine(data, "requests", id) + "/", statementPath, StringComparison.Ordinal);
@@ -148,7 +150,7 @@ public sealed class RequestsCommandTests
         Assert.True(minisign.Exit == 0, minisign.Stderr);
         Assert.Contains("homevault approval " + id, System.Text.Encoding.UTF8.GetString(minisign.Stdout), StringComparison.Ordinal);
 
-        Assert.Equal("approved", State(data, id));
+        Assert.Equal("released", State(data, id));
         var approved = AuditEntries(data).Single(e => e.GetProperty("action").GetString() == "request.approved").GetProperty("details");
         Assert.Equal("alice", approved.GetProperty("signer").GetString());
         Assert.Equal("1", approved.GetProperty("distinct_signers").GetString());
@@ -213,7 +215,7 @@ public sealed class RequestsCommandTests
         var second = Homevault.Run("requests", "approve", id, "--cameras", "front", "--expires", Date(7), "--owner", "bob", "--data", data, "--passphrase-file", bobPass);
         Assert.True(second.Exit == 0, second.Stderr);
         Assert.Contains("approved", second.Stdout.Split('\n'));
-        Assert.Equal("approved", State(data, id));
+        Assert.Equal("released", State(data, id));
         AssertAuditVerifies(data);
     }
 
