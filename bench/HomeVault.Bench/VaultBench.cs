@@ -126,7 +126,7 @@ public static class VaultBench
         return best;
     }
 
-    private static void Exec(string tool, params string[] args)
+    internal static void Exec(string tool, params string[] args)
     {
         var psi = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardError = true };
         foreach (var a in args)

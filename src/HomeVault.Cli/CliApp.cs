@@ -38,6 +38,9 @@ internal static class CliApp
         yield return ClipsCommands.Build();
         yield return RequestsCommands.Build();
         yield return RequestersCommands.Build();
+        yield return ReleasesCommands.Build();
+        yield return VerifyCommand.Build();
+        yield return ReportCommand.Build();
         yield return ServeCommand.Build();
         yield return CamerasCommands.Build();
         yield return DemoCommand.Build();

@@ -5,91 +5,12 @@ using HomeVault.Core.Catalog;
 using HomeVault.Core.Warrants;
 using HomeVault.Tests;
 
+using static HomeVault.Cli.Tests.RequestFixture;
+
 namespace HomeVault.Cli.Tests;
 
 public sealed class RequestsCommandTests
 {
-    // Requests must cover recorded (past) time and a current legal document: build them relative to today.
-    private static readonly DateTimeOffset Day = new(DateTime.UtcNow.Date.AddDays(-2), TimeSpan.Zero);
-    private static readonly DateTimeOffset From = Day.AddHours(20);
-    private static readonly DateTimeOffset To = Day.AddHours(22);
-
-    private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private static string Date(int daysFromToday) => DateTime.UtcNow.Date.AddDays(daysFromToday).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private static (string Dir, string Data, string Pass) Setup()
-    {
-        var (dir, data, pass) = Homevault.Init();
-        var r = TestEnv.Run(TestEnv.Tool("sqlite3"), [Path.Combine(data, "catalog.db"), "INSERT INTO cameras(name, created_ms) VALUES ('front', 0), ('drive', 0)"]);
-        Assert.True(r.Exit == 0, r.Stderr);
-        return (dir, data, pass);
-    }
-
-    private static JsonObject Request(string type = "search-warrant") => new()
-    {
-        ["requester"] = new JsonObject
-        {
-            ["organization"] = "Springfield Police Department",
-            ["contact"] = "records@springfield.example",
-            ["recipient"] = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
-        },
-        ["legalBasis"] = type == "preservation"
-            ? new JsonObject { ["type"] = type }
-            : new JsonObject
-            {
-                ["type"] = type,
-                ["reference"] = "SW-2026-0142",
-                ["issuedBy"] = "Springfield District Court",
-                ["issuedOn"] = Date(-1),
-                ["expiresOn"] = Date(30),
-            },
-        ["scope"] = new JsonObject
-        {
-            ["cameras"] = new JsonArray("front", "drive"),
-            ["from"] = Iso(From),
-            ["to"] = Iso(To),
-        },
-        ["purpose"] = "Vehicle break-in reported on Elm Street",
-    };
-
-    private static string Write(string dir, JsonObject request)
-    {
-        var path = Path.Combine(dir, $"request-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, request.ToJsonString());
-        return path;
-    }
-
-    private static string Submit(string dir, string data, JsonObject? request = null)
-    {
-        var r = Homevault.Run("requests", "submit", "--data", data, "--file", Write(dir, request ?? Request()));
-        Assert.True(r.Exit == 0, r.Stderr);
-        return r.LastLine;
-    }
-
-    private static List<JsonElement> AuditEntries(string data)
-    {
-        var log = Homevault.Run("audit", "log", "--json", "--data", data);
-        Assert.True(log.Exit == 0, log.Stderr);
-        return JsonDocument.Parse(log.Stdout).RootElement.EnumerateArray().ToList();
-    }
-
-    private static List<string> Actions(string data) => AuditEntries(data).Select(e => e.GetProperty("action").GetString()!).ToList();
-
-    private static string State(string data, string id)
-    {
-        var list = Homevault.Run("requests", "list", "--json", "--data", data);
-        Assert.True(list.Exit == 0, list.Stderr);
-        return JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().Single(e => e.GetProperty("id").GetString() == id).GetProperty("state").GetString()!;
-    }
-
-    private static void AssertAuditVerifies(string data)
-    {
-        var verify = Homevault.Run("audit", "verify", "--data", data);
-        Assert.True(verify.Exit == 0, verify.Stderr);
-        Assert.StartsWith("audit log OK", verify.Stdout, StringComparison.Ordinal);
-    }
-
     [Fact]
     public void Submit_prints_the_id_last_seals_the_document_and_logs_receipt_list_and_show_work()
     {
@@ -213,7 +134,9 @@ public sealed class RequestsCommandTests
         Assert.True(ok.Exit == 0, ok.Stderr);
         var lines = ok.Stdout.TrimEnd('\n').Split('\n');
         Assert.Contains("approved", lines);
-        Assert.Contains(lines, l => l.Contains("release is built by a later step", StringComparison.Ordinal));
+        // The only owner's signature is the quorum: the release is built and its directory is the last line.
+        Assert.Equal(Path.Combine(data, "releases", id), lines[^1]);
+        Assert.True(Directory.Exists(lines[^1]) && File.Exists(lines[^1] + ".tar"));
         var statementPath = lines.Single(l => l.StartsWith("statement: ", StringComparison.Ordinal))["statement: ".Length..];
         var signaturePath = lines.Single(l => l.StartsWith("signature: ", StringComparison.Ordinal))["signature: ".Length..];
         Assert.StartsWith(Path.Combine(data, "requests", id) + "/", statementPath, StringComparison.Ordinal);
@@ -227,7 +150,7 @@ public sealed class RequestsCommandTests
         Assert.True(minisign.Exit == 0, minisign.Stderr);
         Assert.Contains("homevault approval " + id, System.Text.Encoding.UTF8.GetString(minisign.Stdout), StringComparison.Ordinal);
 
-        Assert.Equal("approved", State(data, id));
+        Assert.Equal("released", State(data, id));
         var approved = AuditEntries(data).Single(e => e.GetProperty("action").GetString() == "request.approved").GetProperty("details");
         Assert.Equal("alice", approved.GetProperty("signer").GetString());
         Assert.Equal("1", approved.GetProperty("distinct_signers").GetString());
@@ -292,7 +215,7 @@ public sealed class RequestsCommandTests
         var second = Homevault.Run("requests", "approve", id, "--cameras", "front", "--expires", Date(7), "--owner", "bob", "--data", data, "--passphrase-file", bobPass);
         Assert.True(second.Exit == 0, second.Stderr);
         Assert.Contains("approved", second.Stdout.Split('\n'));
-        Assert.Equal("approved", State(data, id));
+        Assert.Equal("released", State(data, id));
         AssertAuditVerifies(data);
     }
 

@@ -15,7 +15,8 @@ namespace HomeVault.Cli.Commands;
 
 /// <summary>
 /// `homevault demo`: synthetic cameras through the real pipeline into a fresh data directory, then
-/// what was sealed, how to open it (with HomeVault and with stock age), and the audit check.
+/// what was sealed, how to open it (with HomeVault and with stock age), the audit check, and a full
+/// disclosure cycle (request, narrowed approval, release, verification).
 /// </summary>
 internal static class DemoCommand
 {
@@ -100,7 +101,6 @@ internal static class DemoCommand
             vault.Record(VaultCommands.UnlockedEvent("demo", "demo-probe", sample.Path));
             Console.Out.WriteLine("   " + Probe(Path.Combine(data.Root, sample.Path), identity));
         }
-        Array.Clear(passphrase);
 
         Step("6. Audit log: every clip, run and unlock is a leaf of a Merkle tree with signed checkpoints");
         var report = vault.Audit.Verify(new AuditVerifyOptions { DataDirectory = data.Root });
@@ -116,6 +116,14 @@ internal static class DemoCommand
         if (!report.Ok)
         {
             throw new UserError("audit verification failed");
+        }
+        try
+        {
+            DemoDisclosure.Run(vault, "demo", passphrase, parent, Step);
+        }
+        finally
+        {
+            Array.Clear(passphrase);
         }
     }
 

@@ -11,7 +11,7 @@ namespace HomeVault.Cli.Commands;
 
 /// <summary>
 /// `homevault requests submit|list|show|approve|deny`: access requests ("warrants") from intake to the owners'
-/// signed decision. Building and handing over a release is a later step, not done here.
+/// signed decision; the quorum's last approval builds the release (Recording/Releases/Disclosure).
 /// </summary>
 internal static partial class RequestsCommands
 {

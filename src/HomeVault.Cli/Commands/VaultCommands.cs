@@ -139,7 +139,7 @@ internal static class VaultCommands
         });
 
     /// <summary>An identity file as age-keygen writes it, or such a file sealed with a passphrase.</summary>
-    private static IReadOnlyList<X25519Identity> ReadIdentityFile(string path, string? passFile)
+    internal static IReadOnlyList<X25519Identity> ReadIdentityFile(string path, string? passFile)
     {
         var bytes = File.ReadAllBytes(path);
         try

@@ -18,7 +18,7 @@ internal sealed class CamSim : IDisposable
 
     public IReadOnlyDictionary<string, string> Urls { get; }
 
-    public static CamSim Start(IEnumerable<string> mounts, int seconds, string size = "1280x720", TimeSpan? readyTimeout = null)
+    public static CamSim Start(IEnumerable<string> mounts, int seconds, string size = "1280x720", TimeSpan? readyTimeout = null, IEnumerable<string>? audioMounts = null)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "camsim.py");
         if (!File.Exists(script))
@@ -38,6 +38,12 @@ internal sealed class CamSim : IDisposable
         foreach (var m in mounts)
         {
             psi.ArgumentList.Add("--mount");
+            psi.ArgumentList.Add(m);
+        }
+        // H.264 with G.711 audio, which the recorder turns into AAC.
+        foreach (var m in audioMounts ?? [])
+        {
+            psi.ArgumentList.Add("--g711-mount");
             psi.ArgumentList.Add(m);
         }
         var process = Process.Start(psi) ?? throw new UserError("could not start the camera simulator");

@@ -29,12 +29,13 @@ public static class AuditActions
     public const string RequesterAdded = "requester.added";
     public const string RequesterRevoked = "requester.revoked";
     public const string ConsoleLocked = "vault.locked";
+    public const string ReportGenerated = "report.generated";
 
     public static IReadOnlyList<string> All { get; } =
     [
         ClipSealed, ClipDeleted, ClipTruncated, RunStarted, RunEnded, Gap, OwnerAdded, OwnerRemoved,
         KeyChanged, VaultUnlocked, IdentityExported, RequestReceived, RequestViewed, RequestApproved, RequestDenied,
-        RequestRevoked, ReleaseBuilt, ReleaseDownloaded, ReleaseExpired, ConfigChanged,
+        RequestRevoked, ReleaseBuilt, ReleaseDownloaded, ReleaseExpired, ConfigChanged, ReportGenerated,
         RequesterAdded, RequesterRevoked, ConsoleLocked,
     ];
 

@@ -9,7 +9,7 @@ namespace HomeVault.Core.Audit;
 /// and proofs read O(log n) rows. The log key signs checkpoints; owners may co-sign them.
 /// Not thread-safe (neither is its SqliteConnection): one instance per connection.
 /// </summary>
-public sealed class AuditLog
+public sealed partial class AuditLog
 {
     /// <summary>A checkpoint is due when entries arrived and the last checkpoint is at least this old.</summary>
     public static readonly TimeSpan CheckpointInterval = TimeSpan.FromMinutes(1);

@@ -9,6 +9,9 @@ namespace HomeVault.Core.Audit;
 /// exactly, newline included. Parsing follows golang.org/x/mod/sumdb/note: no control characters
 /// but newline, the last blank line splits text from signatures, at most 100 signatures, a repeated
 /// known key is malformed, a bad signature by a known key fails the whole note, unknown keys are ignored.
+/// The C2SP spec says nothing of repeats; a second signature by the same name and key ID is refused (as the Go
+/// reference does) because it leaves ambiguous which one a verifier checked, and no honest signer makes two.
+/// Identical repeats by unknown keys are listed once.
 /// </summary>
 public static class SignedNote
 {

@@ -137,6 +137,24 @@ public sealed class TlogProof
             error = "tlog-proof has no checkpoint";
             return null;
         }
+        // The spec includes the checkpoint verbatim per c2sp.org/tlog-checkpoint: a signed note whose text is at least
+        // origin, tree size and root hash. Checked here, so a proof without its origin line never parses.
+        var (noteText, _, noteError) = SignedNote.Split(note);
+        if (noteError is not null)
+        {
+            error = "tlog-proof checkpoint is not a signed note: " + noteError;
+            return null;
+        }
+        if (Checkpoint.TryParse(noteText) is not { } checkpoint)
+        {
+            error = "tlog-proof checkpoint lacks its origin, tree size or root hash line";
+            return null;
+        }
+        if (index >= checkpoint.Size)
+        {
+            error = $"tlog-proof index {index} is outside its checkpoint's tree of {checkpoint.Size}";
+            return null;
+        }
         error = null;
         return new TlogProof(index, path, note, extra);
     }
@@ -144,7 +162,9 @@ public sealed class TlogProof
     /// <summary>
     /// Verifies the proof for an entry whose leaf hash is <paramref name="leafHash"/>: the checkpoint
     /// must be signed by <paramref name="log"/> with the expected origin (when given) and the path
-    /// must lead from the leaf to its root. Returns false with a reason otherwise.
+    /// must lead from the leaf to its root. Returns false with a reason otherwise. The spec verifies a proof against
+    /// the log's origin as well as its key: pass the origin whenever it is known; null trusts the pinned key alone
+    /// to name the log (kept for verifiers that have only the key).
     /// </summary>
     public bool Verify(ReadOnlySpan<byte> leafHash, NoteVerifier log, string? expectedOrigin, out string? error)
     {

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace HomeVault.Core.Clips;
 
 /// <summary>Passes writes through to a file and hashes them on the way, so the ciphertext is never read back.</summary>
-internal sealed class HashingWriteStream(Stream inner) : Stream
+public sealed class HashingWriteStream(Stream inner) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 

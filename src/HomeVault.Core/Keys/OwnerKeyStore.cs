@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
@@ -17,6 +18,9 @@ public sealed class OwnerKeyStore(DataDirectory data)
 {
     /// <summary>age's own default; about a second of work on a small server, per unlock.</summary>
     public const int ScryptWorkFactor = 18;
+
+    // Key files are a few hundred bytes; anything this large is not one, and is not read into memory whole.
+    private const long MaxKeyFileBytes = 64 * 1024;
 
     /// <summary>Generates and writes a new owner's keys; refuses to overwrite any existing file.</summary>
     public OwnerPublicKeys Create(string owner, ReadOnlySpan<char> passphrase, DateTimeOffset now)
@@ -171,11 +175,23 @@ public sealed class OwnerKeyStore(DataDirectory data)
         }
         using var identity = new ScryptIdentity(passphrase);
         using var input = File.OpenRead(path);
-        var plain = new MemoryStream();
+        // One buffer of the file's size holds the whole plaintext (an age payload is never longer than its file), so
+        // no growing MemoryStream leaves discarded copies of the key behind; it is cleared whatever happens.
+        if (input.Length > MaxKeyFileBytes)
+        {
+            throw new KeyStoreException($"key file {path} is {input.Length} bytes, too large to be a key");
+        }
+        var buffer = new byte[input.Length];
+        var length = 0;
         try
         {
-            Age.Decrypt(input, plain, [identity]);
-            return plain.ToArray();
+            using var dec = Age.DecryptingStream(input, [identity], leaveOpen: true);
+            int n;
+            while ((n = dec.Read(buffer, length, buffer.Length - length)) > 0)
+            {
+                length += n;
+            }
+            return buffer.AsSpan(0, length).ToArray();
         }
         catch (AgeException ex) when (ex.Kind is AgeErrorKind.NoIdentityMatched)
         {
@@ -187,9 +203,7 @@ public sealed class OwnerKeyStore(DataDirectory data)
         }
         finally
         {
-            // MemoryStream.ToArray copies; clear the stream's own buffer too.
-            Array.Clear(plain.GetBuffer());
-            plain.Dispose();
+            CryptographicOperations.ZeroMemory(buffer);
         }
     }
 }

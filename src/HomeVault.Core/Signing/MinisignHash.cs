@@ -31,7 +31,8 @@ internal static class MinisignHash
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // The message may be plaintext (a statement, a manifest, footage): the pool must not keep it.
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
         }
         var hash = new byte[Size];
         IncrementalHash.Finalize(ref state, hash);
@@ -55,7 +56,8 @@ internal static class MinisignHash
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // The message may be plaintext (a statement, a manifest, footage): the pool must not keep it.
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
         }
         var hash = new byte[Size];
         IncrementalHash.Finalize(ref holder.Value, hash);

@@ -31,7 +31,7 @@ public static class Age
     {
         ArgumentNullException.ThrowIfNull(plaintext);
         using var enc = EncryptingStream(output, recipients, armor, leaveOpen: true);
-        plaintext.CopyTo(enc, 16 * Payload.ChunkSize);
+        PlaintextCopy.Copy(plaintext, enc, 16 * Payload.ChunkSize);
         enc.Complete();
     }
 
@@ -43,7 +43,7 @@ public static class Age
     {
         ArgumentNullException.ThrowIfNull(plaintext);
         using var dec = DecryptingStream(input, identities, leaveOpen: true);
-        dec.CopyTo(plaintext, Payload.ChunkSize);
+        PlaintextCopy.Copy(dec, plaintext, Payload.ChunkSize);
     }
 
     /// <summary>

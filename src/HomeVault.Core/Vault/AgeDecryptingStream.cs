@@ -226,6 +226,12 @@ public sealed class AgeDecryptingStream : Stream
     {
     }
 
+    // The base CopyTo would leave plaintext in a pooled buffer it returns uncleared.
+    public override void CopyTo(Stream destination, int bufferSize) => PlaintextCopy.Copy(this, destination, bufferSize);
+
+    public override Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken) =>
+        PlaintextCopy.CopyAsync(this, destination, bufferSize, cancellationToken);
+
     protected override void Dispose(bool disposing)
     {
         if (disposing && !_disposed)

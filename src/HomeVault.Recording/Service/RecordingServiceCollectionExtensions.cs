@@ -1,5 +1,6 @@
 using HomeVault.Recording.Cameras;
 using HomeVault.Recording.Configuration;
+using HomeVault.Recording.Releases;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +14,7 @@ public static class RecordingServiceCollectionExtensions
     public static IServiceCollection AddHomeVaultRecording(this IServiceCollection services, IConfiguration configuration) =>
         services.AddHomeVaultRecording(o => o.Bind(configuration.GetSection(HomeVaultOptions.SectionName)));
 
-    /// <summary>Configures the options with <paramref name="configure"/>, validates them on start, and hosts the recorder.</summary>
+    /// <summary>Configures the options with <paramref name="configure"/>, validates them on start, and hosts the recorder and release expiry.</summary>
     public static IServiceCollection AddHomeVaultRecording(this IServiceCollection services, Action<OptionsBuilder<HomeVaultOptions>> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
@@ -24,6 +25,7 @@ public static class RecordingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SupervisorSettings>();
         services.AddHostedService<RecorderService>();
+        services.AddHostedService<ReleaseExpiryService>();
         return services;
     }
 }

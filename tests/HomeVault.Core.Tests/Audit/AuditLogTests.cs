@@ -233,6 +233,29 @@ public sealed class AuditLogTests
         Assert.Null(TlogProof.TryParse("c2sp.org/tlog-proof@v1\nindex 01\n\nx\n", out _));
     }
 
+    [Theory]
+    [InlineData("origin", "tlog-proof checkpoint lacks its origin, tree size or root hash line")]
+    [InlineData("note", "tlog-proof checkpoint is not a signed note: note has no blank line before its signatures")]
+    [InlineData("index", "tlog-proof index 21 is outside its checkpoint's tree of 21")]
+    public void Tlog_proof_parsing_requires_a_whole_checkpoint_with_its_origin_line(string damage, string message)
+    {
+        using var t = new AuditTestLog();
+        t.AppendMany(21);
+        var text = t.Log.Prove(13).ToText();
+        var broken = damage switch
+        {
+            // The checkpoint's first line (its origin) removed: size and root alone are not a checkpoint.
+            "origin" => text.Replace($"\n\n{AuditTestLog.Origin}\n", "\n\n", StringComparison.Ordinal),
+            // Only the checkpoint text, its signatures cut off.
+            "note" => text[..(text.LastIndexOf("\n\n", StringComparison.Ordinal) + 1)],
+            _ => text.Replace("\nindex 13\n", "\nindex 21\n", StringComparison.Ordinal),
+        };
+        Assert.NotEqual(text, broken);
+
+        Assert.Null(TlogProof.TryParse(broken, out var error));
+        Assert.Equal(message, error);
+    }
+
     [Fact]
     public void Consistency_against_an_old_checkpoint_and_a_forked_one()
     {

@@ -105,6 +105,24 @@ public sealed partial class SignedNoteTests
     }
 
     [Fact]
+    public void Two_signatures_by_one_known_key_are_ambiguous_and_refused_even_when_both_verify()
+    {
+        using var a = NoteSigner.Generate("homevault.local/abc");
+        using var b = NoteSigner.Generate("witness.example");
+        var note = SignedNote.Sign("origin\n1\nroot\n", a, b);
+        var aLine = note.Split('\n').Single(l => l.StartsWith("\u2014 homevault.local/abc ", StringComparison.Ordinal));
+
+        // Ed25519 is deterministic, so the repeat verifies too; which of the two was checked would be ambiguous.
+        var repeated = SignedNote.Open(note + aLine + "\n", [a.Verifier, b.Verifier]);
+        Assert.False(repeated.Ok);
+        Assert.Equal("repeated signature by homevault.local/abc", repeated.Error);
+        // A repeated signature by a key the verifier does not know is ignored, as the spec requires of unknown keys.
+        var unknownRepeat = SignedNote.Open(note + aLine + "\n", [b.Verifier]);
+        Assert.True(unknownRepeat.Ok, unknownRepeat.Error);
+        Assert.Single(unknownRepeat.Unverified);
+    }
+
+    [Fact]
     public void Key_strings_round_trip_and_hash_is_checked()
     {
         using var a = NoteSigner.Generate("homevault.local/abc");
