@@ -84,21 +84,45 @@ public sealed class BrowserFlowTests
         await page.FillAsync("#approve-from", narrowedFrom);
         await page.FillAsync("#approve-passphrase", WebHost.Passphrase);
         await page.ClickAsync("#approve");
-        await Assertions.Expect(page.Locator("#done")).ToContainTextAsync("approved");
-        await Assertions.Expect(page.Locator("#state")).ToHaveTextAsync("approved");
-        await Assertions.Expect(page.Locator("#approved")).ToContainTextAsync($"Approved scope: front, {narrowedFrom}");
-        await Browser.Shot(page, "07-approved");
+        // The signature completes the quorum (one owner), so the release is built and its link shown once.
+        await Assertions.Expect(page.Locator("#done")).ToContainTextAsync("the release is built", new() { Timeout = 120_000 });
+        var link = (await page.Locator("#download-link").TextContentAsync())!.Trim();
+        Assert.StartsWith(serve.Intake + "download/", link, StringComparison.Ordinal);
+        await Browser.Shot(page, "07-release-built");
 
+        // The requester downloads it over HTTP by the capability link (no token needed) and verifies it.
+        var tar = Path.Combine(serve.Dir, "release.tar");
+        using (var requester = new HttpClient())
+        {
+            using var download = await requester.GetAsync(new Uri(link), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+            Assert.Equal("application/x-tar", download.Content.Headers.ContentType?.MediaType);
+            await File.WriteAllBytesAsync(tar, await download.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
+        }
+        var verify = Homevault.Run("verify", tar, "--owner-key", Path.Combine(serve.Data, "keys", "alice.minisign.pub"));
+        Assert.True(verify.Exit == 0, verify.Stdout + verify.Stderr);
         var show = Homevault.Run("requests", "show", id, "--data", serve.Data);
-        Assert.Contains("approved", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("released", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("front", show.Stdout, StringComparison.Ordinal);
 
         await page.ClickAsync("nav a:text('Releases')");
         await Assertions.Expect(page.Locator("#releases")).ToContainTextAsync(id);
         await Browser.Shot(page, "08-releases");
+        // Revoke: the files go and the link stops working, answered like any unknown link.
+        await page.FillAsync("form.revoke input[name=reason]", "sent by mistake");
+        await page.FillAsync("form.revoke input[name=passphrase]", WebHost.Passphrase);
+        await page.ClickAsync("form.revoke button");
+        await Assertions.Expect(page.Locator("#done")).ToContainTextAsync("revoked");
+        using (var requester = new HttpClient())
+        {
+            using var gone = await requester.GetAsync(new Uri(link), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        }
+
         await page.ClickAsync("nav a:text('Audit log')");
         await page.ClickAsync("#verify");
         await Assertions.Expect(page.Locator("#verification")).ToContainTextAsync("audit log OK");
-        await Assertions.Expect(page.Locator("#entries")).ToContainTextAsync("request.approved");
+        await Assertions.Expect(page.Locator("#entries")).ToContainTextAsync("release.downloaded");
         await Browser.Shot(page, "09-audit");
 
         await page.ClickAsync("#lock");

@@ -3,11 +3,13 @@ using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.Requesters;
 using HomeVault.Core.Warrants;
+using HomeVault.Recording.Releases;
 using HomeVault.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using static HomeVault.Web.Console.Html;
 
 namespace HomeVault.Web.Console;
@@ -152,15 +154,32 @@ internal static class RequestPages
             times.Add((field, t));
         }
         var cameras = form["cameras"].Where(c => !string.IsNullOrEmpty(c)).Select(c => c!).ToList();
-        var (result, refusal) = OwnerDecisions.Approve(catalog, id, session.Owner, form["passphrase"].ToString(), cameras,
-            times[0].Value, times[1].Value, form["stripAudio"] == "yes", times[2].Value);
-        if (result is null)
+        var command = new ApproveCommand(id, session.Owner, cameras, times[0].Value, times[1].Value, form["stripAudio"] == "yes", times[2].Value, null);
+        var (outcome, refusal) = OwnerDecisions.Approve(catalog, command, form["passphrase"].ToString(), context.RequestAborted);
+        if (outcome is null)
         {
-            return Detail(context, catalog, id, null, refusal, refusal == "no such request" ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest);
+            return Detail(context, catalog, id, null, refusal, StatusCodes.Status400BadRequest);
         }
-        var done = !result.QuorumReached
-            ? $"signed; awaiting {result.Quorum - result.DistinctSigners} more owner signature(s)"
-            : result.State == RequestState.Preserved ? "preserved: the requested footage is on legal hold" : "approved";
+        if (outcome.Release is { } release)
+        {
+            // The capability token exists only here and now (the catalog keeps its hash): shown once, never redirected
+            // through a URL that browsers keep in their history.
+            var intakeUrls = context.RequestServices.GetRequiredService<WebListeners>().Urls(Listener.Intake);
+            var intake = intakeUrls.Count > 0 ? intakeUrls[0].ToString() : "/";
+            var link = $"{intake}download/{release.CapabilityToken}";
+            var body = $"""
+                <p class="note" id="done">approved; the release is built: {E(release.Clips)} clips, {E(Bytes(release.Bytes))}, expires {E(WireTime.Format(release.Expires))}.</p>
+                <p>Give the requester this download link over a private channel. It is shown only now; the link works until the
+                release expires or you revoke it, and every download is on the audit log.</p>
+                <p><code id="download-link">{E(link)}</code></p>
+                <p>(On the intake address the requester reaches, e.g. behind your reverse proxy: <code>/download/{E(release.CapabilityToken)}</code>.)</p>
+                <p><a href="/console/requests/{E(id)}">Back to the request</a></p>
+                """;
+            return Page(context, "Release built", body, session);
+        }
+        var done = !outcome.QuorumReached
+            ? $"signed; awaiting {outcome.Quorum - outcome.DistinctSigners} more owner signature(s)"
+            : outcome.State == RequestState.Preserved ? "preserved: the requested footage is on legal hold" : "approved";
         return Results.Redirect($"/console/requests/{Uri.EscapeDataString(id)}?done={Uri.EscapeDataString(done)}");
     }
 

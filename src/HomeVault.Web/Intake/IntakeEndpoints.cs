@@ -80,11 +80,20 @@ internal static partial class IntakeEndpoints
         return Results.Created((string?)null, new SubmittedRequest(stored.Id, stored.State.ToDb(), stored.Digest));
     }
 
-    private static IResult Download(string capability) =>
-        // Releases are built by the disclosure service; until it is wired here no capability is known, and an unknown
-        // one is answered exactly like a revoked or expired one.
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "no such release",
-            detail: "the link is unknown, revoked or expired");
+    private static IResult Download(string capability, HttpContext context, WebCatalog catalog)
+    {
+        // The audit names where the download came from; the link itself never reaches a log.
+        var who = "download/" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        var download = Console.OwnerDecisions.OpenDownload(catalog, capability, who);
+        if (download is null)
+        {
+            // Unknown, revoked and expired links are answered alike.
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "no such release",
+                detail: "the link is unknown, revoked or expired");
+        }
+        context.Response.Headers.CacheControl = "no-store";
+        return Results.Stream(download.Content, "application/x-tar", download.FileName);
+    }
 
     private static string? BearerToken(HttpRequest request)
     {
