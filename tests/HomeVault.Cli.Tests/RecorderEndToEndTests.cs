@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using HomeVault.Cli.Infrastructure;
+using HomeVault.Recording.Simulation;
 using HomeVault.Tests;
 
 namespace HomeVault.Cli.Tests;
@@ -12,7 +12,8 @@ namespace HomeVault.Cli.Tests;
 /// </summary>
 public sealed class RecorderEndToEndTests : IDisposable
 {
-    private readonly CamSim _cams = CamSim.Start(["front", "drive"], 300, size: "640x360");
+    private readonly CamsimProcess _cams = CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"),
+        new CamsimSettings { Size = "640x360", Seconds = 300, Mounts = ["front", "drive"] });
     private readonly List<Process> _started = [];
 
     public void Dispose()
