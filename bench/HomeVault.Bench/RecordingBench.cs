@@ -197,7 +197,9 @@ public static partial class RecordingBench
             Console.Error.WriteLine("too few RSS samples");
             return 1;
         }
-        var half = samples.Where(x => x.Minutes >= samples[^1].Minutes / 2).ToList();
+        // The last 20 minutes once the soak is long enough (past start-up and the first clips), else the second half.
+        var tailFrom = minutes >= 25 ? samples[^1].Minutes - 20 : samples[^1].Minutes / 2;
+        var half = samples.Where(x => x.Minutes >= tailFrom).ToList();
         var slope = Slope(half);
         Console.WriteLine();
         Console.WriteLine("| minute | .NET RSS |");
@@ -207,7 +209,7 @@ public static partial class RecordingBench
             Console.WriteLine($"| {x.Minutes,6:F1} | {Mb(x.RssKb),8} |");
         }
         Console.WriteLine();
-        Console.WriteLine($"RSS first {Mb(samples[0].RssKb)}, max {Mb(samples.Max(x => x.RssKb))}, last {Mb(samples[^1].RssKb)}; slope over the second half ({half.Count} samples): {slope / 1024:+0.00;-0.00} MB/min; VmHWM {Mb(r.DotnetHwmKb)}");
+        Console.WriteLine($"RSS first {Mb(samples[0].RssKb)}, max {Mb(samples.Max(x => x.RssKb))}, last {Mb(samples[^1].RssKb)}; slope from minute {tailFrom:F1} on ({half.Count} samples): {slope / 1024:+0.00;-0.00} MB/min; VmHWM {Mb(r.DotnetHwmKb)}");
         Console.WriteLine($"CPU {r.CpuSeconds:F1} s = {r.CpuPercent:F0}% of one core; media per camera min {r.MediaMin:F1} s / max {r.MediaMax:F1} s of {seconds} s; {r.Clips} clips ({r.Truncated} truncated); status near the end: {r.StatusSummary}");
         return 0;
     }
