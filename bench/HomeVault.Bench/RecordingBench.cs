@@ -6,7 +6,7 @@ using HomeVault.Recording.Simulation;
 namespace HomeVault.Bench;
 
 /// <summary>
-/// `recording [--cameras N] [--seconds S] [--size WxH] [--bitrate 4M] [--find-max] [--soak MINUTES]`:
+/// `recording [--cameras N] [--seconds S] [--size WxH] [--bitrate 4M] [--find-max [--min-cameras N]] [--soak MINUTES]`:
 /// the recorder against what popular NVRs run, on the same simulated cameras (tools/camsim, 127.0.0.1 only).
 /// Run A (peer): N bare `ffmpeg -rtsp_transport tcp -i URL -c copy -f segment -segment_time 60` writing
 /// plaintext MP4 segments, stopped with `q`. Run B: `homevault serve` (Release build of src/HomeVault.Cli)
@@ -23,7 +23,7 @@ public static partial class RecordingBench
     private const int Gop = 30;
     private const int ClipSeconds = 60;
 
-    private sealed record Settings(int Cameras, int Seconds, string Size, string Bitrate, bool FindMax, double SoakMinutes, int MaxCameras);
+    private sealed record Settings(int Cameras, int Seconds, string Size, string Bitrate, bool FindMax, double SoakMinutes, int MinCameras, int MaxCameras);
 
     public static int Run(string[] args)
     {
@@ -36,6 +36,7 @@ public static partial class RecordingBench
             Bitrate: OptionText(args, "--bitrate", "4M"),
             FindMax: findMax,
             SoakMinutes: soak,
+            MinCameras: (int)Option(args, "--min-cameras", 4),
             MaxCameras: (int)Option(args, "--max-cameras", 48));
         var work = Path.Combine(Path.GetTempPath(), $"hv-recbench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
@@ -94,7 +95,7 @@ public static partial class RecordingBench
         }
         if (s.FindMax)
         {
-            return FindMax(work, hv, camsim, s.Seconds, s.MaxCameras);
+            return FindMax(work, hv, camsim, s.Seconds, s.MinCameras, s.MaxCameras);
         }
         return Compare(work, hv, camsim, s.Cameras, s.Seconds);
     }
@@ -156,14 +157,14 @@ public static partial class RecordingBench
 
     // ------------------------------------------------------------------ find-max
 
-    private static int FindMax(string work, string hv, CamsimProcess camsim, int seconds, int maxCameras)
+    private static int FindMax(string work, string hv, CamsimProcess camsim, int seconds, int minCameras, int maxCameras)
     {
         Console.WriteLine();
         Console.WriteLine($"find-max: HomeVault alone, {seconds} s per step; keeps up = every camera recording in status near the end, each camera's media >= 95% of (run seconds - start-up), CPU < 190% of one core");
         Console.WriteLine("| cameras | CPU s | CPU % of 1 core | .NET peak RSS | min media/expected | all recording | load before | keeps up |");
         Console.WriteLine("|--------:|------:|----------------:|--------------:|-------------------:|---------------|-------------|----------|");
         var best = 0;
-        foreach (var n in new[] { 4, 8, 12, 16, 20, 24, 28, 32, 40, 48 }.Where(k => k <= maxCameras))
+        foreach (var n in new[] { 4, 8, 12, 16, 20, 24, 28, 32, 40, 48 }.Where(k => k >= minCameras && k <= maxCameras))
         {
             var load = LoadAverage();
             var r = RunHomeVault(Path.Combine(work, $"max{n}"), hv, Urls(camsim, n), seconds, camsim, rssEvery: null);
