@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using HomeVault.Cli.Infrastructure;
+using HomeVault.Recording.Simulation;
 using HomeVault.Tests;
 
 namespace HomeVault.Cli.Tests;
@@ -13,7 +13,8 @@ public sealed class RecordedFootage : IDisposable
 {
     public RecordedFootage()
     {
-        using var cams = CamSim.Start(["front"], 300, size: "640x360", audioMounts: ["door"]);
+        using var cams = CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"),
+            new CamsimSettings { Size = "640x360", Seconds = 300, Mounts = ["front"] }, ["--g711-mount", "door"]);
         (Dir, Data, Pass) = Homevault.Init();
         var config = Path.Combine(Dir, "homevault.json");
         File.WriteAllText(config, JsonSerializer.Serialize(new

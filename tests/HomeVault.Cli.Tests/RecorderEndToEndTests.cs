@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using HomeVault.Cli.Infrastructure;
+using HomeVault.Recording.Simulation;
 using HomeVault.Tests;
 
 namespace HomeVault.Cli.Tests;
@@ -12,7 +12,8 @@ namespace HomeVault.Cli.Tests;
 /// </summary>
 public sealed class RecorderEndToEndTests : IDisposable
 {
-    private readonly CamSim _cams = CamSim.Start(["front", "drive"], 300, size: "640x360");
+    private readonly CamsimProcess _cams = CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"),
+        new CamsimSettings { Size = "640x360", Seconds = 300, Mounts = ["front", "drive"] });
     private readonly List<Process> _started = [];
 
     public void Dispose()
@@ -51,10 +52,8 @@ public sealed class RecorderEndToEndTests : IDisposable
     private static string Sql(string db, string query) =>
         Encoding.UTF8.GetString(TestEnv.Run(TestEnv.Tool("sqlite3"), [db, query]).Stdout).Trim();
 
-    [Fact]
-    public void Sigkill_mid_clip_loses_at_most_about_two_seconds_and_the_next_start_recovers()
+    private string WriteConfig(string dir, string data, int clipSeconds)
     {
-        var (dir, data, pass) = Homevault.Init();
         var config = Path.Combine(dir, "homevault.json");
         File.WriteAllText(config, JsonSerializer.Serialize(new
         {
@@ -62,9 +61,69 @@ public sealed class RecorderEndToEndTests : IDisposable
             {
                 DataDirectory = data,
                 Retention = new { Days = 30, MaxBytes = 0, MinFreeBytes = 1_000_000 },
-                Cameras = _cams.Urls.Select(kv => new { Name = kv.Key, Url = kv.Value, ClipSeconds = 4 }).ToArray(),
+                Cameras = _cams.Urls.Select(kv => new { Name = kv.Key, Url = kv.Value, ClipSeconds = clipSeconds }).ToArray(),
             },
         }));
+        return config;
+    }
+
+    [Fact]
+    public void Sigterm_seals_each_open_clip_complete_with_its_last_fragment()
+    {
+        var (dir, data, pass) = Homevault.Init();
+        // Clips far longer than the run: at SIGTERM each camera has exactly one clip, open.
+        var config = WriteConfig(dir, data, clipSeconds: 600);
+        var db = Path.Combine(data, "catalog.db");
+        var serve = StartServe(config);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (Sql(db, "SELECT count(*) FROM clips WHERE state = 'recording' AND end_ms - start_ms >= 3000") != "2" && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(500);
+        }
+        Assert.Equal("2", Sql(db, "SELECT count(*) FROM clips WHERE state = 'recording' AND end_ms - start_ms >= 3000"));
+
+        var stoppedAt = DateTimeOffset.UtcNow;
+        var term = TestEnv.Run(TestEnv.Tool("kill"), ["-TERM", serve.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.Equal(0, term.Exit);
+        Assert.True(serve.WaitForExit(120_000), "serve did not exit after SIGTERM");
+        Assert.Equal(0, serve.ExitCode);
+
+        var clips = Clips(data);
+        Assert.Equal(2, clips.Count);
+        foreach (var clip in clips)
+        {
+            Assert.Equal("complete", clip.GetProperty("state").GetString());
+            var start = DateTimeOffset.Parse(clip.GetProperty("start").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            var end = DateTimeOffset.Parse(clip.GetProperty("end").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            // Footage up to the stop is in the clip (ffmpeg's last fragment included), as after a SIGKILL at most.
+            Assert.True(stoppedAt - end <= TimeSpan.FromSeconds(3), $"lost {(stoppedAt - end).TotalSeconds:0.0} s of {clip.GetProperty("camera")}");
+
+            // Whole: age authenticates the final chunk (no --salvage), and the MP4 plays to its catalogued end.
+            var plain = Path.Combine("/dev/shm", $"hv-sigterm-{Guid.NewGuid():N}.mp4");
+            try
+            {
+                var d = Homevault.Run("decrypt", "--data", data, "--passphrase-file", pass, "-o", plain, Path.Combine(data, clip.GetProperty("path").GetString()!));
+                Assert.True(d.Exit == 0, d.Stderr);
+                var decode = TestEnv.Run(TestEnv.Tool("ffmpeg"), ["-v", "error", "-i", plain, "-f", "null", "-"]);
+                Assert.True(decode.Exit == 0 && decode.Stderr.Length == 0, decode.Stderr);
+                var probe = TestEnv.Run(TestEnv.Tool("ffprobe"), ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", plain]);
+                var seconds = double.Parse(Encoding.UTF8.GetString(probe.Stdout).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                Assert.InRange(seconds, (end - start).TotalSeconds - 0.2, (end - start).TotalSeconds + 0.2);
+            }
+            finally
+            {
+                File.Delete(plain);
+            }
+        }
+        Assert.Equal("2", Sql(db, "SELECT count(*) FROM recording_runs WHERE end_reason = 'cancelled'"));
+        Assert.Equal("0", Sql(db, "SELECT count(*) FROM gaps"));
+    }
+
+    [Fact]
+    public void Sigkill_mid_clip_loses_at_most_about_two_seconds_and_the_next_start_recovers()
+    {
+        var (dir, data, pass) = Homevault.Init();
+        var config = WriteConfig(dir, data, clipSeconds: 4);
         var db = Path.Combine(data, "catalog.db");
 
         var serve = StartServe(config);

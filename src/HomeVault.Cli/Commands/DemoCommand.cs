@@ -9,6 +9,7 @@ using HomeVault.Core.Catalog;
 using HomeVault.Core.Keys;
 using HomeVault.Core.Vault;
 using HomeVault.Recording.Configuration;
+using HomeVault.Recording.Simulation;
 using Microsoft.Extensions.Hosting;
 
 namespace HomeVault.Cli.Commands;
@@ -42,6 +43,21 @@ internal static class DemoCommand
 
     private static void Step(string text) => Console.Out.WriteLine($"\n== {text}");
 
+    /// <summary>camsim.py ships beside the binary; what it logs is shown indented.</summary>
+    private static CamsimProcess StartCameras(int seconds)
+    {
+        try
+        {
+            return CamsimProcess.Start(Path.Combine(AppContext.BaseDirectory, "camsim.py"),
+                new CamsimSettings { Size = "1280x720", Seconds = seconds, Mounts = ["front", "drive"] },
+                onStderrLine: line => Console.Error.WriteLine("  " + line));
+        }
+        catch (CamsimException e)
+        {
+            throw new UserError(e.Message);
+        }
+    }
+
     private static void Run(DataDirectory data, int recordFor, int clipFor)
     {
         if (Directory.Exists(data.Root) && Directory.EnumerateFileSystemEntries(data.Root).Any())
@@ -60,7 +76,7 @@ internal static class DemoCommand
         Console.Out.WriteLine($"   age recipient {keys.AgeRecipient}: every clip is sealed to this key; the recorder holds no private key");
 
         Step("2. Two synthetic RTSP cameras (GStreamer RTSP server; ffmpeg-encoded test pattern, 720p H.264)");
-        using var cams = CamSim.Start(["front", "drive"], recordFor + 120);
+        using var cams = StartCameras(recordFor + 120);
         foreach (var (name, url) in cams.Urls)
         {
             Console.Out.WriteLine($"   {name}: {url}");

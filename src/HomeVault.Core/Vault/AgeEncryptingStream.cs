@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace HomeVault.Core.Vault;
@@ -18,7 +19,9 @@ public sealed class AgeEncryptingStream : Stream
     private readonly ChaCha20Poly1305 _aead;
     private readonly byte[] _plain = new byte[Payload.ChunkSize];
     // Several sealed chunks go out in one write call; each Write still hands them all over before returning.
-    private readonly byte[] _cipher = new byte[8 * Payload.EncChunkSize];
+    // Pooled: a recorder opens a stream per clip per camera, and a fresh half-megabyte array each time
+    // lands on the large object heap, which only a full GC reclaims. It holds ciphertext only.
+    private byte[] _cipher = ArrayPool<byte>.Shared.Rent(CipherBufferSize);
     private int _cipherLen;
     private long _sealedPlain;
     private int _plainLen;
@@ -28,6 +31,9 @@ public sealed class AgeEncryptingStream : Stream
     private bool _completed;
     private bool _faulted;
     private bool _disposed;
+
+    // 512 KiB holds 7 sealed chunks; 8 would be just over it, and the pool would hand out 1 MiB.
+    private const int CipherBufferSize = 512 << 10;
 
     internal AgeEncryptingStream(Stream output, IEnumerable<IRecipient> recipients, bool armor, bool leaveOpen)
     {
@@ -216,6 +222,8 @@ public sealed class AgeEncryptingStream : Stream
             }
             finally
             {
+                ArrayPool<byte>.Shared.Return(_cipher);
+                _cipher = [];
                 _aead.Dispose();
                 if (!_leaveOpen)
                 {

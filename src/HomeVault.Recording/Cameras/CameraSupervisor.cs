@@ -179,13 +179,28 @@ public sealed class CameraSupervisor
         var reader = new Fmp4Reader(process.StandardOutput);
         var stalled = false;
         var watchdog = WatchAsync(reader, process, () => stalled = true, runCts.Token);
+        // Shutdown does not cancel the reads below: ffmpeg is asked to finish, writes its last fragment
+        // and closes stdout, which ends the loop with that fragment in the clip. Before the first fragment
+        // there is nothing to keep, so it goes at once. Past StopGrace it is killed (stdout closes too).
+        var recording = 0;
+        using var stopOnShutdown = ct.Register(() =>
+        {
+            if (Volatile.Read(ref recording) == 0)
+            {
+                process.Kill();
+            }
+            else
+            {
+                process.RequestStop(_settings.StopGrace);
+            }
+        });
 
         ClipCutter? cutter = null;
         string? reason = null;
         var reconfigure = false;
         try
         {
-            if (await reader.ReadInitSegmentAsync(runCts.Token).ConfigureAwait(false) is { } init)
+            if (await reader.ReadInitSegmentAsync(CancellationToken.None).ConfigureAwait(false) is { } init)
             {
                 // ffmpeg printed the input streams before the header: an H.265 camera seen for the first
                 // time is restarted now with the hvc1 tag, before a clip is written.
@@ -195,10 +210,11 @@ public sealed class CameraSupervisor
                     reason = "reconfigure: stream needs different ffmpeg arguments";
                     Log.Reconfigure(_logger, Name, Volatile.Read(ref _facts).VideoCodec, Volatile.Read(ref _facts).AudioCodec);
                 }
-                while (!reconfigure && await reader.ReadFragmentAsync(runCts.Token).ConfigureAwait(false) is { } fragment)
+                while (!reconfigure && await reader.ReadFragmentAsync(CancellationToken.None).ConfigureAwait(false) is { } fragment)
                 {
                     if (cutter is null)
                     {
+                        Volatile.Write(ref recording, 1);
                         // A fragment arrives once it is complete: its media start was one duration ago.
                         var firstAt = _time.GetUtcNow() - fragment.Duration;
                         cutter = new ClipCutter(_sink, Name, runId, init, TimeSpan.FromSeconds(_camera.ClipSeconds), firstAt, fragment.Start);
@@ -210,7 +226,7 @@ public sealed class CameraSupervisor
                         Log.Recording(_logger, Name, runId);
                     }
                     var clipsBefore = cutter.ClipsCompleted;
-                    await cutter.AddAsync(fragment, runCts.Token).ConfigureAwait(false);
+                    await cutter.AddAsync(fragment, CancellationToken.None).ConfigureAwait(false);
                     lock (_gate)
                     {
                         _lastFragmentAt = _time.GetUtcNow();

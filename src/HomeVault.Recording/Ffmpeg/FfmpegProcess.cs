@@ -5,12 +5,16 @@ namespace HomeVault.Recording.Ffmpeg;
 /// <summary>
 /// One long-running ffmpeg: started without a shell, stdout exposed as a stream, stderr drained
 /// continuously into a bounded ring, stopped with <c>q</c> on stdin, then killed (whole tree)
-/// if it does not leave in time.
+/// if it does not leave in time. ffmpeg answers <c>q</c> by writing its last fragment and trailer to
+/// stdout, so stdout must keep being read until it closes: a stopped reader leaves ffmpeg blocked in
+/// write(2), deaf to <c>q</c>, until the kill.
 /// </summary>
 public sealed class FfmpegProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Task _stderrPump;
+    private CancellationTokenSource? _killTimer;
+    private int _quitSent;
 
     private FfmpegProcess(Process process, StderrRing stderr, Action<string>? onStderrLine)
     {
@@ -83,22 +87,35 @@ public sealed class FfmpegProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Asks ffmpeg to finish (<c>q</c>: it writes its trailer), waits up to <paramref name="grace"/>, then kills the tree.</summary>
+    /// <summary>
+    /// Asks ffmpeg to finish (<c>q</c>) without waiting, and kills the tree if it is still there after
+    /// <paramref name="grace"/>. The caller keeps reading stdout to its end, which is where ffmpeg's last
+    /// fragment arrives. Safe to call more than once and from any thread (a cancellation callback).
+    /// </summary>
+    public void RequestStop(TimeSpan grace)
+    {
+        if (!SendQuit())
+        {
+            return;
+        }
+        var timer = new CancellationTokenSource(grace);
+        timer.Token.Register(Kill);
+        Volatile.Write(ref _killTimer, timer);
+    }
+
+    /// <summary>
+    /// Asks ffmpeg to finish (<c>q</c>: it writes its trailer), waits up to <paramref name="grace"/>, then kills
+    /// the tree. For a caller that has stopped reading stdout: the rest of it is drained and dropped, so
+    /// ffmpeg is not left blocked writing to a pipe nobody reads.
+    /// </summary>
     public async Task StopAsync(TimeSpan grace)
     {
         if (_process.HasExited)
         {
             return;
         }
-        try
-        {
-            await _process.StandardInput.WriteAsync('q').ConfigureAwait(false);
-            await _process.StandardInput.FlushAsync().ConfigureAwait(false);
-        }
-        catch (IOException)
-        {
-            // stdin already closed: ffmpeg is on its way out, or wedged; the kill below settles it.
-        }
+        SendQuit();
+        var drain = DrainStdoutAsync();
         using var timeout = new CancellationTokenSource(grace);
         try
         {
@@ -107,6 +124,37 @@ public sealed class FfmpegProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             Kill();
+        }
+        await drain.ConfigureAwait(false);
+    }
+
+    private bool SendQuit()
+    {
+        if (Interlocked.Exchange(ref _quitSent, 1) == 1 || _process.HasExited)
+        {
+            return false;
+        }
+        try
+        {
+            _process.StandardInput.Write('q');
+            _process.StandardInput.Flush();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // stdin already closed: ffmpeg is on its way out, or wedged; the kill settles it.
+        }
+        return true;
+    }
+
+    private async Task DrainStdoutAsync()
+    {
+        try
+        {
+            await _process.StandardOutput.BaseStream.CopyToAsync(Stream.Null).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The pipe went away with the process.
         }
     }
 
@@ -125,6 +173,10 @@ public sealed class FfmpegProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _killTimer, null) is { } timer)
+        {
+            timer.Dispose();
+        }
         if (!_process.HasExited)
         {
             Kill();

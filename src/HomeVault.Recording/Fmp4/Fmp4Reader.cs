@@ -13,11 +13,14 @@ public sealed class Fmp4Reader
     public const int DefaultMaxFragmentBytes = 64 << 20;
     public const int MaxInitBytes = 4 << 20;
 
+    private const int GrowStep = 64 << 10;
+    private const int InitialBufferBytes = 256 << 10;
+
     private static readonly HashSet<string> Prefixes = ["styp", "sidx", "prft", "emsg"];
     private readonly Stream _stream;
     private readonly int _maxFragmentBytes;
     private readonly byte[] _header = new byte[16];
-    private byte[] _buffer = new byte[256 << 10];
+    private byte[] _buffer = new byte[InitialBufferBytes];
     private InitSegment? _init;
 
     public Fmp4Reader(Stream stream, int maxFragmentBytes = DefaultMaxFragmentBytes)
@@ -156,7 +159,11 @@ public sealed class Fmp4Reader
         var total = offset + (int)size;
         if (total > _buffer.Length)
         {
-            var grown = new byte[Math.Min(Math.Max(total, _buffer.Length * 2), limit)];
+            // Just above the largest fragment seen, not doubled: doubling held up to twice the largest
+            // fragment per camera for the life of the run. (Shrinking after an outsized fragment was
+            // tried and measured worse: the dropped buffer waits on the large object heap for a full GC,
+            // which a recorder that allocates little rarely triggers.)
+            var grown = new byte[(int)Math.Min(WithHeadroom(total), limit)];
             _buffer.AsSpan(0, offset).CopyTo(grown);
             _buffer = grown;
         }
@@ -168,6 +175,8 @@ public sealed class Fmp4Reader
         }
         return new Box(type, offset, headerSize, (int)size);
     }
+
+    private static long WithHeadroom(long bytes) => (bytes + bytes / 8 + GrowStep - 1) / GrowStep * GrowStep;
 
     private static bool IsPrintable(string type)
     {

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using HomeVault.Recording.Simulation;
 using HomeVault.Tests;
 
 [assembly: AssemblyFixture(typeof(HomeVault.Recording.Tests.Support.CamsimFixture))]
@@ -12,69 +12,35 @@ public sealed class CamsimFixture : IAsyncLifetime
     // ':' '@' '/' '%' exercise the percent-encoding path to ffmpeg and the scrubber.
     public const string Password = "s3cr3t-P@ss:w/rd%42";
 
-    private Process? _process;
+    private CamsimProcess? _process;
 
-    public Dictionary<string, string> Urls { get; } = new(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, string> Urls => _process?.Urls ?? new Dictionary<string, string>();
 
-    public int Port { get; private set; }
+    public int Port => _process?.Port ?? 0;
 
-    public int Pid => _process?.Id ?? 0;
+    public int Pid => _process?.Pid ?? 0;
 
-    public async ValueTask InitializeAsync()
+    public ValueTask InitializeAsync()
     {
-        var script = Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py");
-        var psi = new ProcessStartInfo("/usr/bin/python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[]
-        {
-            script, "--port", "0", "--size", "640x360", "--fps", "15", "--seconds", "60", "--bitrate", "600k", "--gop", "30",
-            "--cache-dir", Path.Combine(Path.GetTempPath(), "homevault-camsim-cache"),
-            "--mount", "cam1", "--mount", "cam2", "--auth-mount", "secure",
-            "--flap-mount", "flappy", "--flap-up", "6", "--flap-down", "3",
-            "--stall-mount", "stally", "--stall-after", "5",
-            "--h265-mount", "hevc", "--g711-mount", "audio",
-        })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        psi.Environment["CAMSIM_AUTH"] = $"{User}:{Password}";
-        _process = Process.Start(psi)!;
-        _ = _process.StandardError.ReadToEndAsync(); // drain; camsim logs little
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(180));
-        while (await _process.StandardOutput.ReadLineAsync(cts.Token) is { } line)
-        {
-            if (!line.StartsWith("READY ", StringComparison.Ordinal))
+        _process = CamsimProcess.Start(
+            Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"),
+            new CamsimSettings
             {
-                continue;
-            }
-            foreach (var part in line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1))
-            {
-                var kv = part.Split('=', 2);
-                if (kv[0] == "port")
-                {
-                    Port = int.Parse(kv[1], System.Globalization.CultureInfo.InvariantCulture);
-                }
-                else if (kv[1].StartsWith("rtsp://", StringComparison.Ordinal))
-                {
-                    Urls[kv[0]] = kv[1];
-                }
-            }
-            return;
-        }
-        throw new InvalidOperationException("camsim exited before READY");
+                Size = "640x360", Fps = 15, Seconds = 60, Bitrate = "600k", Gop = 30,
+                CacheDirectory = Path.Combine(Path.GetTempPath(), "homevault-camsim-cache"),
+                Mounts = ["cam1", "cam2"],
+            },
+            ["--auth-mount", "secure",
+             "--flap-mount", "flappy", "--flap-up", "6", "--flap-down", "3",
+             "--stall-mount", "stally", "--stall-after", "5",
+             "--h265-mount", "hevc", "--g711-mount", "audio"],
+            readyTimeout: TimeSpan.FromSeconds(180),
+            environment: new Dictionary<string, string> { ["CAMSIM_AUTH"] = $"{User}:{Password}" });
+        return ValueTask.CompletedTask;
     }
 
     public ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
         _process?.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -1,0 +1,37 @@
+namespace HomeVault.Bench;
+
+/// <summary>One side of a recording run (bare ffmpeg or HomeVault): CPU, memory, what was stored and recorded.</summary>
+internal sealed class RunResult
+{
+    public double CpuSeconds;
+    public double CpuPercent;
+    public double SampledCpuSeconds;
+    public double WallSeconds;
+    public long FfmpegMaxHwmKb;
+    public long FfmpegSumHwmKb;
+    public long Bytes;
+    public List<double> PerCamera = [];
+    public List<int> PerCameraCount = [];
+    public int Clips;
+    public double CamsimCpuSeconds;
+
+    // bare ffmpeg: segments ffprobe could not read
+    public int Unreadable;
+
+    // HomeVault only: the .NET process, the catalog's clip states and the status file
+    public double DotnetCpuSeconds;
+    public long DotnetHwmKb;
+    public int Complete;
+    public int Truncated;
+    public int OtherStates;
+    public double MaxGap;
+    public int MaxRuns;
+    public double StartupSeconds;
+    public bool AllRecording;
+    public string StatusSummary = "no status file read";
+    public Dictionary<string, string> StatusByCamera = [];
+
+    public double MediaMin => PerCamera.Min();
+    public double MediaMax => PerCamera.Max();
+    public double MediaSum => PerCamera.Sum();
+}
