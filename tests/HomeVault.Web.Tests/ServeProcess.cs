@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using HomeVault.Cli.Infrastructure;
+using HomeVault.Recording.Simulation;
 using HomeVault.Tests;
 
 namespace HomeVault.Web.Tests;
@@ -11,12 +11,13 @@ namespace HomeVault.Web.Tests;
 /// </summary>
 internal sealed class ServeProcess : IDisposable
 {
-    private readonly CamSim _cams;
+    private readonly CamsimProcess _cams;
     private readonly Process _serve;
 
     public ServeProcess()
     {
-        _cams = CamSim.Start(["front"], 300, size: "640x360");
+        _cams = CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"),
+            new CamsimSettings { Size = "640x360", Seconds = 300, Mounts = ["front"] });
         Dir = TestEnv.NewTempDir("hvserve");
         PassFile = Path.Combine(Dir, "pass");
         File.WriteAllText(PassFile, WebHost.Passphrase + "\n");
