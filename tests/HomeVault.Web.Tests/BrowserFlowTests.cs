@@ -124,6 +124,10 @@ public sealed class BrowserFlowTests
         await Assertions.Expect(page.Locator("#verification")).ToContainTextAsync("audit log OK");
         await Assertions.Expect(page.Locator("#entries")).ToContainTextAsync("release.downloaded");
         await Browser.Shot(page, "09-audit");
+        await page.ClickAsync("nav a:text('Transparency report')");
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("search-warrant");
+        await Browser.Shot(page, "10-report");
+        await page.GoBackAsync();
 
         await page.ClickAsync("#lock");
         await page.WaitForURLAsync("**/console/login");

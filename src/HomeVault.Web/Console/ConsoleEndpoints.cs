@@ -66,6 +66,7 @@ internal static class ConsoleEndpoints
         RequestPages.Map(owner);
         ReleasesPage.Map(owner);
         AuditPage.Map(owner);
+        ReportPage.Map(owner);
     }
 
     /// <summary>The session the filter found (only inside the owner group).</summary>

@@ -1,0 +1,37 @@
+using System.Text;
+using HomeVault.Core.Reports;
+using HomeVault.Web.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace HomeVault.Web.Console;
+
+/// <summary>
+/// The transparency report (Core's HTML rendering, the same as `homevault report --format html`) over all requests up
+/// to now, ending with the signed checkpoint it was computed from; generating it is audited, as at the CLI.
+/// </summary>
+internal static class ReportPage
+{
+    // The report is a standalone document styled inline (it is meant to be published as one file); it still has no
+    // script and loads nothing, so only this response allows inline styles.
+    private const string ReportPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+    public static void Map(RouteGroupBuilder routes) => routes.MapGet("/report", Render);
+
+    private static IResult Render(HttpContext context, WebCatalog catalog)
+    {
+        var owner = ConsoleEndpoints.Session(context).Owner;
+        var html = catalog.Use((db, audit) =>
+        {
+            using var tx = db.BeginTransaction(deferred: false);
+            var report = TransparencyReport.Compute(db, audit, null, catalog.Time.GetUtcNow(), catalog.Time, transaction: tx);
+            var bytes = Encoding.UTF8.GetBytes(report.ToHtml());
+            audit.Append(report.GeneratedEvent(owner, "html", bytes), tx);
+            tx.Commit();
+            return bytes;
+        });
+        context.Response.Headers.ContentSecurityPolicy = ReportPolicy;
+        return Results.Bytes(html, "text/html; charset=utf-8");
+    }
+}
