@@ -196,6 +196,24 @@ public sealed class ReleaseEndToEndTests(RecordedFootage footage) : IClassFixtur
             "--owner-key", Path.Combine(data, "keys", "alice.minisign.pub"), "-i", key);
         Assert.True(verify.Exit == 0, verify.Stderr);
         Assert.Contains("approved by bob, alice (2 of quorum 2); manifest signed by alice", verify.Stdout, StringComparison.Ordinal);
+
+        // The other order: bob completes the quorum but cannot open footage sealed before he joined. The approval
+        // stands without a release, and alice, who signed it, builds the release by approving again.
+        var other = ReleaseTestKit.Submit(dir, data, recipient, footage.From, footage.To, "front");
+        Assert.Equal(0, Homevault.Run("requests", "approve", other, "--owner", "alice", "--data", data, "--passphrase-file", pass).Exit);
+        var completes = Homevault.Run("requests", "approve", other, "--owner", "bob", "--data", data, "--passphrase-file", bobPass);
+        Assert.True(completes.Exit == 0, completes.Stderr);
+        Assert.Contains("release not built: clip ", completes.Stdout, StringComparison.Ordinal);
+        Assert.Contains("is not sealed to the approving owner", completes.Stdout, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(data, "releases", other)));
+        Assert.Equal("approved", Encoding.UTF8.GetString(TestEnv.Run(TestEnv.Tool("sqlite3"), [Path.Combine(data, "catalog.db"), $"SELECT state FROM requests WHERE id = '{other}'"]).Stdout).Trim());
+        Assert.Equal(1, Homevault.Run("requests", "approve", other, "--owner", "bob", "--data", data, "--passphrase-file", bobPass).Exit);
+        var builds = Homevault.Run("requests", "approve", other, "--owner", "alice", "--data", data, "--passphrase-file", pass);
+        Assert.True(builds.Exit == 0, builds.Stderr);
+        Assert.Equal(Path.Combine(data, "releases", other), builds.LastLine);
+        var verifyOther = Homevault.Run("verify", builds.LastLine, "--owner-key", Path.Combine(data, "keys", "alice.minisign.pub"), "-i", key);
+        Assert.True(verifyOther.Exit == 0, verifyOther.Stderr);
+        Assert.Contains("approved by bob, alice (2 of quorum 2); manifest signed by alice", verifyOther.Stdout, StringComparison.Ordinal);
         ReleaseTestKit.AuditVerifies(data);
     }
 

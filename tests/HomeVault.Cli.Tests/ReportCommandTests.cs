@@ -33,10 +33,15 @@ public sealed class ReportCommandTests
         Assert.Equal(3, root.GetProperty("requestsReceived").GetInt32());
         var outcomes = root.GetProperty("byOutcome").EnumerateArray()
             .ToDictionary(o => o.GetProperty("outcome").GetString()!, o => o.GetProperty("requests").GetInt32());
-        Assert.Equal(1, outcomes["approved-narrowed"]);
+        // Approving with the quorum met builds the release at once (here of a window with no footage recorded).
+        Assert.Equal(1, outcomes["released-narrowed"]);
         Assert.Equal(1, outcomes["denied"]);
         Assert.Equal(1, outcomes["pending"]);
-        Assert.Equal(120, root.GetProperty("disclosure").GetProperty("approvedNotReleased").GetProperty("scopeCameraMinutes").GetDouble());
+        var released = root.GetProperty("disclosure").GetProperty("released");
+        Assert.Equal(120, released.GetProperty("scopeCameraMinutes").GetDouble());
+        Assert.Equal(0, released.GetProperty("releasedClips").GetInt32());
+        Assert.Equal(0, released.GetProperty("clipMinutes").GetDouble());
+        Assert.Equal(1, released.GetProperty("clipMinutesKnownFor").GetInt32());
         Assert.Contains(root.GetProperty("byOrganization").EnumerateArray(), o => o.GetProperty("organization").GetString() == Hostile);
 
         // The checkpoint verifies with the installation's log key and covers the whole log as it was.

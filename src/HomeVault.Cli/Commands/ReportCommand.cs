@@ -42,20 +42,7 @@ internal static class ReportCommand
             var kind = result.GetValue(format)!;
             var path = result.GetValue(output)!;
             using var vault = Vault.Open(CommonOptions.DataDirectory(result));
-            var audit = vault.Audit; // opened outside the transaction: it reads settings
-            // One immediate transaction: the figures, the checkpoint and the report.generated leaf agree, and a failed
-            // write of the output rolls the leaf back (no entry for a report nobody received).
-            using var tx = vault.Db.BeginTransaction(deferred: false);
-            var report = TransparencyReport.Compute(vault.Db, audit, start, end, transaction: tx);
-            var bytes = kind switch
-            {
-                "json" => report.ToJson(),
-                "html" => Encoding.UTF8.GetBytes(report.ToHtml()),
-                _ => Encoding.UTF8.GetBytes(report.ToMarkdown()),
-            };
-            audit.Append(report.GeneratedEvent("cli", kind, bytes), tx);
-            OutputFile.Write(path, stream => stream.Write(bytes));
-            tx.Commit();
+            var report = Generate(vault, start, end, kind, path);
             if (path != "-")
             {
                 Console.Error.WriteLine($"report: {report.RequestsReceived} requests, checkpoint at {report.Checkpoint.Size} entries, written to {path}");
@@ -63,5 +50,27 @@ internal static class ReportCommand
             return CliApp.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Computes the report, renders it as <paramref name="kind"/> (md, json, html) to <paramref name="path"/> ("-" for
+    /// standard output) and records report.generated, all in one immediate transaction: the figures, the checkpoint
+    /// and the leaf agree, and a failed write rolls the leaf back (no entry for a report nobody received).
+    /// </summary>
+    public static TransparencyReport Generate(Vault vault, DateTimeOffset? from, DateTimeOffset to, string kind, string path)
+    {
+        var audit = vault.Audit; // opened outside the transaction: it reads settings
+        using var tx = vault.Db.BeginTransaction(deferred: false);
+        var report = TransparencyReport.Compute(vault.Db, audit, from, to, transaction: tx);
+        var bytes = kind switch
+        {
+            "json" => report.ToJson(),
+            "html" => Encoding.UTF8.GetBytes(report.ToHtml()),
+            _ => Encoding.UTF8.GetBytes(report.ToMarkdown()),
+        };
+        audit.Append(report.GeneratedEvent("cli", kind, bytes), tx);
+        OutputFile.Write(path, stream => stream.Write(bytes));
+        tx.Commit();
+        return report;
     }
 }

@@ -60,9 +60,15 @@ internal static partial class RequestsCommands
             {
                 Console.Out.WriteLine("preserved: footage in the requested scope is on legal hold; a preservation request is never released");
             }
-            else if (outcome.Release is { } release)
+            else if (outcome.ReleaseNotBuilt is { } why)
             {
                 Console.Out.WriteLine("approved");
+                Console.Out.WriteLine($"release not built: {why}");
+                Console.Out.WriteLine($"an owner who signed and whose key sealed the footage builds it with 'homevault requests approve {outcome.RequestId}'");
+            }
+            else if (outcome.Release is { } release)
+            {
+                Console.Out.WriteLine(outcome.AlreadySigned && outcome.State == RequestState.Released ? "approved earlier; release built now" : "approved");
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"released: {release.Clips} clip(s), {release.Bytes} bytes, encrypted to the requester only; expires {WireTime.Format(release.Expires)}"));
                 Console.Out.WriteLine($"token: {release.CapabilityToken} (shown once: the recipient downloads with it; only its hash is kept)");
                 Console.Out.WriteLine($"tar: {release.TarPath}");

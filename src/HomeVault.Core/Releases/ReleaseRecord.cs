@@ -1,12 +1,5 @@
 namespace HomeVault.Core.Releases;
 
-public enum ReleaseState
-{
-    Active,
-    Revoked,
-    Expired,
-}
-
 /// <summary>
 /// A built release as the catalog keeps it. Paths are absolute (a release may be written outside the data
 /// directory with --out). Only the capability token's SHA-256 is kept.

@@ -7,17 +7,12 @@ namespace HomeVault.Core.Reports;
 /// </summary>
 public interface IReleaseFacts
 {
-    /// <summary>The footage in the request's release (summed over clips, trimmed to the approved window), or null when no release is recorded.</summary>
+    /// <summary>The footage in the request's release, or null when no release is recorded.</summary>
     ReleasedFootage? Footage(string requestId);
 }
 
-/// <summary>Clips and their total length in one release package.</summary>
-public sealed record ReleasedFootage(int Clips, TimeSpan Length);
-
-/// <summary>No releases recorded (an installation before the release builder).</summary>
-public sealed class NoReleaseFacts : IReleaseFacts
-{
-    public static NoReleaseFacts Instance { get; } = new();
-
-    public ReleasedFootage? Footage(string requestId) => null;
-}
+/// <summary>
+/// Clips and bytes in one release package, and their total length (clips trimmed to the approved window), which is
+/// null when the package's manifest is no longer there to read (an expired or revoked release has its files deleted).
+/// </summary>
+public sealed record ReleasedFootage(int Clips, long Bytes, TimeSpan? Length);

@@ -39,9 +39,11 @@ internal static class ReportAggregator
         var list = group.ToList();
         var cameras = list.SelectMany(r => r.Approved!.Cameras).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var scopeMinutes = list.Sum(r => (r.Approved!.To - r.Approved.From).TotalMinutes * r.Approved.Cameras.Count);
-        var known = list.Select(r => releases.Footage(r.Id)).OfType<ReleasedFootage>().ToList();
+        var recorded = list.Select(r => releases.Footage(r.Id)).OfType<ReleasedFootage>().ToList();
+        var timed = recorded.Where(f => f.Length is not null).ToList();
         return new DisclosureSummary(list.Count, cameras, scopeMinutes,
-            known.Count == 0 ? null : known.Sum(k => k.Length.TotalMinutes), known.Count);
+            timed.Count == 0 ? null : timed.Sum(k => k.Length!.Value.TotalMinutes), timed.Count,
+            recorded.Sum(f => f.Clips), recorded.Sum(f => f.Bytes));
     }
 
     private static DecisionTimes DecisionTimesOf(IReadOnlyList<StoredRequest> requests,

@@ -44,7 +44,7 @@ internal static class ReportHtml
         {
             sb.Append("<span><i style=\"background:").Append(ReportChart.Colour(o)).Append("\"></i>").Append(E(o.Label())).Append("</span>");
         }
-        sb.Append("</div>\n<h2>Footage disclosed</h2>\n<table>\n<tr><th></th><th>requests</th><th>cameras</th><th>scope camera-minutes</th><th>clip minutes</th></tr>\n");
+        sb.Append("</div>\n<h2>Footage disclosed</h2>\n<table>\n<tr><th></th><th>requests</th><th>cameras</th><th>scope camera-minutes</th><th>clips released</th><th>clip minutes</th></tr>\n");
         Disclosure(sb, "released", r.Released);
         Disclosure(sb, "approved, not yet released", r.ApprovedNotReleased);
         sb.Append("</table>\n<p class=\"note\">").Append(E(ReportText.DisclosureNote)).Append("</p>\n");
@@ -78,7 +78,7 @@ internal static class ReportHtml
     private static void Disclosure(StringBuilder sb, string label, DisclosureSummary s) =>
         sb.Append("<tr><th>").Append(E(label)).Append(CultureInfo.InvariantCulture, $"</th><td class=\"n\">{s.Requests}</td><td>")
           .Append(E(ReportText.Cameras(s.Cameras))).Append("</td><td class=\"n\">").Append(E(ReportText.Minutes(s.ScopeCameraMinutes)))
-          .Append("</td><td class=\"n\">").Append(E(ReportText.Minutes(s.ClipMinutes))).Append("</td></tr>\n");
+          .Append(CultureInfo.InvariantCulture, $"</td><td class=\"n\">{s.ReleasedClips}</td><td class=\"n\">").Append(E(ReportText.Minutes(s.ClipMinutes))).Append("</td></tr>\n");
 
     private static void Row(StringBuilder sb, string label, string value) =>
         sb.Append("<tr><th>").Append(E(label)).Append("</th><td class=\"n\">").Append(E(value)).Append("</td></tr>\n");

@@ -112,6 +112,8 @@ internal static class ReportJson
             w.WriteNull("clipMinutes");
         }
         w.WriteNumber("clipMinutesKnownFor", s.ClipMinutesKnownFor);
+        w.WriteNumber("releasedClips", s.ReleasedClips);
+        w.WriteNumber("releasedBytes", s.ReleasedBytes);
         w.WriteEndObject();
     }
 

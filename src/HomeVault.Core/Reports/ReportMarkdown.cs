@@ -24,7 +24,7 @@ internal static class ReportMarkdown
         Table(sb, "outcome", r.ByOutcome.Select(c => c with { Key = labels[c.Key] }).ToList(), escape: false);
         sb.Append(ReportText.OutcomeNote).Append("\n\n").Append(ReportText.Narrowing(r.Narrowed)).Append("\n\n");
         sb.Append("## Footage disclosed\n\n");
-        sb.Append("| | requests | cameras | scope camera-minutes | clip minutes |\n|---|---:|---|---:|---:|\n");
+        sb.Append("| | requests | cameras | scope camera-minutes | clips released | clip minutes |\n|---|---:|---|---:|---:|---:|\n");
         Disclosure(sb, "released", r.Released);
         Disclosure(sb, "approved, not yet released", r.ApprovedNotReleased);
         sb.Append('\n').Append(ReportText.DisclosureNote).Append("\n\n");
@@ -64,7 +64,7 @@ internal static class ReportMarkdown
     private static void Disclosure(StringBuilder sb, string label, DisclosureSummary s) =>
         sb.Append("| ").Append(label).Append(CultureInfo.InvariantCulture, $" | {s.Requests} | ")
           .Append(Escape(ReportText.Cameras(s.Cameras))).Append(" | ").Append(ReportText.Minutes(s.ScopeCameraMinutes))
-          .Append(" | ").Append(ReportText.Minutes(s.ClipMinutes)).Append(" |\n");
+          .Append(CultureInfo.InvariantCulture, $" | {s.ReleasedClips} | ").Append(ReportText.Minutes(s.ClipMinutes)).Append(" |\n");
 
     /// <summary>Makes untrusted text literal inside a Markdown table cell.</summary>
     internal static string Escape(string text)

@@ -11,9 +11,11 @@ public sealed record NarrowingCounts(int Cameras, int Time, int Audio);
 
 /// <summary>
 /// Footage disclosed (or approved for disclosure) by a group of requests: how many, which cameras, the approved
-/// scope in camera-minutes (window length times cameras), and the clip minutes actually in the releases where known.
+/// scope in camera-minutes (window length times cameras), the clip minutes actually in the releases where their
+/// manifests can still be read, and the clips and bytes of every recorded release.
 /// </summary>
-public sealed record DisclosureSummary(int Requests, IReadOnlyList<string> Cameras, double ScopeCameraMinutes, double? ClipMinutes, int ClipMinutesKnownFor);
+public sealed record DisclosureSummary(int Requests, IReadOnlyList<string> Cameras, double ScopeCameraMinutes, double? ClipMinutes,
+    int ClipMinutesKnownFor, int ReleasedClips, long ReleasedBytes);
 
 /// <summary>
 /// Time from receipt to the owners' decision (approval, preservation or denial), over requests decided so far;

@@ -35,7 +35,7 @@ internal static class ReportText
         "Outcomes are as of generation, for the requests received in the period. A request released and later closed counts as released; a denial or a preservation hold stays one after the request is closed.";
 
     public const string DisclosureNote =
-        "Scope camera-minutes: the approved window times its cameras. Clip minutes: the footage actually in the releases, where recorded.";
+        "Scope camera-minutes: the approved window times its cameras. Clips released and clip minutes: what the release packages actually held (minutes only while a package still exists).";
 
     public const string DecisionNote =
         "Time to decision: from receipt to the owners' approval, preservation or denial.";

@@ -33,7 +33,8 @@ public sealed record TransparencyReport(
     /// Reads the requests and signs (or reuses) a checkpoint covering the whole audit log in one immediate
     /// transaction, so the figures and the checkpoint describe the same moment. A fresh checkpoint is made
     /// whenever the latest one does not cover the last leaf. Pass <paramref name="transaction"/> to keep it open
-    /// for the <see cref="GeneratedEvent"/> leaf; otherwise one is committed here.
+    /// for the <see cref="GeneratedEvent"/> leaf; otherwise one is committed here. Release facts default to the
+    /// catalog's releases table (<see cref="CatalogReleaseFacts"/>).
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="from"/> is not before <paramref name="to"/>.</exception>
     public static TransparencyReport Compute(SqliteConnection db, AuditLog log, DateTimeOffset? from = null, DateTimeOffset? to = null,
@@ -49,10 +50,10 @@ public sealed record TransparencyReport(
         }
         if (transaction is not null)
         {
-            return ComputeIn(db, log, from, until, now, releases ?? NoReleaseFacts.Instance, transaction);
+            return ComputeIn(db, log, from, until, now, releases ?? new CatalogReleaseFacts(db, transaction), transaction);
         }
         using var own = db.BeginTransaction(deferred: false);
-        var report = ComputeIn(db, log, from, until, now, releases ?? NoReleaseFacts.Instance, own);
+        var report = ComputeIn(db, log, from, until, now, releases ?? new CatalogReleaseFacts(db, own), own);
         own.Commit();
         return report;
     }

@@ -4,7 +4,9 @@ namespace HomeVault.Recording.Releases;
 
 /// <summary>
 /// What one owner's approval did: where the signed statement is, how many distinct owners have signed it against
-/// the quorum, the request's state, and the release when this signature completed the quorum of a non-preservation request.
+/// the quorum, the request's state, and the release when this signature completed the quorum of a non-preservation request
+/// (or, when this owner could not open the footage, why it was not built: an owner who signed and can open it builds it
+/// by approving again).
 /// </summary>
 public sealed record ApproveOutcome(
     string RequestId,
@@ -16,7 +18,8 @@ public sealed record ApproveOutcome(
     int DistinctSigners,
     int Quorum,
     RequestState State,
-    ReleaseInfo? Release)
+    ReleaseInfo? Release,
+    string? ReleaseNotBuilt = null)
 {
     public bool QuorumReached => DistinctSigners >= Quorum;
 }

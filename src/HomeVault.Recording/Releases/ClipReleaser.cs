@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.Clips;
 using HomeVault.Core.Releases;
@@ -154,7 +153,4 @@ internal sealed class ClipReleaser(IReadOnlyList<IIdentity> ownerIdentities, IRe
         file.Flush(flushToDisk: true);
         return new ManifestClip(relative, camera, start, end, plainSha, cipher.HexDigest(), cipher.BytesWritten);
     }
-
-    /// <summary>A fresh random capability token (shown once; only its hash is kept).</summary>
-    public static string NewToken() => "hvr_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

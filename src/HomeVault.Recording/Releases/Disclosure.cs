@@ -73,6 +73,10 @@ public sealed partial class Disclosure : IDisposable
     {
         var now = _time.GetUtcNow();
         var q = _requests.Get(c.RequestId);
+        if (q.State == RequestState.Approved && _releases.Find(q.Id) is null)
+        {
+            return BuildApproved(q, c.Owner, passphrase, c.OutDirectory, now, ct);
+        }
         if (q.State != RequestState.Pending)
         {
             throw new ReleaseException($"request {q.Id} is {q.State.ToDb()}; only a pending request can be approved");
@@ -95,10 +99,19 @@ public sealed partial class Disclosure : IDisposable
             preview = _requests.Approve(q.Id, c.Owner, bytes, signature, dry);
         }
         ReleasePackage? package = null;
+        string? notBuilt = null;
         if (preview.QuorumReached && !q.IsPreservation)
         {
             using var identity = _keys.UnlockIdentity(c.Owner, passphrase);
-            package = BuildPackage(q, statement, bytes, (c.Owner, signature), preview.Quorum, identity, key, c, now, ct);
+            try
+            {
+                package = BuildPackage(q, statement, bytes, (c.Owner, signature), preview.Quorum, identity, key, c.OutDirectory, now, ct);
+            }
+            catch (ReleaseException ex) when (ex.InnerException is AgeException { Kind: AgeErrorKind.NoIdentityMatched })
+            {
+                // The footage predates this owner: the approval still counts, and an owner who can open it builds the release.
+                notBuilt = ex.Message;
+            }
         }
         try
         {
@@ -123,7 +136,7 @@ public sealed partial class Disclosure : IDisposable
             tx.Commit();
             var state = release is not null ? RequestState.Released : outcome.State;
             return new ApproveOutcome(q.Id, c.Owner, statementPath, signaturePath, outcome.StatementSha256, outcome.AlreadySigned,
-                outcome.DistinctSigners, outcome.Quorum, state, release);
+                outcome.DistinctSigners, outcome.Quorum, state, release, notBuilt);
         }
         catch
         {
@@ -133,7 +146,7 @@ public sealed partial class Disclosure : IDisposable
     }
 
     private ReleasePackage BuildPackage(StoredRequest q, ApprovalStatement statement, byte[] bytes, (string Owner, string Signature) mine,
-        int quorum, X25519Identity identity, MinisignKey key, ApproveCommand c, DateTimeOffset now, CancellationToken ct)
+        int quorum, X25519Identity identity, MinisignKey key, string? outDirectory, DateTimeOffset now, CancellationToken ct)
     {
         var owners = new OwnerRepository(_db).List();
         // Earlier owners' signatures over this exact statement, re-verified against their current keys, then this one.
@@ -152,9 +165,45 @@ public sealed partial class Disclosure : IDisposable
             .Select(clip => (_data.ResolveInside(clip.Path), clip))
             .ToList();
         var inputs = new ReleasePackage.Inputs(q, statement, bytes, signatures, quorum, owners, Audit.VerifierKey, clips, now);
-        var finalDir = Path.Combine(c.OutDirectory is { } o2 ? Path.GetFullPath(o2) : _data.ReleasesDir, q.Id);
+        var finalDir = Path.Combine(outDirectory is { } o2 ? Path.GetFullPath(o2) : _data.ReleasesDir, q.Id);
         var releaser = new ClipReleaser([identity], X25519Recipient.Parse(statement.Recipient), _ffmpeg);
         return ReleasePackage.Build(inputs, finalDir, releaser, key, mine.Owner, ct);
+    }
+
+    /// <summary>
+    /// Builds the release of a request approved without one (the quorum's last signer could not open the footage), as an
+    /// owner who signed the approved statement; their signature over it is already among the stored ones.
+    /// </summary>
+    private ApproveOutcome BuildApproved(StoredRequest q, string owner, char[] passphrase, string? outDirectory, DateTimeOffset now, CancellationToken ct)
+    {
+        var approved = q.Approved!;
+        var mine = _requests.Approvals(q.Id).FirstOrDefault(a => a.StatementSha256 == approved.StatementSha256 && a.Owner == owner)
+            ?? throw new ReleaseException($"request {q.Id} is approved but its release is not built; only an owner who signed the approval can build it, and {owner} did not");
+        var bytes = Encoding.UTF8.GetBytes(mine.Statement);
+        var statement = ApprovalStatement.Parse(bytes);
+        using var key = _keys.UnlockSigningKey(owner, passphrase);
+        ReleasePackage package;
+        using (var identity = _keys.UnlockIdentity(owner, passphrase))
+        {
+            package = BuildPackage(q, statement, bytes, (owner, mine.Signature), _requests.Quorum(), identity, key, outDirectory, now, ct);
+        }
+        try
+        {
+            var audit = Audit;
+            using var tx = _db.BeginTransaction();
+            var release = package.Commit(tx, audit, _requests, _releases, owner, _time.GetUtcNow());
+            audit.Checkpoint(tx);
+            tx.Commit();
+            var dir = Path.Combine(_data.Root, "requests", q.Id);
+            var statementPath = Path.Combine(dir, $"approval-{approved.StatementSha256[..16]}.txt");
+            return new ApproveOutcome(q.Id, owner, statementPath, $"{statementPath}.{owner}.minisig", approved.StatementSha256, true,
+                package.Manifest.Signers.Count, package.Manifest.Quorum, RequestState.Released, release);
+        }
+        catch
+        {
+            package.Discard();
+            throw;
+        }
     }
 
     private static AuditEvent ApprovedEvent(ApprovalResult outcome, ApprovalStatement statement, string signer) =>

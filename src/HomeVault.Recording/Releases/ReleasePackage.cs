@@ -134,7 +134,7 @@ internal sealed class ReleasePackage
     /// </summary>
     public ReleaseInfo Commit(SqliteTransaction tx, AuditLog audit, RequestRepository requests, ReleaseRepository releases, string actor, DateTimeOffset now)
     {
-        var token = ClipReleaser.NewToken();
+        var token = NewToken();
         var bytes = _manifest.Clips.Sum(c => c.Bytes);
         var index = audit.Append(new AuditEvent(actor, AuditActions.ReleaseBuilt, "request/" + _manifest.RequestId, new Dictionary<string, string>
         {
@@ -162,6 +162,9 @@ internal sealed class ReleasePackage
         Durable.SyncDirectory(Path.GetDirectoryName(_final)!);
         return new ReleaseInfo(_manifest.RequestId, _final, _tar, token, _manifest.Expires, _manifest.Clips.Count, bytes, ManifestSha256, index);
     }
+
+    /// <summary>A fresh random capability token, 256 bits, URL-safe (shown once; only its SHA-256 is kept).</summary>
+    private static string NewToken() => "hvr_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>One .tar of the package, its entries under the release's directory name, written beside it.</summary>
     private void WriteTar()

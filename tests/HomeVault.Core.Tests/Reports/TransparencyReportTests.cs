@@ -88,12 +88,14 @@ public sealed class TransparencyReportTests : IDisposable
     [Fact]
     public void Release_facts_add_the_actual_clip_minutes_where_known()
     {
-        var facts = new FixedReleases(new() { [_h.Ids["r1"].Id] = new ReleasedFootage(100, TimeSpan.FromMinutes(212.5)) });
+        var facts = new FixedReleases(new() { [_h.Ids["r1"].Id] = new ReleasedFootage(100, 123_456, TimeSpan.FromMinutes(212.5)) });
 
         var r = Compute(releases: facts);
 
         Assert.Equal(212.5, r.Released.ClipMinutes);
         Assert.Equal(1, r.Released.ClipMinutesKnownFor);
+        Assert.Equal(100, r.Released.ReleasedClips);
+        Assert.Equal(123_456, r.Released.ReleasedBytes);
         Assert.Null(r.ApprovedNotReleased.ClipMinutes);
     }
 

@@ -1,3 +1,4 @@
+using HomeVault.Recording.Releases;
 using HomeVault.Recording.Service;
 using HomeVault.Recording.Clips;
 using HomeVault.Recording.Tests.Support;
@@ -29,5 +30,16 @@ public sealed class HostingTests
         Assert.Contains(e.Failures, f => f.StartsWith("HomeVault:Cameras[0]:Name:", StringComparison.Ordinal));
         Assert.Contains(e.Failures, f => f.StartsWith("HomeVault:Cameras[0]:Url:", StringComparison.Ordinal));
         Assert.DoesNotContain("hunter2", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Release_expiry_is_hosted_beside_the_recorder()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddHomeVaultRecording(o => o.Configure(x => x.DataDirectory = "/srv/hv"));
+        using var provider = services.BuildServiceProvider();
+        var hosted = provider.GetServices<IHostedService>().Select(s => s.GetType()).ToList();
+        Assert.Equal([typeof(RecorderService), typeof(ReleaseExpiryService)], hosted);
     }
 }
