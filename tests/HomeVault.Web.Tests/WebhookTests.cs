@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using HomeVault.Web.Operations;
 
 namespace HomeVault.Web.Tests;
 
@@ -51,5 +52,15 @@ public sealed class WebhookTests
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    [Theory]
+    [InlineData("https://user:s3cret@ntfy.example/topic?auth=tok", "https://ntfy.example")]
+    [InlineData("http://hooks.example:8080/path/s3cret", "http://hooks.example:8080")]
+    public void A_failed_delivery_logs_only_scheme_host_and_port(string url, string logged)
+    {
+        var target = Webhooks.LogTarget(url);
+        Assert.Equal(logged, target);
+        Assert.DoesNotContain("s3cret", target, StringComparison.Ordinal);
     }
 }

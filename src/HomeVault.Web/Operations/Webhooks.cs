@@ -45,17 +45,22 @@ public sealed partial class Webhooks(WebOptions options, TimeProvider time, ILog
                     using var response = await http.PostAsJsonAsync(url, e, stoppingToken).ConfigureAwait(false);
                     if (!response.IsSuccessStatusCode)
                     {
-                        LogFailed(log, e.Event, new Uri(url).GetLeftPart(UriPartial.Authority), $"HTTP {(int)response.StatusCode}");
+                        LogFailed(log, e.Event, LogTarget(url), $"HTTP {(int)response.StatusCode}");
                     }
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
                 {
-                    // The URL's path and query may hold a secret of the receiver's; only its authority is logged.
-                    LogFailed(log, e.Event, new Uri(url).GetLeftPart(UriPartial.Authority), ex.GetType().Name);
+                    LogFailed(log, e.Event, LogTarget(url), ex.GetType().Name);
                 }
             }
         }
     }
+
+    /// <summary>
+    /// Scheme, host and port only: the path, query and any <c>user:password@</c> may hold the receiver's secret
+    /// (GetLeftPart(Authority) would keep the user info).
+    /// </summary>
+    internal static string LogTarget(string url) => new Uri(url).GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "webhook {Event} to {Target} failed: {Error}")]
     private static partial void LogFailed(ILogger logger, string @event, string target, string error);

@@ -75,6 +75,10 @@ public sealed class CanonicalEntryTests
         Assert.Throws<ArgumentException>(() => AuditEvent.ClipSealed("x", "cam", 10, 5, new string('a', 64), "p"));
         Assert.Throws<ArgumentException>(() => AuditEvent.ClipDeleted("x", "p", "ABC", "retention"));
         Assert.All(AuditActions.All, a => Assert.True(AuditActions.IsWellFormed(a), a));
-        Assert.Equal(21, AuditActions.All.Count);
+        // All lists every action constant exactly once (verification and the report rely on it).
+        var constants = typeof(AuditActions).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(constants, AuditActions.All.Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(24, constants.Count);
     }
 }
