@@ -172,6 +172,35 @@ public sealed class IntakeTests(SharedWebHost shared) : IClassFixture<SharedWebH
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], codes);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Behind_a_trusted_proxy_each_forwarded_client_has_its_own_rate_window(bool trusted)
+    {
+        await using var host = await WebHost.StartAsync(o =>
+        {
+            o.IntakePermitsPerMinute = 2;
+            if (trusted)
+            {
+                o.TrustedProxies.Add("127.0.0.1");
+                o.TrustedProxies.Add("::1");
+            }
+        });
+        using var client = Requests.Client(host.Intake, "hvr_wrong");
+        async Task<HttpStatusCode> From(string address)
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, "/api/requests") { Content = new StringContent(Requests.Json(), Encoding.UTF8, "application/json") };
+            message.Headers.Add("X-Forwarded-For", address);
+            using var r = await client.SendAsync(message, TestContext.Current.CancellationToken);
+            return r.StatusCode;
+        }
+        var first = new[] { await From("203.0.113.1"), await From("203.0.113.1"), await From("203.0.113.1") };
+        var other = await From("203.0.113.2");
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], first);
+        // Trusted: the second client is someone else. Not trusted: the header is ignored and both are the proxy.
+        Assert.Equal(trusted ? HttpStatusCode.Unauthorized : HttpStatusCode.TooManyRequests, other);
+    }
+
     [Fact]
     public async Task An_unknown_download_link_is_404()
     {

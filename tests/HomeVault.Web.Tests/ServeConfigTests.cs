@@ -31,6 +31,7 @@ public sealed class ServeConfigTests(ServeConfigTests.DataDir shared) : IClassFi
     [InlineData("{\"ConsoleUrls\":\"http://console.example:8641\"}", "must name an IP address or localhost")]
     [InlineData("{\"ConsoleIdleMinutes\":0}", "Http:ConsoleIdleMinutes: must be 1..1440")]
     [InlineData("{\"Webhooks\":[\"ftp://x\"]}", "Http:Webhooks[0]: not an http:// or https:// URL")]
+    [InlineData("{\"TrustedProxies\":[\"proxy.lan\"]}", "Http:TrustedProxies[0]: not an IP address")]
     [InlineData("{\"IntakeUrl\":\"http://127.0.0.1:0\"}", "IntakeUrl")]
     public void A_bad_http_section_stops_serve_with_one_line(string http, string expected)
     {

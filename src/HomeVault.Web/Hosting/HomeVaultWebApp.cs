@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using System.Threading.RateLimiting;
 using HomeVault.Core;
 using HomeVault.Core.Warrants;
@@ -83,6 +84,19 @@ public static class HomeVaultWebApp
         ConsoleEndpoints.AddServices(builder.Services, options);
 
         var app = builder.Build();
+        if (options.TrustedProxies.Count > 0)
+        {
+            // Only the configured proxies are believed (the framework's default trusts loopback): behind one, every
+            // client would otherwise share the proxy's rate-limit window and be audited under its address.
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto, ForwardLimit = 1 };
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            foreach (var proxy in options.TrustedProxies)
+            {
+                forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+            app.UseForwardedHeaders(forwarded);
+        }
         app.UseExceptionHandler();
         app.UseRouting();
         app.UseListenerGate();

@@ -58,6 +58,13 @@ public static class ListenerUrls
                 problems.Add($"Http:Webhooks[{i}]: not an http:// or https:// URL");
             }
         }
+        for (var i = 0; i < options.TrustedProxies.Count; i++)
+        {
+            if (!System.Net.IPAddress.TryParse(options.TrustedProxies[i], out _))
+            {
+                problems.Add($"Http:TrustedProxies[{i}]: not an IP address");
+            }
+        }
         return problems;
     }
 }

@@ -17,6 +17,12 @@ public sealed class WebOptions
     /// <summary>The console locks itself (forgetting the unlocked identity) after this many idle minutes.</summary>
     public int ConsoleIdleMinutes { get; set; } = 10;
 
+    /// <summary>
+    /// Addresses of reverse proxies whose <c>X-Forwarded-For</c>/<c>-Proto</c> are believed, so rate limits, audit
+    /// entries and the console cookie's Secure flag see the real client. Empty: the headers are ignored.
+    /// </summary>
+    public IList<string> TrustedProxies { get; } = [];
+
     /// <summary>URLs that receive a JSON POST on a new request, a release about to expire, or a camera fault.</summary>
     public IList<string> Webhooks { get; } = [];
 }
