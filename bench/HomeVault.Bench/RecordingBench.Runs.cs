@@ -32,7 +32,16 @@ public static partial class RecordingBench
             sampler.AddRoot(p.Pid);
         }
         sampler.Start();
-        Thread.Sleep(TimeSpan.FromSeconds(seconds));
+        var clock = Stopwatch.StartNew();
+        (double Tree, double Dotnet)? steadyStart = null, steadyEnd = null;
+        if (TreeSampler.SteadyWindow(seconds) is { } window)
+        {
+            SleepUntil(clock, window.From);
+            steadyStart = sampler.Snapshot();
+            SleepUntil(clock, window.To);
+            steadyEnd = sampler.Snapshot();
+        }
+        SleepUntil(clock, seconds);
         foreach (var p in procs)
         {
             p.SendQuit();
@@ -45,6 +54,7 @@ public static partial class RecordingBench
         var camsimAfter = ProcStat.CpuTicks(camsim.Pid);
 
         var r = new RunResult { CamsimCpuSeconds = (camsimAfter - camsimBefore) / ProcStat.Hz };
+        SetSteady(r, seconds, steadyStart, steadyEnd);
         var walls = new List<double>();
         for (var i = 0; i < urls.Count; i++)
         {
@@ -113,10 +123,20 @@ public static partial class RecordingBench
         var statusPath = Path.Combine(data, "status", "cameras.json");
         JsonDocument? lastStatus = null;
         var nextRss = 0.0;
+        var steadyWindow = TreeSampler.SteadyWindow(seconds);
+        (double Tree, double Dotnet)? steadyStart = null, steadyEnd = null;
         while (!serve.HasExited)
         {
             Thread.Sleep(250);
             var t = clock.Elapsed.TotalSeconds;
+            if (steadyWindow is { } w && steadyStart is null && t >= w.From)
+            {
+                steadyStart = sampler.Snapshot();
+            }
+            if (steadyWindow is { } w2 && steadyEnd is null && t >= w2.To)
+            {
+                steadyEnd = sampler.Snapshot();
+            }
             if (t < seconds - 2.5 && File.Exists(statusPath))
             {
                 try
@@ -142,6 +162,7 @@ public static partial class RecordingBench
             throw new InvalidOperationException($"homevault serve exited {serve.ExitCode}: {serve.Tail()}");
         }
         var r = new RunResult { CamsimCpuSeconds = (camsimAfter - camsimBefore) / ProcStat.Hz };
+        SetSteady(r, seconds, steadyStart, steadyEnd);
         var tf = TimeFile(timeFile);
         r.CpuSeconds = tf.User + tf.Sys;
         r.WallSeconds = tf.Elapsed;
@@ -205,4 +226,23 @@ public static partial class RecordingBench
         return r;
     }
 
+
+    private static void SleepUntil(Stopwatch clock, double seconds)
+    {
+        var left = TimeSpan.FromSeconds(seconds) - clock.Elapsed;
+        if (left > TimeSpan.Zero)
+        {
+            Thread.Sleep(left);
+        }
+    }
+
+    private static void SetSteady(RunResult r, int seconds, (double Tree, double Dotnet)? start, (double Tree, double Dotnet)? end)
+    {
+        if (TreeSampler.SteadyWindow(seconds) is { } w && start is { } a && end is { } b)
+        {
+            (r.SteadyFrom, r.SteadyTo) = w;
+            r.SteadyCpuSeconds = b.Tree - a.Tree;
+            r.SteadyDotnetSeconds = b.Dotnet - a.Dotnet;
+        }
+    }
 }

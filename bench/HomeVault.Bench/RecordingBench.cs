@@ -6,7 +6,7 @@ using HomeVault.Recording.Simulation;
 namespace HomeVault.Bench;
 
 /// <summary>
-/// `recording [--cameras N] [--seconds S] [--size WxH] [--bitrate 4M] [--find-max [--min-cameras N]] [--soak MINUTES]`:
+/// `recording [--cameras N] [--seconds S] [--pairs K] [--size WxH] [--bitrate 4M] [--find-max [--min-cameras N]] [--soak MINUTES]`:
 /// the recorder against what popular NVRs run, on the same simulated cameras (tools/camsim, 127.0.0.1 only).
 /// Run A (peer): N bare `ffmpeg -rtsp_transport tcp -i URL -c copy -f segment -segment_time 60` writing
 /// plaintext MP4 segments, stopped with `q`. Run B: `homevault serve` (Release build of src/HomeVault.Cli)
@@ -14,7 +14,8 @@ namespace HomeVault.Bench;
 /// CPU is the rusage of the whole process tree: each side runs under /usr/bin/time, whose wait4 rusage
 /// includes every descendant the process reaped (ffmpeg children that exit are counted), cross-checked by
 /// sampling /proc/PID/stat of the tree every 0.5 s. Peak RSS is VmHWM from /proc/PID/status.
-/// `--find-max` runs HomeVault alone at growing N until it stops keeping up; `--soak` samples the .NET
+/// `--pairs K` runs A then B K times, alternating, and compares the summed CPU (single runs on a shared 2-core
+/// machine differ by several percent). `--find-max` runs HomeVault alone at growing N until it stops keeping up; `--soak` samples the .NET
 /// process's RSS every 10 s. A benchmark that prints: it asserts nothing about time.
 /// </summary>
 public static partial class RecordingBench
@@ -23,7 +24,7 @@ public static partial class RecordingBench
     private const int Gop = 30;
     private const int ClipSeconds = 60;
 
-    private sealed record Settings(int Cameras, int Seconds, string Size, string Bitrate, bool FindMax, double SoakMinutes, int MinCameras, int MaxCameras);
+    private sealed record Settings(int Cameras, int Seconds, int Pairs, string Size, string Bitrate, bool FindMax, double SoakMinutes, int MinCameras, int MaxCameras);
 
     public static int Run(string[] args)
     {
@@ -32,6 +33,7 @@ public static partial class RecordingBench
         var settings = new Settings(
             Cameras: (int)Option(args, "--cameras", soak > 0 ? 16 : 8),
             Seconds: (int)Option(args, "--seconds", findMax ? 60 : 120),
+            Pairs: Math.Max(1, (int)Option(args, "--pairs", 1)),
             Size: OptionText(args, "--size", "1920x1080"),
             Bitrate: OptionText(args, "--bitrate", "4M"),
             FindMax: findMax,
@@ -74,7 +76,7 @@ public static partial class RecordingBench
     private static int RunIn(string work, Settings s)
     {
         var root = RepoRoot();
-        var hv = BuildCli(root);
+        var hv = BuildCli(root, work);
         var cams = s.FindMax ? s.MaxCameras : s.Cameras;
         // Each client gets its own playback from the start, so a stream must outlast one run; the brief asks
         // for more than 2×S plus a margin. One length (at least 720 s) for every mode keeps one cached encode.
@@ -97,20 +99,38 @@ public static partial class RecordingBench
         {
             return FindMax(work, hv, camsim, s.Seconds, s.MinCameras, s.MaxCameras);
         }
-        return Compare(work, hv, camsim, s.Cameras, s.Seconds);
+        return Compare(work, hv, camsim, s.Cameras, s.Seconds, s.Pairs);
     }
 
     // ------------------------------------------------------------------ comparison
 
-    private static int Compare(string work, string hv, CamsimProcess camsim, int n, int seconds)
+    private static int Compare(string work, string hv, CamsimProcess camsim, int n, int seconds, int pairs)
     {
         var urls = Urls(camsim, n);
-        Console.WriteLine();
-        Console.WriteLine($"run A: {n} × bare ffmpeg -c copy -f segment (plaintext), {seconds} s, load {LoadAverage()}");
-        var a = RunPeer(Path.Combine(work, "peer"), urls, seconds, camsim);
-        Console.WriteLine($"run B: homevault serve, {n} cameras, ClipSeconds {ClipSeconds}, {seconds} s, load {LoadAverage()}");
-        var b = RunHomeVault(Path.Combine(work, "hv"), hv, urls, seconds, camsim, rssEvery: null);
+        var runs = new List<(RunResult A, RunResult B)>();
+        for (var i = 1; i <= pairs; i++)
+        {
+            var of = pairs > 1 ? $" (pair {i} of {pairs})" : "";
+            Console.WriteLine();
+            Console.WriteLine($"run A{of}: {n} × bare ffmpeg -c copy -f segment (plaintext), {seconds} s, load {LoadAverage()}");
+            var peer = RunPeer(Path.Combine(work, $"peer{i}"), urls, seconds, camsim);
+            Console.WriteLine($"run B{of}: homevault serve, {n} cameras, ClipSeconds {ClipSeconds}, {seconds} s, load {LoadAverage()}");
+            runs.Add((peer, RunHomeVault(Path.Combine(work, $"hv{i}"), hv, urls, seconds, camsim, rssEvery: null)));
+        }
         Console.WriteLine($"load average after the runs: {LoadAverage()}");
+        var (a, b) = runs[^1]; // the tables below show the last pair; the CPU ratio sums every pair
+        if (pairs > 1)
+        {
+            Console.WriteLine();
+            Console.WriteLine("| pair | A CPU s | B CPU s | B / A | B's .NET process s | B's ffmpeg children s |");
+            Console.WriteLine("|-----:|--------:|--------:|------:|-------------------:|----------------------:|");
+            for (var i = 0; i < runs.Count; i++)
+            {
+                var (pa, pb) = runs[i];
+                Console.WriteLine($"| {i + 1,4} | {pa.CpuSeconds,7:F1} | {pb.CpuSeconds,7:F1} | {pb.CpuSeconds / pa.CpuSeconds,5:F2} | {pb.DotnetCpuSeconds,18:F1} | {pb.SampledCpuSeconds - pb.DotnetCpuSeconds,21:F1} |");
+            }
+            Console.WriteLine($"| all  | {runs.Sum(r => r.A.CpuSeconds),7:F1} | {runs.Sum(r => r.B.CpuSeconds),7:F1} | {runs.Sum(r => r.B.CpuSeconds) / runs.Sum(r => r.A.CpuSeconds),5:F2} | {runs.Sum(r => r.B.DotnetCpuSeconds),18:F1} | {runs.Sum(r => r.B.SampledCpuSeconds - r.B.DotnetCpuSeconds),21:F1} |");
+        }
 
         Console.WriteLine();
         Console.WriteLine($"| side ({n} cameras, {seconds} s)        | CPU s | CPU % of 1 core | peak RSS                                   | bytes stored  | media s per camera (min / max / sum) |");
@@ -118,9 +138,17 @@ public static partial class RecordingBench
         Console.WriteLine($"| A: bare ffmpeg ×{n,-2} (plaintext)     | {a.CpuSeconds,5:F1} | {a.CpuPercent,14:F0}% | ffmpeg max {Mb(a.FfmpegMaxHwmKb),6}, sum {Mb(a.FfmpegSumHwmKb),-18} | {a.Bytes,13:N0} | {a.MediaMin,7:F1} / {a.MediaMax,7:F1} / {a.MediaSum,8:F1}   |");
         Console.WriteLine($"| B: HomeVault (sealed, .NET+ffmpeg) | {b.CpuSeconds,5:F1} | {b.CpuPercent,14:F0}% | .NET {Mb(b.DotnetHwmKb),6}; ffmpeg max {Mb(b.FfmpegMaxHwmKb)}, sum {Mb(b.FfmpegSumHwmKb),-7} | {b.Bytes,13:N0} | {b.MediaMin,7:F1} / {b.MediaMax,7:F1} / {b.MediaSum,8:F1}   |");
         Console.WriteLine();
-        var cpuRatio = b.CpuSeconds / a.CpuSeconds;
+        var cpuRatio = runs.Sum(r => r.B.CpuSeconds) / runs.Sum(r => r.A.CpuSeconds);
         var byteRatio = (double)b.Bytes / a.Bytes;
-        Console.WriteLine($"HomeVault/ffmpeg: CPU {cpuRatio:F2}×, bytes {byteRatio:F3}× (age adds a header and 16 bytes per 64 KiB chunk; fMP4 and MP4 segments differ slightly too)");
+        Console.WriteLine($"HomeVault/ffmpeg: CPU {cpuRatio:F2}×{(pairs > 1 ? $" (all {pairs} pairs)" : "")}, bytes {byteRatio:F3}× (age adds a header and 16 bytes per 64 KiB chunk; fMP4 and MP4 segments differ slightly too)");
+        if (!double.IsNaN(a.SteadyCpuSeconds) && !double.IsNaN(b.SteadyCpuSeconds))
+        {
+            var sa = runs.Sum(r => r.A.SteadyCpuSeconds);
+            var sb = runs.Sum(r => r.B.SteadyCpuSeconds);
+            var sd = runs.Sum(r => r.B.SteadyDotnetSeconds);
+            var span = (b.SteadyTo - b.SteadyFrom) * runs.Count;
+            Console.WriteLine($"steady state ({b.SteadyFrom:F0} s to {b.SteadyTo:F0} s of each run, start-up and shutdown excluded): A {100 * sa / span:F2} % of a core, B {100 * sb / span:F2} % (.NET process {100 * sd / span:F2} %, its ffmpeg children {100 * (sb - sd) / span:F2} %) → {sb / sa:F2}×");
+        }
         Console.WriteLine($"CPU per recorded media second: A {1000 * a.CpuSeconds / a.MediaSum:F1} ms, B {1000 * b.CpuSeconds / b.MediaSum:F1} ms → {b.CpuSeconds / b.MediaSum / (a.CpuSeconds / a.MediaSum):F2}× (B also pays .NET start-up/JIT and its shutdown inside its CPU s)");
         Console.WriteLine($"wall seconds: A {a.WallSeconds:F1} (mean per ffmpeg), B {b.WallSeconds:F1} (serve process, incl. .NET start-up and shutdown)");
         Console.WriteLine($"CPU cross-check from /proc sampling (misses < 0.5 s per process that exits between samples): A {a.SampledCpuSeconds:F1} s, B {b.SampledCpuSeconds:F1} s");
@@ -289,13 +317,18 @@ public static partial class RecordingBench
         throw new InvalidOperationException("HomeVault.sln not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>Builds the CLI in Release once and returns the path of homevault.dll (run as `dotnet homevault.dll`).</summary>
-    private static string BuildCli(string root)
+    /// <summary>
+    /// Publishes the CLI the way the README installs it (Release, ReadyToRun for this machine's RID, framework-dependent)
+    /// into the run's work directory, and returns the path of homevault.dll (run as `dotnet homevault.dll`).
+    /// </summary>
+    private static string BuildCli(string root, string work)
     {
-        Console.WriteLine("building src/HomeVault.Cli (Release) ...");
-        Exec("dotnet", "build", "-c", "Release", "-nologo", "-v", "q", Path.Combine(root, "src", "HomeVault.Cli"));
-        var dll = Directory.GetFiles(Path.Combine(root, "src", "HomeVault.Cli", "bin", "Release"), "homevault.dll", SearchOption.AllDirectories).Single();
-        return dll;
+        var rid = "linux-" + System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
+        var output = Path.Combine(work, "homevault-publish");
+        Console.WriteLine($"publishing src/HomeVault.Cli (Release, ReadyToRun, {rid}) as the README installs it ...");
+        Exec("dotnet", "publish", "-c", "Release", "-r", rid, "--self-contained", "false", "-p:PublishReadyToRun=true", "-nologo", "-v", "q",
+            "-o", output, Path.Combine(root, "src", "HomeVault.Cli"));
+        return Path.Combine(output, "homevault.dll");
     }
 
     private static double Option(string[] args, string name, double fallback)

@@ -4,6 +4,12 @@ namespace HomeVault.Bench;
 internal sealed class RunResult
 {
     public double CpuSeconds;
+
+    /// <summary>CPU of the whole tree between <see cref="SteadyFrom"/> and <see cref="SteadyTo"/> seconds into the run (start-up and shutdown excluded); NaN for short runs.</summary>
+    public double SteadyCpuSeconds = double.NaN;
+    public double SteadyDotnetSeconds = double.NaN;
+    public double SteadyFrom;
+    public double SteadyTo;
     public double CpuPercent;
     public double SampledCpuSeconds;
     public double WallSeconds;

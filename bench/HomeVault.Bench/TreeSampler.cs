@@ -81,6 +81,16 @@ internal sealed class TreeSampler
         }
     }
 
+    /// <summary>Samples now and returns the tree's CPU so far and the .NET process's share of it (live processes are exact).</summary>
+    public (double Tree, double Dotnet) Snapshot()
+    {
+        Sample();
+        return (TotalCpuSeconds(), CpuSecondsOf("dotnet"));
+    }
+
+    /// <summary>Start and end of the steady-state window of a run of <paramref name="seconds"/>: after 30 s of start-up, before the last 5 s.</summary>
+    public static (double From, double To)? SteadyWindow(int seconds) => seconds >= 60 ? (30, seconds - 5) : null;
+
     public double CpuSecondsOf(string comm)
     {
         lock (_seen)

@@ -71,7 +71,7 @@ public sealed class CameraSupervisor
                 RunOutcome outcome;
                 try
                 {
-                    outcome = await RunOnceAsync(ct).ConfigureAwait(false);
+                    outcome = await OnOwnThread(() => RunOnceAsync(ct)).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -121,6 +121,34 @@ public sealed class CameraSupervisor
     }
 
     private readonly record struct RunOutcome(bool Healthy, bool Reconfigure, bool CannotStart);
+
+    /// <summary>
+    /// Starts a run on a thread of its own. ffmpeg's stdout is read with blocking reads and the production
+    /// sink completes synchronously, so the whole read, cut, seal and write loop stays on this thread, which
+    /// wakes once per pipe read; the run continues on the pool from its first real await (stopping ffmpeg),
+    /// and the thread ends. A sink that truly awaits moves the loop to the pool, where it still works.
+    /// </summary>
+    private Task<RunOutcome> OnOwnThread(Func<Task<RunOutcome>> run)
+    {
+        var started = new TaskCompletionSource<Task<RunOutcome>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                started.SetResult(run());
+            }
+            catch (Exception e)
+            {
+                started.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"camera {Name}",
+        };
+        thread.Start();
+        return started.Task.Unwrap();
+    }
 
     private async Task<RunOutcome> RunOnceAsync(CancellationToken ct)
     {
@@ -358,11 +386,15 @@ public sealed class CameraSupervisor
         Log.Gap(_logger, Name, from, nextStart, cause);
     }
 
-    /// <summary>Kills ffmpeg when no byte has arrived for StallSeconds (counted from process start, too).</summary>
+    /// <summary>
+    /// Kills ffmpeg when no byte has arrived for StallSeconds (counted from process start, too). It looks
+    /// four times per limit, so a stall is acted on between 1 and 1.25 times StallSeconds after the last
+    /// byte; looking twice a second per camera cost wake-ups for nothing.
+    /// </summary>
     private async Task WatchAsync(Fmp4Reader reader, FfmpegProcess process, Action onStall, CancellationToken ct)
     {
         var limit = TimeSpan.FromSeconds(_camera.StallSeconds);
-        var poll = TimeSpan.FromMilliseconds(Math.Min(500, limit.TotalMilliseconds / 4));
+        var poll = limit / 4;
         var lastBytes = -1L;
         var lastChange = _time.GetTimestamp();
         while (!ct.IsCancellationRequested)

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.IO.Pipes;
+using HomeVault.Core.IO;
 
 namespace HomeVault.Recording.Ffmpeg;
 
@@ -8,6 +10,13 @@ namespace HomeVault.Recording.Ffmpeg;
 /// if it does not leave in time. ffmpeg answers <c>q</c> by writing its last fragment and trailer to
 /// stdout, so stdout must keep being read until it closes: a stopped reader leaves ffmpeg blocked in
 /// write(2), deaf to <c>q</c>, until the kill.
+/// <para>
+/// stdout is a 1 MiB pipe (the kernel's default is 64 KiB), so ffmpeg hands over a whole fragment
+/// (about 1 MB for 2 s at 4 Mbit/s) without blocking and the reader takes it in a few reads.
+/// <see cref="StandardOutput"/> reads with plain blocking read(2): the recorder reads each camera on a
+/// thread of its own, which wakes once per read, where .NET's async pipe reads wake an epoll thread and
+/// then a pool thread for every read (measured on the recording bench; see the README).
+/// </para>
 /// </summary>
 public sealed class FfmpegProcess : IAsyncDisposable
 {
@@ -20,12 +29,25 @@ public sealed class FfmpegProcess : IAsyncDisposable
     {
         _process = process;
         Stderr = stderr;
+        var stdout = process.StandardOutput.BaseStream;
+        if (stdout is PipeStream pipe)
+        {
+            Pipes.TryResize(pipe.SafePipeHandle, StdoutPipeBytes);
+        }
+        StandardOutput = new BlockingReadStream(stdout);
         _stderrPump = Task.Run(() => PumpStderrAsync(onStderrLine));
     }
 
     public StderrRing Stderr { get; }
 
-    public Stream StandardOutput => _process.StandardOutput.BaseStream;
+    /// <summary>What the stdout pipe is asked to hold; a refusal (a lowered pipe-max-size) leaves it at the default.</summary>
+    public const int StdoutPipeBytes = 1 << 20;
+
+    /// <summary>The stdout pipe's buffer in bytes, as the kernel granted it.</summary>
+    internal int StdoutPipeSize => Pipes.Size(((PipeStream)_process.StandardOutput.BaseStream).SafePipeHandle);
+
+    /// <summary>ffmpeg's stdout. Its async reads block the calling thread: read it from a thread of its own.</summary>
+    public Stream StandardOutput { get; }
 
     public int Id => _process.Id;
 

@@ -7,10 +7,19 @@ namespace HomeVault.Recording.Service;
 /// <summary>What the running recorder publishes about its cameras (no URLs, no credentials).</summary>
 public sealed record CameraStatusFile(DateTimeOffset Written, int ProcessId, IReadOnlyList<CameraHealth> Cameras)
 {
+    /// <summary>
+    /// Source-generated metadata: the recorder writes this file every 2 s from its first seconds, and the
+    /// reflection serializer's first use (reflection-emitted accessors, then their JIT) was a visible part
+    /// of the recorder's start-up CPU.
+    /// </summary>
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Converters = { new JsonStringEnumConverter<CameraState>(JsonNamingPolicy.CamelCase) },
+        TypeInfoResolver = CameraStatusJson.Default,
     };
 }
+
+[JsonSerializable(typeof(CameraStatusFile))]
+internal sealed partial class CameraStatusJson : JsonSerializerContext;

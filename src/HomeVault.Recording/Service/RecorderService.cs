@@ -106,15 +106,7 @@ public sealed partial class RecorderService(
     /// <summary>A configuration unlike the last one the recorder ran with is logged (what is recorded, and how long it is kept).</summary>
     private void RecordConfiguration(ClipStore store, HomeVaultOptions config)
     {
-        var shape = new
-        {
-            config.Retention.Days,
-            config.Retention.MaxBytes,
-            config.Retention.MinFreeBytes,
-            Cameras = config.Cameras.OrderBy(c => c.Name, StringComparer.Ordinal)
-                .Select(c => new { c.Name, c.Url, c.CredentialsFile, c.ClipSeconds, Audio = c.Audio.ToString(), c.RetainDays, c.StallSeconds }),
-        };
-        var json = JsonSerializer.SerializeToUtf8Bytes(shape);
+        var json = ConfigurationShape(config);
         var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(json));
         var changed = store.Locked((db, audit) =>
         {
@@ -138,6 +130,47 @@ public sealed partial class RecorderService(
         {
             LogConfigChanged(_log, sha[..12]);
         }
+    }
+
+    /// <summary>
+    /// The JSON whose hash identifies a configuration: byte for byte what serializing an anonymous
+    /// { Days, MaxBytes, MinFreeBytes, Cameras: [{ Name, Url, CredentialsFile, ClipSeconds, Audio, RetainDays,
+    /// StallSeconds }] } gave (so an upgrade does not log a change), written directly to spare the start-up
+    /// the reflection serializer.
+    /// </summary>
+    internal static byte[] ConfigurationShape(HomeVaultOptions config)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("Days", config.Retention.Days);
+            w.WriteNumber("MaxBytes", config.Retention.MaxBytes);
+            w.WriteNumber("MinFreeBytes", config.Retention.MinFreeBytes);
+            w.WriteStartArray("Cameras");
+            foreach (var c in config.Cameras.OrderBy(c => c.Name, StringComparer.Ordinal))
+            {
+                w.WriteStartObject();
+                w.WriteString("Name", c.Name);
+                w.WriteString("Url", c.Url);
+                w.WriteString("CredentialsFile", c.CredentialsFile);
+                w.WriteNumber("ClipSeconds", c.ClipSeconds);
+                w.WriteString("Audio", c.Audio.ToString());
+                if (c.RetainDays is { } days)
+                {
+                    w.WriteNumber("RetainDays", days);
+                }
+                else
+                {
+                    w.WriteNull("RetainDays");
+                }
+                w.WriteNumber("StallSeconds", c.StallSeconds);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "configuration changed since the last run (sha256 {Sha}...); logged")]

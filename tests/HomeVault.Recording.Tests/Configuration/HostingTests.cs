@@ -1,3 +1,6 @@
+using System.Text.Json;
+using HomeVault.Recording.Cameras;
+using HomeVault.Recording.Configuration;
 using HomeVault.Recording.Releases;
 using HomeVault.Recording.Service;
 using HomeVault.Recording.Clips;
@@ -11,6 +14,41 @@ namespace HomeVault.Recording.Tests.Configuration;
 
 public sealed class HostingTests
 {
+    [Fact]
+    public void Configuration_hash_input_is_what_the_reflection_serializer_wrote()
+    {
+        var config = new HomeVaultOptions
+        {
+            DataDirectory = "/var/lib/homevault",
+            Retention = new RetentionOptions { Days = 14, MaxBytes = 5_000_000_000, MinFreeBytes = 1 << 30 },
+        };
+        config.Cameras.Add(new CameraOptions { Name = "yard", Url = "rtsp://10.0.0.9/a?x=1&y=<2>+é", CredentialsFile = "/run/c/yard", ClipSeconds = 30, Audio = AudioMode.Drop, RetainDays = 3, StallSeconds = 9 });
+        config.Cameras.Add(new CameraOptions { Name = "front", Url = "rtsp://10.0.0.8/s" });
+        // The shape the recorder hashed before it wrote the JSON itself: a changed byte would log a spurious config.changed on upgrade.
+        var reference = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            config.Retention.Days,
+            config.Retention.MaxBytes,
+            config.Retention.MinFreeBytes,
+            Cameras = config.Cameras.OrderBy(c => c.Name, StringComparer.Ordinal)
+                .Select(c => new { c.Name, c.Url, c.CredentialsFile, c.ClipSeconds, Audio = c.Audio.ToString(), c.RetainDays, c.StallSeconds }),
+        });
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(reference), System.Text.Encoding.UTF8.GetString(RecorderService.ConfigurationShape(config)));
+    }
+
+    [Fact]
+    public void Status_file_round_trips_with_camel_case_names_and_states()
+    {
+        var at = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+        var status = new CameraStatusFile(at, 42, [new CameraHealth("front", CameraState.Backoff, at, 123, 2, 3, "stall", at.AddSeconds(4))]);
+        var json = JsonSerializer.Serialize(status, CameraStatusFile.JsonOptions);
+        Assert.Contains("\"state\": \"backoff\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"lastFragmentAt\"", json, StringComparison.Ordinal);
+        var back = JsonSerializer.Deserialize<CameraStatusFile>(json, CameraStatusFile.JsonOptions)!;
+        Assert.Equal(status.Cameras.Single(), back.Cameras.Single());
+        Assert.Equal(status.Written, back.Written);
+    }
+
     [Fact]
     public async Task Invalid_configuration_stops_the_host_at_start_naming_the_field()
     {

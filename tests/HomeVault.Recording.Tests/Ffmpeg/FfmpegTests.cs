@@ -97,6 +97,33 @@ public sealed class FfmpegTests(CamsimFixture camsim)
     }
 
     [Fact]
+    public async Task Stdout_is_a_one_mebibyte_pipe_whose_reads_complete_on_the_calling_thread()
+    {
+        // 40 raw 320x240 yuv420p frames: 3,072,000 bytes, three times the pipe, so ffmpeg blocks until we read.
+        await using var p = FfmpegProcess.Start(TestEnv.Tool("ffmpeg"),
+            ["-hide_banner", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-frames:v", "40", "-pix_fmt", "yuv420p", "-f", "rawvideo", "pipe:1"],
+            SecretScrubber.None);
+        Assert.Equal(FfmpegProcess.StdoutPipeBytes, p.StdoutPipeSize);
+        var buffer = new byte[1 << 20];
+        long total = 0;
+        var threadId = Environment.CurrentManagedThreadId;
+        while (true)
+        {
+            var read = p.StandardOutput.ReadAsync(buffer, TestContext.Current.CancellationToken);
+            Assert.True(read.IsCompleted, "a read must finish before ReadAsync returns, on the reading thread");
+            var n = await read; // completed: no thread switch
+            Assert.Equal(threadId, Environment.CurrentManagedThreadId);
+            if (n == 0)
+            {
+                break;
+            }
+            total += n;
+        }
+        Assert.Equal(40L * 320 * 240 * 3 / 2, total);
+        Assert.Equal(0, await p.WaitForExitAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Probe_reports_codecs_and_keeps_credentials_out()
     {
         var dir = TestEnv.NewTempDir("hv-probe");
