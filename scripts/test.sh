@@ -4,6 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 dotnet build HomeVault.sln -c Release -warnaserror -nologo -v q
+# The CLI and service as the README installs them: one native (AOT) binary. Every test that runs `homevault`
+# as a process runs this one (tests/Shared/TestEnv.cs); the in-process tests cover the same code under the JIT.
+./scripts/publish.sh artifacts/native
+export HOMEVAULT_CLI="$PWD/artifacts/native/homevault"
 results="$(mktemp -d)"
 status=0
 dotnet test HomeVault.sln -c Release --no-build -nologo --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=4800000 || status=$?

@@ -25,14 +25,13 @@ public static partial class IntakeBench
         var size = Text(args, "--size", "640x360");
         var bitrate = Text(args, "--bitrate", "1M");
         var wrk = File.Exists("/usr/bin/wrk") ? "/usr/bin/wrk" : throw new InvalidOperationException("wrk is not installed: apt-get install wrk");
-        var root = RepoRoot();
+        var root = NativeCli.RepoRoot();
         var work = Path.Combine(Path.GetTempPath(), $"hv-intakebench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
         var started = new List<Process>();
         try
         {
-            Exec("dotnet", "build", Path.Combine(root, "src", "HomeVault.Cli"), "-c", "Release", "-nologo", "-v", "q");
-            var hv = Path.Combine(root, "src", "HomeVault.Cli", "bin", "Release", "net10.0", "homevault.dll");
+            var hv = NativeCli.Publish(root, work);
             Console.WriteLine($"intake bench: {Environment.ProcessorCount} cores, wrk {seconds} s per point, connections {string.Join(",", Connections)}, load {Load()}");
             var urls = cameras > 0 ? StartCamsim(root, cameras, size, bitrate, started) : [];
             Console.WriteLine($"camsim: {cameras} cameras {size} 15 fps {bitrate} on 127.0.0.1");
@@ -84,9 +83,9 @@ public static partial class IntakeBench
         var pass = Path.Combine(dir, "pass");
         File.WriteAllText(pass, "intake bench passphrase\n");
         var data = Path.Combine(dir, "data");
-        Exec("dotnet", hv, "init", "--data", data, "--owner", "alice", "--passphrase-file", pass);
+        Exec(hv, "init", "--data", data, "--owner", "alice", "--passphrase-file", pass);
         const string recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
-        var token = Exec("dotnet", hv, "requesters", "add", "spd", "--recipient", recipient, "--data", data).TrimEnd().Split('\n')[^1];
+        var token = Exec(hv, "requesters", "add", "spd", "--recipient", recipient, "--data", data).TrimEnd().Split('\n')[^1];
         var config = Path.Combine(dir, "homevault.json");
         File.WriteAllText(config, JsonSerializer.Serialize(new
         {
@@ -98,7 +97,7 @@ public static partial class IntakeBench
             },
             Http = new { IntakeUrls = "http://127.0.0.1:0", ConsoleUrls = "http://127.0.0.1:0", IntakePermitsPerMinute = 1_000_000 },
         }));
-        var serve = Start("dotnet", [hv, "serve", "--config", config], started);
+        var serve = Start(hv, ["serve", "--config", config], started);
         var http = Path.Combine(data, "status", "http.json");
         Wait(() => File.Exists(http), 60, "serve published no HTTP address");
         var intake = JsonDocument.Parse(File.ReadAllText(http)).RootElement.GetProperty("intake")[0].GetString()!.TrimEnd('/');
@@ -177,7 +176,7 @@ public static partial class IntakeBench
 
     private static List<ClipRow> Clips(string hv, string data)
     {
-        using var doc = JsonDocument.Parse(Exec("dotnet", hv, "clips", "list", "--json", "--data", data));
+        using var doc = JsonDocument.Parse(Exec(hv, "clips", "list", "--json", "--data", data));
         return doc.RootElement.EnumerateArray().Select(c => new ClipRow(c.GetProperty("camera").GetString()!,
             DateTimeOffset.Parse(c.GetProperty("start").GetString()!, CultureInfo.InvariantCulture),
             DateTimeOffset.Parse(c.GetProperty("end").GetString()!, CultureInfo.InvariantCulture), c.GetProperty("state").GetString()!)).ToList();
@@ -245,17 +244,6 @@ public static partial class IntakeBench
         }
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "HomeVault.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("HomeVault.sln not found above the bench binary");
-    }
 
     private static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 

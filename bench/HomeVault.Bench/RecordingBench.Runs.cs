@@ -33,7 +33,7 @@ public static partial class RecordingBench
         }
         sampler.Start();
         var clock = Stopwatch.StartNew();
-        (double Tree, double Dotnet)? steadyStart = null, steadyEnd = null;
+        (double Tree, double Service)? steadyStart = null, steadyEnd = null;
         if (TreeSampler.SteadyWindow(seconds) is { } window)
         {
             SleepUntil(clock, window.From);
@@ -99,7 +99,7 @@ public static partial class RecordingBench
         var data = Path.Combine(dir, "data");
         var passFile = Path.Combine(dir, "passphrase");
         File.WriteAllText(passFile, "recording bench passphrase, not a secret\n");
-        Exec("dotnet", hv, "init", "--data", data, "--owner", "bench", "--passphrase-file", passFile);
+        Exec(hv, "init", "--data", data, "--owner", "bench", "--passphrase-file", passFile);
         var config = Path.Combine(dir, "homevault.json");
         var cameras = urls.Select((u, i) => new Dictionary<string, object> { ["Name"] = CamName(i), ["Url"] = u, ["ClipSeconds"] = ClipSeconds }).ToList();
         File.WriteAllText(config, JsonSerializer.Serialize(new Dictionary<string, object>
@@ -116,7 +116,7 @@ public static partial class RecordingBench
         var timeFile = Path.Combine(dir, "serve.time");
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        var serve = BenchChild.Start("/usr/bin/time", ["-f", "%e %U %S %M", "-o", timeFile, "dotnet", hv, "serve", "--config", config, "--duration", seconds.ToString(CultureInfo.InvariantCulture)], stdin: false);
+        var serve = BenchChild.Start("/usr/bin/time", ["-f", "%e %U %S %M", "-o", timeFile, hv, "serve", "--config", config, "--duration", seconds.ToString(CultureInfo.InvariantCulture)], stdin: false);
         var sampler = new TreeSampler();
         sampler.AddRoot(serve.Pid);
         sampler.Start();
@@ -124,7 +124,7 @@ public static partial class RecordingBench
         JsonDocument? lastStatus = null;
         var nextRss = 0.0;
         var steadyWindow = TreeSampler.SteadyWindow(seconds);
-        (double Tree, double Dotnet)? steadyStart = null, steadyEnd = null;
+        (double Tree, double Service)? steadyStart = null, steadyEnd = null;
         while (!serve.HasExited)
         {
             Thread.Sleep(250);
@@ -149,7 +149,7 @@ public static partial class RecordingBench
                 {
                 }
             }
-            if (rssEvery is not null && t >= nextRss && sampler.DotnetPid is { } dp && ProcStat.StatusKb(dp, "VmRSS:") is { } rss)
+            if (rssEvery is not null && t >= nextRss && sampler.ServicePid is { } dp && ProcStat.StatusKb(dp, "VmRSS:") is { } rss)
             {
                 rssEvery.Add((t / 60, rss));
                 nextRss += 10;
@@ -168,8 +168,8 @@ public static partial class RecordingBench
         r.WallSeconds = tf.Elapsed;
         r.CpuPercent = 100 * r.CpuSeconds / r.WallSeconds;
         r.SampledCpuSeconds = sampler.TotalCpuSeconds();
-        r.DotnetCpuSeconds = sampler.CpuSecondsOf("dotnet");
-        r.DotnetHwmKb = sampler.MaxHwmOf("dotnet");
+        r.ServiceCpuSeconds = sampler.CpuSecondsOf(NativeCli.Comm);
+        r.ServiceHwmKb = sampler.MaxHwmOf(NativeCli.Comm);
         var ffmpegHwm = sampler.HwmsOf("ffmpeg");
         r.FfmpegMaxHwmKb = ffmpegHwm.DefaultIfEmpty().Max();
         // One ffmpeg per camera alive at a time (restarts would be new pids): sum of the N largest.
@@ -195,7 +195,7 @@ public static partial class RecordingBench
         }
 
         // Recorded media: the catalog's clips (end - start is the clip's media duration). Nothing is decrypted.
-        var json = Exec("dotnet", hv, "clips", "list", "--data", data, "--json");
+        var json = Exec(hv, "clips", "list", "--data", data, "--json");
         using var clips = JsonDocument.Parse(json);
         var byCam = clips.RootElement.EnumerateArray()
             .Select(c => (Camera: c.GetProperty("camera").GetString()!, Start: c.GetProperty("start").GetDateTimeOffset(), End: c.GetProperty("end").GetDateTimeOffset(),
@@ -236,13 +236,13 @@ public static partial class RecordingBench
         }
     }
 
-    private static void SetSteady(RunResult r, int seconds, (double Tree, double Dotnet)? start, (double Tree, double Dotnet)? end)
+    private static void SetSteady(RunResult r, int seconds, (double Tree, double Service)? start, (double Tree, double Service)? end)
     {
         if (TreeSampler.SteadyWindow(seconds) is { } w && start is { } a && end is { } b)
         {
             (r.SteadyFrom, r.SteadyTo) = w;
             r.SteadyCpuSeconds = b.Tree - a.Tree;
-            r.SteadyDotnetSeconds = b.Dotnet - a.Dotnet;
+            r.SteadyServiceSeconds = b.Service - a.Service;
         }
     }
 }

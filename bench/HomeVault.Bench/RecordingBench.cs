@@ -15,7 +15,7 @@ namespace HomeVault.Bench;
 /// includes every descendant the process reaped (ffmpeg children that exit are counted), cross-checked by
 /// sampling /proc/PID/stat of the tree every 0.5 s. Peak RSS is VmHWM from /proc/PID/status.
 /// `--pairs K` runs A then B K times, alternating, and compares the summed CPU (single runs on a shared 2-core
-/// machine differ by several percent). `--find-max` runs HomeVault alone at growing N until it stops keeping up; `--soak` samples the .NET
+/// machine differ by several percent). `--find-max` runs HomeVault alone at growing N until it stops keeping up; `--soak` samples the service
 /// process's RSS every 10 s. A benchmark that prints: it asserts nothing about time.
 /// </summary>
 public static partial class RecordingBench
@@ -75,8 +75,8 @@ public static partial class RecordingBench
 
     private static int RunIn(string work, Settings s)
     {
-        var root = RepoRoot();
-        var hv = BuildCli(root, work);
+        var root = NativeCli.RepoRoot();
+        var hv = NativeCli.Publish(root, work);
         var cams = s.FindMax ? s.MaxCameras : s.Cameras;
         // Each client gets its own playback from the start, so a stream must outlast one run; the brief asks
         // for more than 2×S plus a margin. One length (at least 720 s) for every mode keeps one cached encode.
@@ -122,21 +122,21 @@ public static partial class RecordingBench
         if (pairs > 1)
         {
             Console.WriteLine();
-            Console.WriteLine("| pair | A CPU s | B CPU s | B / A | B's .NET process s | B's ffmpeg children s |");
+            Console.WriteLine("| pair | A CPU s | B CPU s | B / A | B's service process s | B's ffmpeg children s |");
             Console.WriteLine("|-----:|--------:|--------:|------:|-------------------:|----------------------:|");
             for (var i = 0; i < runs.Count; i++)
             {
                 var (pa, pb) = runs[i];
-                Console.WriteLine($"| {i + 1,4} | {pa.CpuSeconds,7:F1} | {pb.CpuSeconds,7:F1} | {pb.CpuSeconds / pa.CpuSeconds,5:F2} | {pb.DotnetCpuSeconds,18:F1} | {pb.SampledCpuSeconds - pb.DotnetCpuSeconds,21:F1} |");
+                Console.WriteLine($"| {i + 1,4} | {pa.CpuSeconds,7:F1} | {pb.CpuSeconds,7:F1} | {pb.CpuSeconds / pa.CpuSeconds,5:F2} | {pb.ServiceCpuSeconds,18:F1} | {pb.SampledCpuSeconds - pb.ServiceCpuSeconds,21:F1} |");
             }
-            Console.WriteLine($"| all  | {runs.Sum(r => r.A.CpuSeconds),7:F1} | {runs.Sum(r => r.B.CpuSeconds),7:F1} | {runs.Sum(r => r.B.CpuSeconds) / runs.Sum(r => r.A.CpuSeconds),5:F2} | {runs.Sum(r => r.B.DotnetCpuSeconds),18:F1} | {runs.Sum(r => r.B.SampledCpuSeconds - r.B.DotnetCpuSeconds),21:F1} |");
+            Console.WriteLine($"| all  | {runs.Sum(r => r.A.CpuSeconds),7:F1} | {runs.Sum(r => r.B.CpuSeconds),7:F1} | {runs.Sum(r => r.B.CpuSeconds) / runs.Sum(r => r.A.CpuSeconds),5:F2} | {runs.Sum(r => r.B.ServiceCpuSeconds),18:F1} | {runs.Sum(r => r.B.SampledCpuSeconds - r.B.ServiceCpuSeconds),21:F1} |");
         }
 
         Console.WriteLine();
         Console.WriteLine($"| side ({n} cameras, {seconds} s)        | CPU s | CPU % of 1 core | peak RSS                                   | bytes stored  | media s per camera (min / max / sum) |");
         Console.WriteLine("|-----------------------------------|------:|----------------:|--------------------------------------------|--------------:|--------------------------------------|");
         Console.WriteLine($"| A: bare ffmpeg ×{n,-2} (plaintext)     | {a.CpuSeconds,5:F1} | {a.CpuPercent,14:F0}% | ffmpeg max {Mb(a.FfmpegMaxHwmKb),6}, sum {Mb(a.FfmpegSumHwmKb),-18} | {a.Bytes,13:N0} | {a.MediaMin,7:F1} / {a.MediaMax,7:F1} / {a.MediaSum,8:F1}   |");
-        Console.WriteLine($"| B: HomeVault (sealed, .NET+ffmpeg) | {b.CpuSeconds,5:F1} | {b.CpuPercent,14:F0}% | .NET {Mb(b.DotnetHwmKb),6}; ffmpeg max {Mb(b.FfmpegMaxHwmKb)}, sum {Mb(b.FfmpegSumHwmKb),-7} | {b.Bytes,13:N0} | {b.MediaMin,7:F1} / {b.MediaMax,7:F1} / {b.MediaSum,8:F1}   |");
+        Console.WriteLine($"| B: HomeVault (sealed, native+ffmpeg) | {b.CpuSeconds,5:F1} | {b.CpuPercent,14:F0}% | service {Mb(b.ServiceHwmKb),6}; ffmpeg max {Mb(b.FfmpegMaxHwmKb)}, sum {Mb(b.FfmpegSumHwmKb),-7} | {b.Bytes,13:N0} | {b.MediaMin,7:F1} / {b.MediaMax,7:F1} / {b.MediaSum,8:F1}   |");
         Console.WriteLine();
         var cpuRatio = runs.Sum(r => r.B.CpuSeconds) / runs.Sum(r => r.A.CpuSeconds);
         var byteRatio = (double)b.Bytes / a.Bytes;
@@ -145,14 +145,14 @@ public static partial class RecordingBench
         {
             var sa = runs.Sum(r => r.A.SteadyCpuSeconds);
             var sb = runs.Sum(r => r.B.SteadyCpuSeconds);
-            var sd = runs.Sum(r => r.B.SteadyDotnetSeconds);
+            var sd = runs.Sum(r => r.B.SteadyServiceSeconds);
             var span = (b.SteadyTo - b.SteadyFrom) * runs.Count;
-            Console.WriteLine($"steady state ({b.SteadyFrom:F0} s to {b.SteadyTo:F0} s of each run, start-up and shutdown excluded): A {100 * sa / span:F2} % of a core, B {100 * sb / span:F2} % (.NET process {100 * sd / span:F2} %, its ffmpeg children {100 * (sb - sd) / span:F2} %) → {sb / sa:F2}×");
+            Console.WriteLine($"steady state ({b.SteadyFrom:F0} s to {b.SteadyTo:F0} s of each run, start-up and shutdown excluded): A {100 * sa / span:F2} % of a core, B {100 * sb / span:F2} % (service process {100 * sd / span:F2} %, its ffmpeg children {100 * (sb - sd) / span:F2} %) → {sb / sa:F2}×");
         }
-        Console.WriteLine($"CPU per recorded media second: A {1000 * a.CpuSeconds / a.MediaSum:F1} ms, B {1000 * b.CpuSeconds / b.MediaSum:F1} ms → {b.CpuSeconds / b.MediaSum / (a.CpuSeconds / a.MediaSum):F2}× (B also pays .NET start-up/JIT and its shutdown inside its CPU s)");
-        Console.WriteLine($"wall seconds: A {a.WallSeconds:F1} (mean per ffmpeg), B {b.WallSeconds:F1} (serve process, incl. .NET start-up and shutdown)");
+        Console.WriteLine($"CPU per recorded media second: A {1000 * a.CpuSeconds / a.MediaSum:F1} ms, B {1000 * b.CpuSeconds / b.MediaSum:F1} ms → {b.CpuSeconds / b.MediaSum / (a.CpuSeconds / a.MediaSum):F2}× (B also pays its start-up and shutdown inside its CPU s)");
+        Console.WriteLine($"wall seconds: A {a.WallSeconds:F1} (mean per ffmpeg), B {b.WallSeconds:F1} (serve process, incl. start-up and shutdown)");
         Console.WriteLine($"CPU cross-check from /proc sampling (misses < 0.5 s per process that exits between samples): A {a.SampledCpuSeconds:F1} s, B {b.SampledCpuSeconds:F1} s");
-        Console.WriteLine($"HomeVault CPU split (sampled): .NET process {b.DotnetCpuSeconds:F1} s, its ffmpeg children {b.SampledCpuSeconds - b.DotnetCpuSeconds:F1} s; camsim used {a.CamsimCpuSeconds:F1} s (A) and {b.CamsimCpuSeconds:F1} s (B) on the same cores");
+        Console.WriteLine($"HomeVault CPU split (sampled): service process {b.ServiceCpuSeconds:F1} s, its ffmpeg children {b.SampledCpuSeconds - b.ServiceCpuSeconds:F1} s; camsim used {a.CamsimCpuSeconds:F1} s (A) and {b.CamsimCpuSeconds:F1} s (B) on the same cores");
         Console.WriteLine($"HomeVault: {b.Clips} clips ({b.Complete} complete, {b.Truncated} truncated, {b.OtherStates} other), largest gap between consecutive clips of a camera {b.MaxGap:F3} s, runs per camera max {b.MaxRuns}, first clip started {b.StartupSeconds:F1} s after serve started");
         Console.WriteLine($"HomeVault status/cameras.json near the end: {b.StatusSummary}");
         Console.WriteLine($"bare ffmpeg: {a.Clips} segments, all ffprobe-readable: {(a.Unreadable == 0 ? "yes" : $"NO ({a.Unreadable} unreadable)")}");
@@ -165,7 +165,7 @@ public static partial class RecordingBench
         Console.WriteLine("|------------------------------------------------|-----------------------------|-----|");
         Console.WriteLine($"| HomeVault CPU <= 1.10 × bare ffmpeg             | {cpuRatio,6:F2}×                     | {YesNo(cpuRatio <= 1.10)} |");
         var memNote = n == 16 ? "" : $" (at {n} cams)";
-        Console.WriteLine($"| HomeVault service memory < 150 MB at 16 cams   | {Mb(b.DotnetHwmKb) + memNote,-27} | {(n == 16 ? YesNo(b.DotnetHwmKb < 150 * 1024) : (b.DotnetHwmKb < 150 * 1024 ? "n/a" : "NO "))} |");
+        Console.WriteLine($"| HomeVault service memory < 150 MB at 16 cams   | {Mb(b.ServiceHwmKb) + memNote,-27} | {(n == 16 ? YesNo(b.ServiceHwmKb < 150 * 1024) : (b.ServiceHwmKb < 150 * 1024 ? "n/a" : "NO "))} |");
         Console.WriteLine($"| no fragment dropped                            | {(noDrop ? "none seen" : "see above"),-27} | {YesNo(noDrop)} |");
         Console.WriteLine("(no fragment dropped = every clip complete, consecutive clips contiguous, every camera recording in status, and each camera's HomeVault media within 1.5 s of bare ffmpeg's)");
         return 0;
@@ -189,7 +189,7 @@ public static partial class RecordingBench
     {
         Console.WriteLine();
         Console.WriteLine($"find-max: HomeVault alone, {seconds} s per step; keeps up = every camera recording in status near the end, each camera's media >= 95% of (run seconds - start-up), CPU < 190% of one core");
-        Console.WriteLine("| cameras | CPU s | CPU % of 1 core | .NET peak RSS | min media/expected | all recording | load before | keeps up |");
+        Console.WriteLine("| cameras | CPU s | CPU % of 1 core | service peak RSS | min media/expected | all recording | load before | keeps up |");
         Console.WriteLine("|--------:|------:|----------------:|--------------:|-------------------:|---------------|-------------|----------|");
         var best = 0;
         foreach (var n in new[] { 4, 8, 12, 16, 20, 24, 28, 32, 40, 48 }.Where(k => k >= minCameras && k <= maxCameras))
@@ -199,7 +199,7 @@ public static partial class RecordingBench
             var expected = seconds - r.StartupSeconds;
             var fraction = r.MediaMin / expected;
             var ok = r.AllRecording && fraction >= 0.95 && r.CpuPercent < 190;
-            Console.WriteLine($"| {n,7} | {r.CpuSeconds,5:F1} | {r.CpuPercent,14:F0}% | {Mb(r.DotnetHwmKb),13} | {fraction,18:P1} | {(r.AllRecording ? "yes" : "NO: " + r.StatusSummary),-13} | {load,-11} | {(ok ? "yes" : "NO"),-8} |");
+            Console.WriteLine($"| {n,7} | {r.CpuSeconds,5:F1} | {r.CpuPercent,14:F0}% | {Mb(r.ServiceHwmKb),13} | {fraction,18:P1} | {(r.AllRecording ? "yes" : "NO: " + r.StatusSummary),-13} | {load,-11} | {(ok ? "yes" : "NO"),-8} |");
             if (!ok)
             {
                 break;
@@ -217,7 +217,7 @@ public static partial class RecordingBench
     {
         var seconds = (int)Math.Round(minutes * 60);
         Console.WriteLine();
-        Console.WriteLine($"soak: homevault serve, {n} cameras, {minutes:F1} min, .NET process RSS every 10 s, load {LoadAverage()}");
+        Console.WriteLine($"soak: homevault serve, {n} cameras, {minutes:F1} min, service process RSS every 10 s, load {LoadAverage()}");
         var samples = new List<(double Minutes, long RssKb)>();
         var r = RunHomeVault(Path.Combine(work, "soak"), hv, Urls(camsim, n), seconds, camsim, rssEvery: samples);
         Console.WriteLine($"load average at the end: {LoadAverage()}");
@@ -231,14 +231,14 @@ public static partial class RecordingBench
         var half = samples.Where(x => x.Minutes >= tailFrom).ToList();
         var slope = Slope(half);
         Console.WriteLine();
-        Console.WriteLine("| minute | .NET RSS |");
+        Console.WriteLine("| minute | service RSS |");
         Console.WriteLine("|-------:|---------:|");
         foreach (var x in samples.Where((_, i) => i % 6 == 0 || i == samples.Count - 1))
         {
             Console.WriteLine($"| {x.Minutes,6:F1} | {Mb(x.RssKb),8} |");
         }
         Console.WriteLine();
-        Console.WriteLine($"RSS first {Mb(samples[0].RssKb)}, max {Mb(samples.Max(x => x.RssKb))}, last {Mb(samples[^1].RssKb)}; slope from minute {tailFrom:F1} on ({half.Count} samples): {slope / 1024:+0.00;-0.00} MB/min; VmHWM {Mb(r.DotnetHwmKb)}");
+        Console.WriteLine($"RSS first {Mb(samples[0].RssKb)}, max {Mb(samples.Max(x => x.RssKb))}, last {Mb(samples[^1].RssKb)}; slope from minute {tailFrom:F1} on ({half.Count} samples): {slope / 1024:+0.00;-0.00} MB/min; VmHWM {Mb(r.ServiceHwmKb)}");
         Console.WriteLine($"CPU {r.CpuSeconds:F1} s = {r.CpuPercent:F0}% of one core; media per camera min {r.MediaMin:F1} s / max {r.MediaMax:F1} s of {seconds} s; {r.Clips} clips ({r.Truncated} truncated); status near the end: {r.StatusSummary}");
         return 0;
     }
@@ -305,31 +305,7 @@ public static partial class RecordingBench
         return output;
     }
 
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "HomeVault.sln")))
-            {
-                return d.FullName;
-            }
-        }
-        throw new InvalidOperationException("HomeVault.sln not found above " + AppContext.BaseDirectory);
-    }
 
-    /// <summary>
-    /// Publishes the CLI the way the README installs it (Release, ReadyToRun for this machine's RID, framework-dependent)
-    /// into the run's work directory, and returns the path of homevault.dll (run as `dotnet homevault.dll`).
-    /// </summary>
-    private static string BuildCli(string root, string work)
-    {
-        var rid = "linux-" + System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
-        var output = Path.Combine(work, "homevault-publish");
-        Console.WriteLine($"publishing src/HomeVault.Cli (Release, ReadyToRun, {rid}) as the README installs it ...");
-        Exec("dotnet", "publish", "-c", "Release", "-r", rid, "--self-contained", "false", "-p:PublishReadyToRun=true", "-nologo", "-v", "q",
-            "-o", output, Path.Combine(root, "src", "HomeVault.Cli"));
-        return Path.Combine(output, "homevault.dll");
-    }
 
     private static double Option(string[] args, string name, double fallback)
     {

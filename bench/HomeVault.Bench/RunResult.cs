@@ -7,7 +7,7 @@ internal sealed class RunResult
 
     /// <summary>CPU of the whole tree between <see cref="SteadyFrom"/> and <see cref="SteadyTo"/> seconds into the run (start-up and shutdown excluded); NaN for short runs.</summary>
     public double SteadyCpuSeconds = double.NaN;
-    public double SteadyDotnetSeconds = double.NaN;
+    public double SteadyServiceSeconds = double.NaN;
     public double SteadyFrom;
     public double SteadyTo;
     public double CpuPercent;
@@ -24,9 +24,9 @@ internal sealed class RunResult
     // bare ffmpeg: segments ffprobe could not read
     public int Unreadable;
 
-    // HomeVault only: the .NET process, the catalog's clip states and the status file
-    public double DotnetCpuSeconds;
-    public long DotnetHwmKb;
+    // HomeVault only: the service process, the catalog's clip states and the status file
+    public double ServiceCpuSeconds;
+    public long ServiceHwmKb;
     public int Complete;
     public int Truncated;
     public int OtherStates;

@@ -10,7 +10,7 @@ internal sealed class TreeSampler
     private volatile bool _stop;
     private Thread? _thread;
 
-    public int? DotnetPid { get; private set; }
+    public int? ServicePid { get; private set; }
 
     public void AddRoot(int pid) => _roots.Add(pid);
 
@@ -65,9 +65,9 @@ internal sealed class TreeSampler
                 var hwm = ProcStat.StatusKb(pid, "VmHWM:") ?? 0;
                 var old = _seen.GetValueOrDefault(key);
                 _seen[key] = (st.Comm, st.Ticks, Math.Max(hwm, old.HwmKb));
-                if (st.Comm == "dotnet")
+                if (st.Comm == NativeCli.Comm)
                 {
-                    DotnetPid = pid;
+                    ServicePid = pid;
                 }
             }
         }
@@ -81,11 +81,11 @@ internal sealed class TreeSampler
         }
     }
 
-    /// <summary>Samples now and returns the tree's CPU so far and the .NET process's share of it (live processes are exact).</summary>
-    public (double Tree, double Dotnet) Snapshot()
+    /// <summary>Samples now and returns the tree's CPU so far and the service process's share of it (live processes are exact).</summary>
+    public (double Tree, double Service) Snapshot()
     {
         Sample();
-        return (TotalCpuSeconds(), CpuSecondsOf("dotnet"));
+        return (TotalCpuSeconds(), CpuSecondsOf(NativeCli.Comm));
     }
 
     /// <summary>Start and end of the steady-state window of a run of <paramref name="seconds"/>: after 30 s of start-up, before the last 5 s.</summary>

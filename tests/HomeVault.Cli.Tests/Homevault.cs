@@ -3,11 +3,9 @@ using HomeVault.Tests;
 
 namespace HomeVault.Cli.Tests;
 
-/// <summary>Runs the real `homevault` executable (built beside the tests) as a child process.</summary>
+/// <summary>Runs the real `homevault` executable (the native build under scripts/test.sh, see TestEnv.Homevault) as a child process.</summary>
 internal static class Homevault
 {
-    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "homevault.dll");
-
     public sealed record Result(int Exit, string Stdout, string Stderr, byte[] StdoutBytes)
     {
         public string LastLine => Stdout.TrimEnd('\n').Split('\n')[^1];
@@ -25,7 +23,8 @@ internal static class Homevault
                 environment[kv.Key] = kv.Value;
             }
         }
-        var (exit, stdout, stderr) = TestEnv.Run(TestEnv.Tool("dotnet"), [Dll, .. args], stdin ?? [], environment);
+        var (file, prefix) = TestEnv.Homevault();
+        var (exit, stdout, stderr) = TestEnv.Run(file, [.. prefix, .. args], stdin ?? [], environment);
         return new Result(exit, Encoding.UTF8.GetString(stdout), stderr, stdout);
     }
 

@@ -28,11 +28,7 @@ public sealed class RecorderEndToEndTests : IDisposable
 
     private Process StartServe(string config)
     {
-        var psi = new ProcessStartInfo(TestEnv.Tool("dotnet")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "homevault.dll"));
-        psi.ArgumentList.Add("serve");
-        psi.ArgumentList.Add("--config");
-        psi.ArgumentList.Add(config);
+        var psi = TestEnv.HomevaultStartInfo("serve", "--config", config);
         var p = Process.Start(psi)!;
         p.OutputDataReceived += (_, _) => { };
         p.ErrorDataReceived += (_, _) => { };

@@ -38,12 +38,7 @@ internal sealed class ServeProcess : IDisposable
             },
             Http = new { IntakeUrls = "http://127.0.0.1:0", ConsoleUrls = "http://127.0.0.1:0" },
         }));
-        var psi = new ProcessStartInfo(TestEnv.Tool("dotnet")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "homevault.dll"));
-        foreach (var a in new[] { "serve", "--config", config })
-        {
-            psi.ArgumentList.Add(a);
-        }
+        var psi = TestEnv.HomevaultStartInfo("serve", "--config", config);
         _serve = Process.Start(psi)!;
         _serve.OutputDataReceived += (_, _) => { };
         _serve.ErrorDataReceived += (_, _) => { };

@@ -53,6 +53,33 @@ internal static class TestEnv
         return name;
     }
 
+    /// <summary>
+    /// The `homevault` command the process-level tests run, as file and leading arguments: the native binary named
+    /// by HOMEVAULT_CLI (scripts/test.sh publishes it exactly as the README installs it), else the build beside
+    /// the tests through `dotnet`.
+    /// </summary>
+    public static (string File, string[] Prefix) Homevault()
+    {
+        if (Environment.GetEnvironmentVariable("HOMEVAULT_CLI") is { Length: > 0 } native)
+        {
+            Assert.True(File.Exists(native), $"HOMEVAULT_CLI names {native}, which does not exist");
+            return (native, []);
+        }
+        return (Tool("dotnet"), [Path.Combine(AppContext.BaseDirectory, "homevault.dll")]);
+    }
+
+    /// <summary>Start information for `homevault ARGS` with redirected output (see <see cref="Homevault()"/>).</summary>
+    public static System.Diagnostics.ProcessStartInfo HomevaultStartInfo(params string[] args)
+    {
+        var (file, prefix) = Homevault();
+        var psi = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in prefix.Concat(args))
+        {
+            psi.ArgumentList.Add(a);
+        }
+        return psi;
+    }
+
     public static string NewTempDir(string prefix = "hv")
     {
         var dir = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");

@@ -34,7 +34,7 @@ internal static class CamerasCommands
             {
                 try
                 {
-                    status = JsonSerializer.Deserialize<CameraStatusFile>(File.ReadAllText(statusPath), CameraStatusFile.JsonOptions);
+                    status = JsonSerializer.Deserialize(File.ReadAllText(statusPath), CameraStatusFile.TypeInfo);
                 }
                 catch (JsonException)
                 {

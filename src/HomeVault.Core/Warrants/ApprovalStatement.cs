@@ -224,7 +224,13 @@ public sealed class ApprovalStatement
         {
             try
             {
-                reference = System.Text.Json.JsonSerializer.Deserialize<string>(v[3]) ?? throw Bad("legal-reference", v[3]);
+                using var quoted = System.Text.Json.JsonDocument.Parse(v[3]);
+                reference = quoted.RootElement.ValueKind switch
+                {
+                    System.Text.Json.JsonValueKind.String => quoted.RootElement.GetString()!,
+                    System.Text.Json.JsonValueKind.Null => throw Bad("legal-reference", v[3]),
+                    _ => throw new System.Text.Json.JsonException("not a string"),
+                };
             }
             catch (System.Text.Json.JsonException ex)
             {

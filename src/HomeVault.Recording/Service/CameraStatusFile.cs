@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using HomeVault.Recording.Cameras;
 
 namespace HomeVault.Recording.Service;
@@ -19,6 +20,9 @@ public sealed record CameraStatusFile(DateTimeOffset Written, int ProcessId, IRe
         Converters = { new JsonStringEnumConverter<CameraState>(JsonNamingPolicy.CamelCase) },
         TypeInfoResolver = CameraStatusJson.Default,
     };
+
+    /// <summary>The metadata to read and write the file with: no reflection, so it works in the native (AOT) build.</summary>
+    public static JsonTypeInfo<CameraStatusFile> TypeInfo { get; } = (JsonTypeInfo<CameraStatusFile>)JsonOptions.GetTypeInfo(typeof(CameraStatusFile));
 }
 
 [JsonSerializable(typeof(CameraStatusFile))]

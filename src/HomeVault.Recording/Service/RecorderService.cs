@@ -193,7 +193,7 @@ public sealed partial class RecorderService(
         var snapshot = new CameraStatusFile(time.GetUtcNow(), Environment.ProcessId, _supervisors.Select(s => s.Health).ToList());
         var path = Path.Combine(data.Root, "status", "cameras.json");
         var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(snapshot, CameraStatusFile.JsonOptions));
+        File.WriteAllText(temp, JsonSerializer.Serialize(snapshot, CameraStatusFile.TypeInfo));
         File.Move(temp, path, overwrite: true);
     }
 

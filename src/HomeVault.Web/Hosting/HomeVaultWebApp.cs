@@ -5,6 +5,7 @@ using HomeVault.Core.Warrants;
 using HomeVault.Web.Console;
 using HomeVault.Web.Intake;
 using HomeVault.Web.Operations;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
@@ -67,6 +68,7 @@ public static class HomeVaultWebApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Webhooks>());
         builder.Services.AddHostedService<WebhookWatcher>();
         builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJson.Default));
         // Antiforgery tokens need data-protection keys; kept in memory only, like the sessions they protect, so
         // nothing about the console is written to disk and a restart simply asks for a fresh unlock.
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
@@ -97,12 +99,28 @@ public static class HomeVaultWebApp
             }
             app.UseForwardedHeaders(forwarded);
         }
-        app.UseExceptionHandler();
+        // A request the framework itself refuses while binding (a bad form, a missing antiforgery token) is the
+        // client's error: its 4xx stands rather than becoming a 500 problem document.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseRouting();
         app.UseListenerGate();
         app.UseRateLimiter();
         ConsoleEndpoints.UseMiddleware(app);
         app.UseAntiforgery();
+        // A post whose antiforgery token failed is refused here, before its endpoint binds the form: the generated
+        // binding (the native build's) would otherwise meet the failure as an exception and answer 500.
+        app.Use(async (context, next) =>
+        {
+            if (context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+            await next(context).ConfigureAwait(false);
+        });
         MapOperations(app);
         IntakeEndpoints.Map(app);
         ConsoleEndpoints.Map(app);

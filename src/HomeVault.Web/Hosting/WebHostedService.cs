@@ -29,7 +29,7 @@ public sealed partial class WebHostedService(WebOptions options, string dataDire
         var status = Path.Combine(new DataDirectory(dataDirectory).Root, "status");
         Directory.CreateDirectory(status);
         var temp = Path.Combine(status, "http.json.tmp");
-        await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(new { intake, console }), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(temp, AddressesJson(intake, console), cancellationToken).ConfigureAwait(false);
         File.Move(temp, Path.Combine(status, "http.json"), overwrite: true);
     }
 
@@ -46,6 +46,30 @@ public sealed partial class WebHostedService(WebOptions options, string dataDire
         if (_app is not null)
         {
             await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary><c>{"intake":[...],"console":[...]}</c>, written without reflection (the service is a native build).</summary>
+    internal static byte[] AddressesJson(IEnumerable<string> intake, IEnumerable<string> console)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            WriteArray(w, "intake", intake);
+            WriteArray(w, "console", console);
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+
+        static void WriteArray(Utf8JsonWriter w, string name, IEnumerable<string> values)
+        {
+            w.WriteStartArray(name);
+            foreach (var v in values)
+            {
+                w.WriteStringValue(v);
+            }
+            w.WriteEndArray();
         }
     }
 

@@ -16,7 +16,7 @@ public static class RecorderStatus
         var path = Path.Combine(data.Root, "status", "cameras.json");
         try
         {
-            return JsonSerializer.Deserialize<CameraStatusFile>(File.ReadAllBytes(path), CameraStatusFile.JsonOptions);
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), CameraStatusFile.TypeInfo);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {

@@ -42,7 +42,7 @@ public sealed partial class Webhooks(WebOptions options, TimeProvider time, ILog
             {
                 try
                 {
-                    using var response = await http.PostAsJsonAsync(url, e, stoppingToken).ConfigureAwait(false);
+                    using var response = await http.PostAsJsonAsync(url, e, WebJson.Default.WebhookEvent, stoppingToken).ConfigureAwait(false);
                     if (!response.IsSuccessStatusCode)
                     {
                         LogFailed(log, e.Event, LogTarget(url), $"HTTP {(int)response.StatusCode}");

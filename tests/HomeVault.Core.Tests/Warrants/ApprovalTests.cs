@@ -48,6 +48,20 @@ public sealed class ApprovalTests : IDisposable
     }
 
     [Theory]
+    [InlineData("null", "approval statement: legal-reference 'null' is not valid")]
+    [InlineData("42", "approval statement: legal-reference is not a quoted string")]
+    [InlineData("SW-2026-0142", "approval statement: legal-reference is not a quoted string")]
+    [InlineData("\"SW\" \"2026\"", "approval statement: legal-reference is not a quoted string")]
+    [InlineData("\"SW-2026-0142", "approval statement: legal-reference is not a quoted string")]
+    public void A_legal_reference_that_is_not_one_quoted_string_is_refused(string value, string message)
+    {
+        var r = _home.Repo.Add(Requests.Parse(), new RequestDocument(new string('d', 64), 10, "doc.age"), id: "req_abcdefghijklmnopqrstuvwxyz");
+        var text = _home.WholeScope(r).ToText().Replace("legal-reference: \"SW-2026-0142\"", "legal-reference: " + value, StringComparison.Ordinal);
+        var ex = Assert.Throws<AccessRequestException>(() => ApprovalStatement.Parse(Encoding.UTF8.GetBytes(text)));
+        Assert.Equal(message, ex.Message);
+    }
+
+    [Theory]
     [InlineData("cameras", "approval.cameras: 'back' was not requested (requested: drive,front)")]
     [InlineData("from", "approval.from: 2026-11-19T19:59:59.999Z is before the requested from 2026-11-19T20:00:00Z")]
     [InlineData("to", "approval.to: 2026-11-19T22:00:00.001Z is after the requested to 2026-11-19T22:00:00Z")]
