@@ -99,12 +99,7 @@ public static class HomeVaultWebApp
             }
             app.UseForwardedHeaders(forwarded);
         }
-        // A request the framework itself refuses while binding (a bad form, a missing antiforgery token) is the
-        // client's error: its 4xx stands rather than becoming a 500 problem document.
-        app.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-        });
+        app.UseExceptionHandler();
         app.UseRouting();
         app.UseListenerGate();
         app.UseRateLimiter();
