@@ -24,5 +24,6 @@ public sealed partial class SystemdUnitTests
         Assert.Contains("WatchdogSec=", content, StringComparison.Ordinal);
         Assert.Contains("StateDirectory=homevault", content, StringComparison.Ordinal);
         Assert.Contains("LoadCredential=", content, StringComparison.Ordinal);
+        Assert.Contains("\nMemoryDenyWriteExecute=yes\n", content, StringComparison.Ordinal);
     }
 }
