@@ -83,9 +83,9 @@ public static partial class IntakeBench
         var pass = Path.Combine(dir, "pass");
         File.WriteAllText(pass, "intake bench passphrase\n");
         var data = Path.Combine(dir, "data");
-        Exec(hv, "init", "--data", data, "--owner", "alice", "--passphrase-file", pass);
+        Tool.Run(hv, "init", "--data", data, "--owner", "alice", "--passphrase-file", pass);
         const string recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
-        var token = Exec(hv, "requesters", "add", "spd", "--recipient", recipient, "--data", data).TrimEnd().Split('\n')[^1];
+        var token = Tool.Run(hv, "requesters", "add", "spd", "--recipient", recipient, "--data", data).TrimEnd().Split('\n')[^1];
         var config = Path.Combine(dir, "homevault.json");
         File.WriteAllText(config, JsonSerializer.Serialize(new
         {
@@ -116,8 +116,8 @@ public static partial class IntakeBench
         File.WriteAllText(lua, $"wrk.method = \"POST\"\nwrk.body = [[{body}]]\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"Authorization\"] = \"Bearer {token}\"\n");
         var points = new Dictionary<(string, int), (double, double)>();
         // JIT and connection warm-up, not measured.
-        Exec(wrk, "-t", "2", "-c", "4", "-d", "3s", "-s", lua, intake + "/api/requests");
-        Exec(wrk, "-t", "2", "-c", "4", "-d", "3s", intake + "/api/healthz");
+        Tool.Run(wrk, "-t", "2", "-c", "4", "-d", "3s", "-s", lua, intake + "/api/requests");
+        Tool.Run(wrk, "-t", "2", "-c", "4", "-d", "3s", intake + "/api/healthz");
         Console.WriteLine($"run {name}: {cameras.Count} cameras recording, load {Load()}");
         foreach (var c in Connections)
         {
@@ -139,7 +139,7 @@ public static partial class IntakeBench
             args.AddRange(["-s", script]);
         }
         args.Add(url);
-        var output = Exec(wrk, [.. args]);
+        var output = Tool.Run(wrk, [.. args]);
         var rps = double.Parse(RpsLine().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var p99 = P99Line().Match(output);
         var ms = double.Parse(p99.Groups[1].Value, CultureInfo.InvariantCulture) * p99.Groups[2].Value switch { "us" => 0.001, "ms" => 1, "s" => 1000, _ => double.NaN };
@@ -176,7 +176,7 @@ public static partial class IntakeBench
 
     private static List<ClipRow> Clips(string hv, string data)
     {
-        using var doc = JsonDocument.Parse(Exec(hv, "clips", "list", "--json", "--data", data));
+        using var doc = JsonDocument.Parse(Tool.Run(hv, "clips", "list", "--json", "--data", data));
         return doc.RootElement.EnumerateArray().Select(c => new ClipRow(c.GetProperty("camera").GetString()!,
             DateTimeOffset.Parse(c.GetProperty("start").GetString()!, CultureInfo.InvariantCulture),
             DateTimeOffset.Parse(c.GetProperty("end").GetString()!, CultureInfo.InvariantCulture), c.GetProperty("state").GetString()!)).ToList();
@@ -217,20 +217,6 @@ public static partial class IntakeBench
         return p;
     }
 
-    private static string Exec(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return p.ExitCode == 0 ? stdout : throw new InvalidOperationException($"{Path.GetFileName(file)} {string.Join(' ', args.Take(3))} failed: {stderr.Result.Trim()}");
-    }
-
     private static void Wait(Func<bool> done, int seconds, string failure)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
@@ -243,7 +229,6 @@ public static partial class IntakeBench
             Thread.Sleep(500);
         }
     }
-
 
     private static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 

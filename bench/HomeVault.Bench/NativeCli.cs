@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace HomeVault.Bench;
 
 /// <summary>The HomeVault binary the benchmarks run: published natively by scripts/publish.sh, as the README installs it.</summary>
@@ -25,14 +23,7 @@ internal static class NativeCli
     {
         var output = Path.Combine(work, "homevault-publish");
         Console.WriteLine("publishing src/HomeVault.Cli natively (scripts/publish.sh), as the README installs it ...");
-        using var p = Process.Start(new ProcessStartInfo(Path.Combine(root, "scripts", "publish.sh"), [output]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var err = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"scripts/publish.sh failed ({p.ExitCode}): {stdout}{err.Result}");
-        }
+        Tool.Run(Path.Combine(root, "scripts", "publish.sh"), output);
         return Path.Combine(output, "homevault");
     }
 }

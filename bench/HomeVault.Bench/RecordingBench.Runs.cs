@@ -99,7 +99,7 @@ public static partial class RecordingBench
         var data = Path.Combine(dir, "data");
         var passFile = Path.Combine(dir, "passphrase");
         File.WriteAllText(passFile, "recording bench passphrase, not a secret\n");
-        Exec(hv, "init", "--data", data, "--owner", "bench", "--passphrase-file", passFile);
+        Tool.Run(hv, "init", "--data", data, "--owner", "bench", "--passphrase-file", passFile);
         var config = Path.Combine(dir, "homevault.json");
         var cameras = urls.Select((u, i) => new Dictionary<string, object> { ["Name"] = CamName(i), ["Url"] = u, ["ClipSeconds"] = ClipSeconds }).ToList();
         File.WriteAllText(config, JsonSerializer.Serialize(new Dictionary<string, object>
@@ -129,13 +129,16 @@ public static partial class RecordingBench
         {
             Thread.Sleep(250);
             var t = clock.Elapsed.TotalSeconds;
-            if (steadyWindow is { } w && steadyStart is null && t >= w.From)
+            if (steadyWindow is { } w)
             {
-                steadyStart = sampler.Snapshot();
-            }
-            if (steadyWindow is { } w2 && steadyEnd is null && t >= w2.To)
-            {
-                steadyEnd = sampler.Snapshot();
+                if (steadyStart is null && t >= w.From)
+                {
+                    steadyStart = sampler.Snapshot();
+                }
+                if (steadyEnd is null && t >= w.To)
+                {
+                    steadyEnd = sampler.Snapshot();
+                }
             }
             if (t < seconds - 2.5 && File.Exists(statusPath))
             {
@@ -195,7 +198,7 @@ public static partial class RecordingBench
         }
 
         // Recorded media: the catalog's clips (end - start is the clip's media duration). Nothing is decrypted.
-        var json = Exec(hv, "clips", "list", "--data", data, "--json");
+        var json = Tool.Run(hv, "clips", "list", "--data", data, "--json");
         using var clips = JsonDocument.Parse(json);
         var byCam = clips.RootElement.EnumerateArray()
             .Select(c => (Camera: c.GetProperty("camera").GetString()!, Start: c.GetProperty("start").GetDateTimeOffset(), End: c.GetProperty("end").GetDateTimeOffset(),

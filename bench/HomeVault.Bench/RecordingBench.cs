@@ -287,26 +287,6 @@ public static partial class RecordingBench
         return p.ExitCode == 0 && double.TryParse(output.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
     }
 
-    private static string Exec(string tool, params string[] args)
-    {
-        var psi = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi)!;
-        var errTask = p.StandardError.ReadToEndAsync();
-        var output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{tool} {string.Join(' ', args.Take(2))} failed ({p.ExitCode}): {errTask.Result}");
-        }
-        return output;
-    }
-
-
-
     private static double Option(string[] args, string name, double fallback)
     {
         var i = Array.IndexOf(args, name);

@@ -15,16 +15,7 @@ internal static class Homevault
 
     public static Result RunWith(byte[]? stdin, IDictionary<string, string>? env, params string[] args)
     {
-        var environment = new Dictionary<string, string> { ["DOTNET_NOLOGO"] = "1" };
-        if (env is not null)
-        {
-            foreach (var kv in env)
-            {
-                environment[kv.Key] = kv.Value;
-            }
-        }
-        var (file, prefix) = TestEnv.Homevault();
-        var (exit, stdout, stderr) = TestEnv.Run(file, [.. prefix, .. args], stdin ?? [], environment);
+        var (exit, stdout, stderr) = TestEnv.RunHomevault(args, stdin, env);
         return new Result(exit, Encoding.UTF8.GetString(stdout), stderr, stdout);
     }
 

@@ -8,8 +8,7 @@ internal static class Homevault
 {
     public static (int Exit, string Stdout, string Stderr) Run(params string[] args)
     {
-        var (file, prefix) = TestEnv.Homevault();
-        var (exit, stdout, stderr) = TestEnv.Run(file, [.. prefix, .. args], [], new Dictionary<string, string> { ["DOTNET_NOLOGO"] = "1" });
+        var (exit, stdout, stderr) = TestEnv.RunHomevault(args);
         return (exit, Encoding.UTF8.GetString(stdout), stderr);
     }
 

@@ -68,6 +68,18 @@ internal static class TestEnv
         return (Tool("dotnet"), [Path.Combine(AppContext.BaseDirectory, "homevault.dll")]);
     }
 
+    /// <summary>Runs `homevault ARGS` to completion (see <see cref="Homevault()"/>), with <paramref name="env"/> over DOTNET_NOLOGO=1.</summary>
+    public static (int Exit, byte[] Stdout, string Stderr) RunHomevault(IEnumerable<string> args, byte[]? stdin = null, IDictionary<string, string>? env = null)
+    {
+        var environment = new Dictionary<string, string> { ["DOTNET_NOLOGO"] = "1" };
+        foreach (var kv in env ?? new Dictionary<string, string>())
+        {
+            environment[kv.Key] = kv.Value;
+        }
+        var (file, prefix) = Homevault();
+        return Run(file, [.. prefix, .. args], stdin ?? [], environment);
+    }
+
     /// <summary>Start information for `homevault ARGS` with redirected output (see <see cref="Homevault()"/>).</summary>
     public static System.Diagnostics.ProcessStartInfo HomevaultStartInfo(params string[] args)
     {
