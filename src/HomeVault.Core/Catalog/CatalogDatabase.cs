@@ -104,6 +104,13 @@ public static class CatalogDatabase
         return list;
     }
 
+    /// <summary>
+    /// FULL (the default this class opens with): every commit fsyncs the write-ahead log. NORMAL: commits
+    /// reach the log (so they survive the process dying) and are fsynced with the next FULL commit.
+    /// </summary>
+    internal static void SetSynchronous(SqliteConnection connection, bool full) =>
+        Execute(connection, full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+
     internal static void Execute(SqliteConnection connection, string sql)
     {
         using var cmd = connection.CreateCommand();

@@ -17,6 +17,9 @@ public sealed class ClipStore
 {
     public const string Actor = "recorder";
 
+    /// <summary>A progress commit is fsynced at least this often, bounding what a power loss takes from the catalog.</summary>
+    public static readonly TimeSpan DurableProgressEvery = TimeSpan.FromSeconds(5);
+
     private readonly DataDirectory _data;
     private readonly SqliteConnection _db;
     private readonly AuditLog _audit;
@@ -25,6 +28,7 @@ public sealed class ClipStore
     private readonly ClipRepository _clips;
     private readonly CameraRepository _cameras;
     private readonly RunRepository _runs;
+    private long? _lastDurableProgress;
 
     public ClipStore(DataDirectory data, SqliteConnection db, AuditLog audit, TimeProvider? time = null)
     {
@@ -82,11 +86,34 @@ public sealed class ClipStore
         }
     }
 
+    /// <summary>
+    /// Records a clip's durable extent after its fsync. Every camera does this about once a second, so the
+    /// commit goes to the write-ahead log without an fsync of its own (PRAGMA synchronous=NORMAL for this
+    /// one statement): it survives the process being killed, as the log is in the OS's cache, and the next
+    /// fsynced commit (any clip sealed, run begun or ended, or one of these at least every
+    /// <see cref="DurableProgressEvery"/>) makes it survive a power loss too. The catalog can only lag the
+    /// fsynced clip file, never run ahead of it. Every other commit on the connection stays fsynced.
+    /// </summary>
     internal void RecordProgress(long clipId, DateTimeOffset end, long plaintext, long ciphertext)
     {
         lock (_gate)
         {
-            _clips.UpdateProgress(clipId, end, plaintext, ciphertext);
+            var now = _time.GetTimestamp();
+            if (_lastDurableProgress is not { } last || _time.GetElapsedTime(last, now) >= DurableProgressEvery)
+            {
+                _clips.UpdateProgress(clipId, end, plaintext, ciphertext);
+                _lastDurableProgress = now;
+                return;
+            }
+            CatalogDatabase.SetSynchronous(_db, full: false);
+            try
+            {
+                _clips.UpdateProgress(clipId, end, plaintext, ciphertext);
+            }
+            finally
+            {
+                CatalogDatabase.SetSynchronous(_db, full: true);
+            }
         }
     }
 

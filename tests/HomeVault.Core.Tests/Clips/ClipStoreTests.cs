@@ -88,6 +88,30 @@ public sealed class ClipStoreTests : IDisposable
     }
 
     [Fact]
+    public void Progress_is_in_the_catalog_at_once_and_every_other_commit_stays_fsynced()
+    {
+        var store = Store();
+        var open = store.Begin("front", null, _t0);
+        // The first progress commit is fsynced; the next ones, inside DurableProgressEvery, are not.
+        for (var i = 1; i <= 3; i++)
+        {
+            open.Write(Footage(100_000));
+            open.Sync(_t0.AddSeconds(i));
+            using (var cmd = _db.CreateCommand())
+            {
+                cmd.CommandText = "PRAGMA synchronous";
+                Assert.Equal(2L, (long)cmd.ExecuteScalar()!); // FULL
+            }
+            // Another connection, as the next start after a kill -9 would open, sees it.
+            using var other = CatalogDatabase.Open(_data.CatalogPath);
+            var row = new ClipRepository(other).FindByPath(open.RelativePath)!;
+            Assert.Equal(_t0.AddSeconds(i), row.End);
+            Assert.Equal(ClipState.Recording, row.State);
+        }
+        open.Dispose();
+    }
+
+    [Fact]
     public void Crash_mid_clip_is_reconciled_as_truncated_and_salvageable_up_to_the_last_sync()
     {
         var store = Store();
