@@ -39,7 +39,7 @@ public static partial class RecordingBench
             FindMax: findMax,
             SoakMinutes: soak,
             MinCameras: (int)Option(args, "--min-cameras", 4),
-            MaxCameras: (int)Option(args, "--max-cameras", 48));
+            MaxCameras: (int)Option(args, "--max-cameras", 80));
         var work = Path.Combine(Path.GetTempPath(), $"hv-recbench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
         // Processes are killed and the work directory removed on every way out: return, exception, Ctrl-C, SIGTERM.
@@ -192,7 +192,8 @@ public static partial class RecordingBench
         Console.WriteLine("| cameras | CPU s | CPU % of 1 core | service peak RSS | min media/expected | all recording | load before | keeps up |");
         Console.WriteLine("|--------:|------:|----------------:|--------------:|-------------------:|---------------|-------------|----------|");
         var best = 0;
-        foreach (var n in new[] { 4, 8, 12, 16, 20, 24, 28, 32, 40, 48 }.Where(k => k >= minCameras && k <= maxCameras))
+        var steps = new[] { 4, 8, 12, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80 }.Where(k => k >= minCameras && k <= maxCameras).ToList();
+        foreach (var n in steps)
         {
             var load = LoadAverage();
             var r = RunHomeVault(Path.Combine(work, $"max{n}"), hv, Urls(camsim, n), seconds, camsim, rssEvery: null);
@@ -207,7 +208,7 @@ public static partial class RecordingBench
             best = n;
         }
         Console.WriteLine();
-        Console.WriteLine(best == 0 ? "HomeVault did not keep up even at 4 cameras" : $"largest N at which HomeVault kept up: {best} cameras (with camsim serving them on the same cores)");
+        Console.WriteLine(best == 0 ? $"HomeVault did not keep up even at {(steps.Count > 0 ? steps[0] : minCameras)} cameras" : $"largest N at which HomeVault kept up: {best} cameras (with camsim serving them on the same cores)");
         return 0;
     }
 
