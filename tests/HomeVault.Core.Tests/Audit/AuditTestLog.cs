@@ -64,12 +64,7 @@ internal sealed class AuditTestLog : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    public object? Scalar(string sql)
-    {
-        using var cmd = Connection.CreateCommand();
-        cmd.CommandText = sql;
-        return cmd.ExecuteScalar();
-    }
+    public object? Scalar(string sql) => CatalogDatabase.Scalar(Connection, sql);
 
     /// <summary>Closes and reopens the catalog file, as the service would after a restart.</summary>
     public void Reopen()

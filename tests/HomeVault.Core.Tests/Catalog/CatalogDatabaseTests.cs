@@ -8,25 +8,18 @@ public sealed class CatalogDatabaseTests
 {
     private static string NewDbPath() => Path.Combine(TestEnv.NewTempDir(), "catalog.db");
 
-    private static object? Scalar(SqliteConnection c, string sql)
-    {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        return cmd.ExecuteScalar();
-    }
-
     [Fact]
     public void Create_applies_all_migrations_with_wal_and_foreign_keys()
     {
         var path = NewDbPath();
         using var db = CatalogDatabase.Open(path, create: true);
-        Assert.Equal((long)CatalogDatabase.LatestVersion, Scalar(db, "PRAGMA user_version"));
-        Assert.Equal("wal", Scalar(db, "PRAGMA journal_mode"));
-        Assert.Equal(1L, Scalar(db, "PRAGMA foreign_keys"));
-        Assert.Equal(2L, Scalar(db, "PRAGMA synchronous")); // FULL
+        Assert.Equal((long)CatalogDatabase.LatestVersion, CatalogDatabase.Scalar(db, "PRAGMA user_version"));
+        Assert.Equal("wal", CatalogDatabase.Scalar(db, "PRAGMA journal_mode"));
+        Assert.Equal(1L, CatalogDatabase.Scalar(db, "PRAGMA foreign_keys"));
+        Assert.Equal(2L, CatalogDatabase.Scalar(db, "PRAGMA synchronous")); // FULL
         foreach (var table in new[] { "owners", "cameras", "clips", "recording_runs", "gaps", "settings" })
         {
-            Assert.Equal(1L, Scalar(db, $"SELECT count(*) FROM sqlite_master WHERE type='table' AND name='{table}'"));
+            Assert.Equal(1L, CatalogDatabase.Scalar(db, $"SELECT count(*) FROM sqlite_master WHERE type='table' AND name='{table}'"));
         }
     }
 
@@ -65,7 +58,7 @@ public sealed class CatalogDatabaseTests
         Assert.Contains("newer", ex.Message, StringComparison.Ordinal);
         using var raw = new SqliteConnection($"Data Source={path}");
         raw.Open();
-        Assert.Equal(999L, Scalar(raw, "PRAGMA user_version"));
+        Assert.Equal(999L, CatalogDatabase.Scalar(raw, "PRAGMA user_version"));
     }
 
     [Fact]
@@ -131,7 +124,7 @@ public sealed class CatalogDatabaseTests
         var dangling = Assert.Single(runs.ListDangling());
         Assert.Equal((run, "front", now, now.AddSeconds(60)), dangling);
         runs.End(run, now.AddSeconds(61), "crash");
-        Assert.Equal("crash", Scalar(db, "SELECT end_reason FROM recording_runs"));
+        Assert.Equal("crash", CatalogDatabase.Scalar(db, "SELECT end_reason FROM recording_runs"));
         Assert.Empty(runs.ListDangling());
     }
 }

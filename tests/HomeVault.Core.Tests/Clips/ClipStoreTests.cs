@@ -97,11 +97,7 @@ public sealed class ClipStoreTests : IDisposable
         {
             open.Write(Footage(100_000));
             open.Sync(_t0.AddSeconds(i));
-            using (var cmd = _db.CreateCommand())
-            {
-                cmd.CommandText = "PRAGMA synchronous";
-                Assert.Equal(2L, (long)cmd.ExecuteScalar()!); // FULL
-            }
+            Assert.Equal(2L, CatalogDatabase.Scalar(_db, "PRAGMA synchronous")); // FULL
             // Another connection, as the next start after a kill -9 would open, sees it.
             using var other = CatalogDatabase.Open(_data.CatalogPath);
             var row = new ClipRepository(other).FindByPath(open.RelativePath)!;

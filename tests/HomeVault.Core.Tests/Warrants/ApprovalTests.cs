@@ -1,4 +1,5 @@
 using System.Text;
+using HomeVault.Core.Catalog;
 using HomeVault.Core.Warrants;
 using HomeVault.Tests;
 
@@ -281,10 +282,5 @@ public sealed class ApprovalTests : IDisposable
         Assert.NotEqual(0, TestEnv.Run(TestEnv.Tool("minisign"), ["-V", "-P", _home.Keys["owner1"].PublicKey.ToBase64(), "-m", message, "-x", sig]).Exit);
     }
 
-    private long Count(string sql)
-    {
-        using var cmd = _home.Db.CreateCommand();
-        cmd.CommandText = sql;
-        return (long)cmd.ExecuteScalar()!;
-    }
+    private long Count(string sql) => (long)CatalogDatabase.Scalar(_home.Db, sql)!;
 }
