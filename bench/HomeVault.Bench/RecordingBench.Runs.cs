@@ -93,7 +93,7 @@ public static partial class RecordingBench
     // ------------------------------------------------------------------ run B: homevault serve
 
 
-    private static RunResult RunHomeVault(string dir, string hv, List<string> urls, int seconds, CamsimProcess camsim, List<(double, long)>? rssEvery)
+    private static RunResult RunHomeVault(string dir, string hv, List<string> urls, int seconds, CamsimProcess camsim, List<(double, long)>? rssEvery, Action? atStart = null)
     {
         Directory.CreateDirectory(dir);
         var data = Path.Combine(dir, "data");
@@ -112,6 +112,7 @@ public static partial class RecordingBench
             },
         }));
 
+        atStart?.Invoke();
         var camsimBefore = ProcStat.CpuTicks(camsim.Pid);
         var timeFile = Path.Combine(dir, "serve.time");
         var started = DateTimeOffset.UtcNow;

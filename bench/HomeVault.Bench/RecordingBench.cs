@@ -6,7 +6,7 @@ using HomeVault.Recording.Simulation;
 namespace HomeVault.Bench;
 
 /// <summary>
-/// `recording [--cameras N] [--seconds S] [--pairs K] [--size WxH] [--bitrate 4M] [--find-max [--min-cameras N]] [--soak MINUTES]`:
+/// `recording [--cameras N] [--seconds S] [--pairs K [--together]] [--size WxH] [--bitrate 4M] [--find-max [--min-cameras N]] [--soak MINUTES]`:
 /// the recorder against what popular NVRs run, on the same simulated cameras (tools/camsim, 127.0.0.1 only).
 /// Run A (peer): N bare `ffmpeg -rtsp_transport tcp -i URL -c copy -f segment -segment_time 60` writing
 /// plaintext MP4 segments, stopped with `q`. Run B: `homevault serve` (Release build of src/HomeVault.Cli)
@@ -15,7 +15,9 @@ namespace HomeVault.Bench;
 /// includes every descendant the process reaped (ffmpeg children that exit are counted), cross-checked by
 /// sampling /proc/PID/stat of the tree every 0.5 s. Peak RSS is VmHWM from /proc/PID/status.
 /// `--pairs K` runs A then B K times, alternating, and compares the summed CPU (single runs on a shared 2-core
-/// machine differ by several percent). `--find-max` runs HomeVault alone at growing N until it stops keeping up; `--soak` samples the service
+/// machine differ by several percent). `--together` starts A and B at the same moment instead, on the same cameras
+/// (camsim gives each client its own playback), so both sides see the same host conditions; each side's CPU is
+/// still its own process tree's. `--find-max` runs HomeVault alone at growing N until it stops keeping up; `--soak` samples the service
 /// process's RSS every 10 s. A benchmark that prints: it asserts nothing about time.
 /// </summary>
 public static partial class RecordingBench
@@ -24,7 +26,7 @@ public static partial class RecordingBench
     private const int Gop = 30;
     private const int ClipSeconds = 60;
 
-    private sealed record Settings(int Cameras, int Seconds, int Pairs, string Size, string Bitrate, bool FindMax, double SoakMinutes, int MinCameras, int MaxCameras);
+    private sealed record Settings(int Cameras, int Seconds, int Pairs, bool Together, string Size, string Bitrate, bool FindMax, double SoakMinutes, int MinCameras, int MaxCameras);
 
     public static int Run(string[] args)
     {
@@ -34,6 +36,7 @@ public static partial class RecordingBench
             Cameras: (int)Option(args, "--cameras", soak > 0 ? 16 : 8),
             Seconds: (int)Option(args, "--seconds", findMax ? 60 : 120),
             Pairs: Math.Max(1, (int)Option(args, "--pairs", 1)),
+            Together: args.Contains("--together"),
             Size: OptionText(args, "--size", "1920x1080"),
             Bitrate: OptionText(args, "--bitrate", "4M"),
             FindMax: findMax,
@@ -99,23 +102,33 @@ public static partial class RecordingBench
         {
             return FindMax(work, hv, camsim, s.Seconds, s.MinCameras, s.MaxCameras);
         }
-        return Compare(work, hv, camsim, s.Cameras, s.Seconds, s.Pairs);
+        return Compare(work, hv, camsim, s.Cameras, s.Seconds, s.Pairs, s.Together);
     }
 
     // ------------------------------------------------------------------ comparison
 
-    private static int Compare(string work, string hv, CamsimProcess camsim, int n, int seconds, int pairs)
+    private static int Compare(string work, string hv, CamsimProcess camsim, int n, int seconds, int pairs, bool together)
     {
         var urls = Urls(camsim, n);
         var runs = new List<(RunResult A, RunResult B)>();
         for (var i = 1; i <= pairs; i++)
         {
             var of = pairs > 1 ? $" (pair {i} of {pairs})" : "";
+            var peerDir = Path.Combine(work, $"peer{i}");
+            var hvDir = Path.Combine(work, $"hv{i}");
             Console.WriteLine();
+            if (together)
+            {
+                Console.WriteLine($"runs A and B together{of}: {n} × bare ffmpeg -c copy -f segment (plaintext) and homevault serve, the same {n} cameras, {seconds} s, load {LoadAverage()}");
+                Task<RunResult>? peer = null;
+                var ours = RunHomeVault(hvDir, hv, urls, seconds, camsim, rssEvery: null, atStart: () => peer = Task.Run(() => RunPeer(peerDir, urls, seconds, camsim)));
+                runs.Add((peer!.GetAwaiter().GetResult(), ours));
+                continue;
+            }
             Console.WriteLine($"run A{of}: {n} × bare ffmpeg -c copy -f segment (plaintext), {seconds} s, load {LoadAverage()}");
-            var peer = RunPeer(Path.Combine(work, $"peer{i}"), urls, seconds, camsim);
+            var bare = RunPeer(peerDir, urls, seconds, camsim);
             Console.WriteLine($"run B{of}: homevault serve, {n} cameras, ClipSeconds {ClipSeconds}, {seconds} s, load {LoadAverage()}");
-            runs.Add((peer, RunHomeVault(Path.Combine(work, $"hv{i}"), hv, urls, seconds, camsim, rssEvery: null)));
+            runs.Add((bare, RunHomeVault(hvDir, hv, urls, seconds, camsim, rssEvery: null)));
         }
         Console.WriteLine($"load average after the runs: {LoadAverage()}");
         var (a, b) = runs[^1]; // the tables below show the last pair; the CPU ratio sums every pair
