@@ -289,16 +289,15 @@ public static partial class RecordingBench
 
     private static double? Ffprobe(string file)
     {
-        var psi = new ProcessStartInfo("ffprobe") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file })
+        try
         {
-            psi.ArgumentList.Add(a);
+            var output = Tool.Run("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file);
+            return double.TryParse(output.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
         }
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEnd();
-        p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return p.ExitCode == 0 && double.TryParse(output.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+        catch (InvalidOperationException)
+        {
+            return null; // ffprobe exited non-zero: the segment is unreadable
+        }
     }
 
     private static double Option(string[] args, string name, double fallback)

@@ -54,7 +54,7 @@ public static class ReleaseBench
     {
         var clipFile = Path.Combine(dir, "clip.mp4");
         var encode = Stopwatch.StartNew();
-        VaultBench.Exec("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=15", "-t", "60", "-c:v", "libx264", "-preset", "ultrafast",
+        Tool.Run("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=15", "-t", "60", "-c:v", "libx264", "-preset", "ultrafast",
             "-b:v", $"{mbps}M", "-minrate", $"{mbps}M", "-maxrate", $"{mbps}M", "-bufsize", $"{2 * mbps}M", "-g", "30",
             "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", clipFile);
         var clip = File.ReadAllBytes(clipFile);
@@ -101,7 +101,7 @@ public static class ReleaseBench
                 var sw = Stopwatch.StartNew();
                 foreach (var c in clips)
                 {
-                    VaultBench.Exec("/bin/sh", "-c", $"age -d -i '{ownerKey}' '{Path.Combine(data.Root, c.Path)}' | age -r {recipient.Recipient} -o '{Path.Combine(peerOut, Path.GetFileName(c.Path))}'");
+                    Tool.Run("/bin/sh", "-c", $"age -d -i '{ownerKey}' '{Path.Combine(data.Root, c.Path)}' | age -r {recipient.Recipient} -o '{Path.Combine(peerOut, Path.GetFileName(c.Path))}'");
                 }
                 peer = Min(peer, sw.Elapsed);
                 Directory.Delete(peerOut, recursive: true);

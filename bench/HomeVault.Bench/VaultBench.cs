@@ -60,13 +60,13 @@ public static class VaultBench
             using var output = File.Create(P("hv.out"));
             Age.Decrypt(input, output, [id]);
         });
-        var ageEnc = Best(() => Exec("age", "-r", recipient, "-o", P("age.age"), P("plain")));
-        var ageDec = Best(() => Exec("age", "-d", "-i", P("key.txt"), "-o", P("age.out"), P("age.age")));
+        var ageEnc = Best(() => Tool.Run("age", "-r", recipient, "-o", P("age.age"), P("plain")));
+        var ageDec = Best(() => Tool.Run("age", "-d", "-i", P("key.txt"), "-o", P("age.out"), P("age.age")));
 
         // Round trips, including across implementations.
         Verify("HomeVault → HomeVault", P("hv.out"), plainHash);
         Verify("age → age", P("age.out"), plainHash);
-        Exec("age", "-d", "-i", P("key.txt"), "-o", P("cross1.out"), P("hv.age"));
+        Tool.Run("age", "-d", "-i", P("key.txt"), "-o", P("cross1.out"), P("hv.age"));
         Verify("HomeVault → age -d", P("cross1.out"), plainHash);
         using (var input = File.OpenRead(P("age.age")))
         using (var output = File.Create(P("cross2.out")))
@@ -124,22 +124,6 @@ public static class VaultBench
             }
         }
         return best;
-    }
-
-    internal static void Exec(string tool, params string[] args)
-    {
-        var psi = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{tool} failed ({p.ExitCode}): {err}");
-        }
     }
 
     /// <summary>Our managed scrypt at age's default work factor (age itself needs a TTY for -p, so no peer run).</summary>
