@@ -16,6 +16,9 @@ public sealed class DataDirectory(string root)
 
     public string ReleasesDir => Path.Combine(Root, "releases");
 
+    /// <summary>The file <see cref="DataDirectoryLock"/> locks; it holds the holder's PID.</summary>
+    public string LockPath => Path.Combine(Root, "recorder.lock");
+
     /// <summary>The owner's age X25519 identity, sealed with their passphrase (stock `age -d` opens it).</summary>
     public string OwnerIdentityPath(string owner) => Path.Combine(KeysDir, owner + ".identity.age");
 

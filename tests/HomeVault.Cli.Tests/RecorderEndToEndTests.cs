@@ -14,39 +14,19 @@ public sealed class RecorderEndToEndTests : IDisposable
 {
     private readonly CamsimProcess _cams = CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"),
         new CamsimSettings { Size = "640x360", Seconds = 300, Mounts = ["front", "drive"] });
-    private readonly List<Process> _started = [];
+    private readonly ServeProcesses _serve = new();
 
     public void Dispose()
     {
-        foreach (var p in _started)
-        {
-            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            p.Dispose();
-        }
+        _serve.Dispose();
         _cams.Dispose();
     }
 
-    private Process StartServe(string config)
-    {
-        var psi = TestEnv.HomevaultStartInfo("serve", "--config", config);
-        var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        _started.Add(p);
-        return p;
-    }
+    private Process StartServe(string config) => _serve.Start(config);
 
-    private static List<JsonElement> Clips(string data)
-    {
-        var r = Homevault.Run("clips", "list", "--json", "--data", data);
-        Assert.True(r.Exit == 0, r.Stderr);
-        return JsonDocument.Parse(r.Stdout).RootElement.EnumerateArray().ToList();
-    }
+    private static List<JsonElement> Clips(string data) => ServeProcesses.Clips(data);
 
-    private static string Sql(string db, string query) =>
-        Encoding.UTF8.GetString(TestEnv.Run(TestEnv.Tool("sqlite3"), [db, query]).Stdout).Trim();
+    private static string Sql(string db, string query) => ServeProcesses.Sql(db, query);
 
     private string WriteConfig(string dir, string data, int clipSeconds)
     {
@@ -79,10 +59,7 @@ public sealed class RecorderEndToEndTests : IDisposable
         Assert.Equal("2", Sql(db, "SELECT count(*) FROM clips WHERE state = 'recording' AND end_ms - start_ms >= 3000"));
 
         var stoppedAt = DateTimeOffset.UtcNow;
-        var term = TestEnv.Run(TestEnv.Tool("kill"), ["-TERM", serve.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        Assert.Equal(0, term.Exit);
-        Assert.True(serve.WaitForExit(120_000), "serve did not exit after SIGTERM");
-        Assert.Equal(0, serve.ExitCode);
+        ServeProcesses.Stop(serve);
 
         var clips = Clips(data);
         Assert.Equal(2, clips.Count);

@@ -6,6 +6,7 @@ using HomeVault.Cli.Infrastructure;
 using HomeVault.Core;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
+using HomeVault.Core.IO;
 using HomeVault.Core.Keys;
 using HomeVault.Core.Vault;
 using HomeVault.Recording.Configuration;
@@ -60,12 +61,21 @@ internal static class DemoCommand
 
     private static void Run(DataDirectory data, int recordFor, int clipFor)
     {
-        if (Directory.Exists(data.Root) && Directory.EnumerateFileSystemEntries(data.Root).Any())
+        var notEmpty = new UserError($"{data.Root} is not empty; the demo needs a fresh data directory");
+        bool HasContent() => Directory.Exists(data.Root) && Directory.EnumerateFileSystemEntries(data.Root).Any(e => e != data.LockPath);
+        if (HasContent() && !File.Exists(data.LockPath))
         {
-            throw new UserError($"{data.Root} is not empty; the demo needs a fresh data directory");
+            throw notEmpty; // not a recorder's directory: leave no lock file in it
+        }
+        // The demo is a recorder like serve: it locks its directory before making anything in it, so a second
+        // demo on the same directory is told which process has it.
+        Durable.CreatePrivateDirectory(data.Root);
+        using var held = DataDirectoryLock.Acquire(data);
+        if (HasContent())
+        {
+            throw notEmpty;
         }
         var parent = Path.GetDirectoryName(data.Root)!;
-        Directory.CreateDirectory(parent);
         var passFile = Path.Combine(parent, "demo-passphrase");
         var passphrase = ("demo " + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))).ToCharArray();
         File.WriteAllText(passFile, new string(passphrase) + "\n");

@@ -22,7 +22,8 @@ internal static class ServeCommand
         command.SetAction(result =>
         {
             var (options, configuration) = ConfigLoader.Load(CommonOptions.ConfigFile(result), result.GetValue(CommonOptions.Data) ?? CommonOptions.NonEmptyEnv(CommonOptions.DataEnv));
-            if (!new DataDirectory(options.DataDirectory).IsInitialized)
+            var data = new DataDirectory(options.DataDirectory);
+            if (!data.IsInitialized)
             {
                 throw new UserError($"{options.DataDirectory} is not a HomeVault data directory (run 'homevault init --data {options.DataDirectory}' first)");
             }
@@ -31,7 +32,10 @@ internal static class ServeCommand
             {
                 throw new UserError("--duration must be a positive number of seconds");
             }
-            using var host = BuildHost(options, LoadWebOptions(configuration));
+            var web = LoadWebOptions(configuration);
+            // Before anything in the data directory is read or written: a second recorder stops here.
+            using var held = DataDirectoryLock.Acquire(data);
+            using var host = BuildHost(options, web);
             using var stopAfter = seconds is { } s ? new CancellationTokenSource(TimeSpan.FromSeconds(s)) : new CancellationTokenSource();
             host.RunAsync(stopAfter.Token).GetAwaiter().GetResult();
             return CliApp.Ok;

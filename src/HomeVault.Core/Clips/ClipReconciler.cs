@@ -11,11 +11,22 @@ namespace HomeVault.Core.Clips;
 /// chunk; the recorder cannot, holding no private key), and its end is the last fsynced progress.
 /// Runs left open are closed as "crash" with a gap up to now. Files the catalog does not know are
 /// reported, never deleted.
+/// <para>
+/// Only the holder of the data directory's lock may reconcile: to anyone else a clip being recorded right now
+/// looks exactly like one a crash left open, and sealing it would break the running recorder's clip.
+/// </para>
 /// </summary>
 public static class ClipReconciler
 {
-    public static ReconcileReport Reconcile(ClipStore store, TimeProvider? time = null)
+    /// <exception cref="InvalidOperationException"><paramref name="held"/> is not a held lock on the store's data directory.</exception>
+    public static ReconcileReport Reconcile(ClipStore store, DataDirectoryLock held, TimeProvider? time = null)
     {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(held);
+        if (!held.Covers(store.Data))
+        {
+            throw new InvalidOperationException($"reconciling {store.Data.Root} needs its lock (held: {held.IsHeld}, for {held.Root})");
+        }
         var now = (time ?? TimeProvider.System).GetUtcNow();
         var truncated = new List<Clip>();
         var missing = new List<string>();

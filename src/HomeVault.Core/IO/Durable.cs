@@ -1,12 +1,10 @@
-using System.Runtime.InteropServices;
-
 namespace HomeVault.Core.IO;
 
 /// <summary>
 /// Crash-safe file writes: data reaches the disk (fsync) and so does the directory entry that
 /// names it (fsync of the directory), before anything refers to the file.
 /// </summary>
-public static partial class Durable
+public static class Durable
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
@@ -69,33 +67,21 @@ public static partial class Durable
         }
         // O_DIRECTORY is deliberately not used: its value differs across architectures (on ARM,
         // x86's 0x10000 is O_DIRECT, which directories refuse), and O_RDONLY suffices for fsync.
-        var fd = Open(directory, ORdOnly | OCloexec);
+        var fd = Libc.Open(directory, Libc.ORdOnly | Libc.OCloexec);
         if (fd < 0)
         {
-            throw new IOException($"cannot open directory {directory} to sync it (errno {Marshal.GetLastPInvokeError()})");
+            throw new IOException($"cannot open directory {directory} to sync it (errno {Libc.Errno})");
         }
         try
         {
-            if (Fsync(fd) != 0)
+            if (Libc.Fsync(fd) != 0)
             {
-                throw new IOException($"fsync of directory {directory} failed (errno {Marshal.GetLastPInvokeError()})");
+                throw new IOException($"fsync of directory {directory} failed (errno {Libc.Errno})");
             }
         }
         finally
         {
-            _ = Close(fd);
+            _ = Libc.Close(fd);
         }
     }
-
-    private const int ORdOnly = 0;
-    private const int OCloexec = 0x80000; // the same on x86_64, arm64 and arm
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int Fsync(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
 }

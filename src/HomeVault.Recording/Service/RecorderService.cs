@@ -35,11 +35,12 @@ public sealed partial class RecorderService(
     {
         var config = options.Value;
         var data = new DataDirectory(config.DataDirectory);
+        using var held = DataDirectoryLock.Acquire(data); // shares the lock serve or demo took before anything else
         using var db = CatalogDatabase.Open(data.CatalogPath);
         using var audit = InstallationAudit.Open(data, db, time);
         var store = new ClipStore(data, db, audit.Log, time);
 
-        var report = ClipReconciler.Reconcile(store, time);
+        var report = ClipReconciler.Reconcile(store, held, time);
         LogReconciled(_log, report.TruncatedClips.Count, report.MissingFiles.Count, report.RunsClosed, report.OrphanFiles.Count);
         foreach (var orphan in report.OrphanFiles)
         {

@@ -124,7 +124,8 @@ public sealed class ClipStoreTests : IDisposable
         var orphan = Path.Combine(_data.ClipsDir, "front", "stray.mp4.age");
         File.WriteAllText(orphan, "not ours");
 
-        var result = ClipReconciler.Reconcile(store, new ManualTime(_t0.AddMinutes(5)));
+        using var held = DataDirectoryLock.Acquire(_data);
+        var result = ClipReconciler.Reconcile(store, held, new ManualTime(_t0.AddMinutes(5)));
 
         var clip = Assert.Single(result.TruncatedClips);
         Assert.Equal(run, clip.RunId);
@@ -145,7 +146,7 @@ public sealed class ClipStoreTests : IDisposable
         Assert.True(report.Ok, report.ToString());
         var actions = _audit.Log.GetEntries(0, 10).Select(e => e.Event.Action).ToList();
         Assert.Equal([AuditActions.RunStarted, AuditActions.ClipTruncated, AuditActions.RunEnded, AuditActions.Gap], actions);
-        Assert.Empty(ClipReconciler.Reconcile(store).TruncatedClips);
+        Assert.Empty(ClipReconciler.Reconcile(store, held).TruncatedClips);
     }
 
     [Fact]
@@ -156,7 +157,8 @@ public sealed class ClipStoreTests : IDisposable
         var path = open.RelativePath;
         open.Dispose();
         File.Delete(Path.Combine(_data.Root, path));
-        var result = ClipReconciler.Reconcile(store);
+        using var held = DataDirectoryLock.Acquire(_data);
+        var result = ClipReconciler.Reconcile(store, held);
         Assert.Equal([path], result.MissingFiles);
         Assert.Empty(new ClipRepository(_db).Query());
         var report = _audit.Log.Verify(new AuditVerifyOptions { DataDirectory = _data.Root });
