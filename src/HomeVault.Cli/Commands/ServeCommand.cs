@@ -2,6 +2,7 @@ using System.CommandLine;
 using HomeVault.Cli.Infrastructure;
 using HomeVault.Core;
 using HomeVault.Recording.Configuration;
+using HomeVault.Recording.Ffmpeg;
 using HomeVault.Recording.Service;
 using HomeVault.Web.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace HomeVault.Cli.Commands;
 
 /// <summary>`homevault serve`: the recorder as a hosted service (systemd notify + watchdog, journald-friendly logs).</summary>
-internal static class ServeCommand
+internal static partial class ServeCommand
 {
     public static Command Build()
     {
@@ -36,12 +37,46 @@ internal static class ServeCommand
             // Before anything in the data directory is read or written: a second recorder stops here.
             using var held = DataDirectoryLock.Acquire(data);
             using var host = BuildHost(options, web);
+            var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServeCommand).FullName!);
+            RemoveLegacyCredentialFiles(log);
             using var stopAfter = seconds is { } s ? new CancellationTokenSource(TimeSpan.FromSeconds(s)) : new CancellationTokenSource();
-            host.RunAsync(stopAfter.Token).GetAwaiter().GetResult();
+            try
+            {
+                host.RunAsync(stopAfter.Token).GetAwaiter().GetResult();
+            }
+            finally
+            {
+                RemoveLegacyCredentialFiles(log);
+            }
             return CliApp.Ok;
         });
         return command;
     }
+
+    /// <summary>
+    /// Earlier versions handed camera passwords to ffmpeg in files under the temporary or runtime directory,
+    /// which a kill -9 left behind; they go at every start and stop (this version writes none).
+    /// </summary>
+    private static void RemoveLegacyCredentialFiles(ILogger log)
+    {
+        try
+        {
+            if (IngestInput.RemoveLegacyFiles() is > 0 and var n)
+            {
+                LogLegacyRemoved(log, n);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogLegacyNotRemoved(log, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "removed {Count} ffmpeg input files holding camera credentials that an earlier version left behind")]
+    private static partial void LogLegacyRemoved(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "cannot remove ffmpeg input files an earlier version left with camera credentials: {Error}")]
+    private static partial void LogLegacyNotRemoved(ILogger logger, string error);
 
     /// <summary>The <c>Http</c> section, validated; null when absent (the recorder runs without the web side).</summary>
     internal static WebOptions? LoadWebOptions(IConfiguration configuration)

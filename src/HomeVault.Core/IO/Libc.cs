@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace HomeVault.Core.IO;
 
 /// <summary>
-/// The few libc calls .NET does not expose: descriptors opened without .NET's own advisory locking, flock. LibraryImport (source-generated marshalling), so they work in the native build.
+/// The few libc calls .NET does not expose: descriptors opened without .NET's own advisory locking, flock,
+/// memfd_create. LibraryImport (source-generated marshalling), so they work in the native build.
 /// Flag values are the ones x86_64 and arm64 share; flags that differ between them (O_DIRECTORY,
 /// O_NOFOLLOW) are not used.
 /// </summary>
@@ -16,6 +17,8 @@ internal static partial class Libc
 
     public const int LockEx = 2;
     public const int LockNb = 4;
+
+    public const int MfdCloexec = 1;
 
     /// <summary>EAGAIN, which Linux also names EWOULDBLOCK: flock's answer when another holds the lock.</summary>
     public const int EWouldBlock = 11;
@@ -34,6 +37,9 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
     public static partial int Ftruncate(int fd, long length);
+
+    [LibraryImport("libc", EntryPoint = "memfd_create", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int MemfdCreate(string name, uint flags);
 
     /// <summary>The errno of the last failed call above, for messages.</summary>
     public static int Errno => Marshal.GetLastPInvokeError();

@@ -1,29 +1,35 @@
 using System.Globalization;
 using System.Text;
+using HomeVault.Core.IO;
 using HomeVault.Recording.Configuration;
 
 namespace HomeVault.Recording.Ffmpeg;
 
 /// <summary>
-/// How ffmpeg is told which camera to open. Without credentials the URL goes in argv. With
-/// credentials it goes into a one-entry ffconcat file (mode 0600, in a private 0700 directory
-/// under $XDG_RUNTIME_DIR or the temp dir) so the password is not in /proc/PID/cmdline, and
-/// ffmpeg's own banner names the file instead of the URL. The file is deleted on dispose.
+/// How ffmpeg is told which camera to open. Without credentials the URL goes in argv. With credentials it goes
+/// into a one-entry ffconcat list held in a memory file (memfd) that ffmpeg opens as <c>/proc/PID/fd/N</c>: the
+/// password is not in /proc/PID/cmdline, ffmpeg's banner names the /proc path instead of the URL, and it never
+/// touches a file system, so no kill -9 can leave it behind. Dispose closes it.
 /// </summary>
 public sealed class IngestInput : IDisposable
 {
-    private IngestInput(IReadOnlyList<string> arguments, string? file, SecretScrubber scrubber)
+    /// <summary>How the memory file's name starts; a fresh suffix per input tells inputs apart in /proc/*/fd links.</summary>
+    public const string MemoryFileName = "homevault-ingest";
+
+    private readonly MemoryFile? _file;
+
+    private IngestInput(IReadOnlyList<string> arguments, MemoryFile? file, SecretScrubber scrubber)
     {
         Arguments = arguments;
-        FilePath = file;
+        _file = file;
         Scrubber = scrubber;
     }
 
     /// <summary>The input half of the command line, ending with <c>-i X</c>.</summary>
     public IReadOnlyList<string> Arguments { get; }
 
-    /// <summary>The ffconcat file holding the credentials, when there are any.</summary>
-    public string? FilePath { get; }
+    /// <summary>The /proc path of the ffconcat list holding the credentials, when there are any.</summary>
+    public string? FilePath => _file?.Path;
 
     public SecretScrubber Scrubber { get; }
 
@@ -36,10 +42,6 @@ public sealed class IngestInput : IDisposable
             return new IngestInput(["-rtsp_transport", "tcp", "-timeout", timeoutUs, "-i", url], null, SecretScrubber.None);
         }
 
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException("credential files for ffmpeg need Unix file modes");
-        }
         var scrubber = new SecretScrubber(credentials.Password);
         var builder = new UriBuilder(url)
         {
@@ -54,51 +56,45 @@ public sealed class IngestInput : IDisposable
             .Append("option rtsp_transport tcp\n")
             .Append("option timeout ").Append(timeoutUs).Append('\n')
             .ToString();
-        var path = Path.Combine(PrivateDirectory(), $"in-{Guid.NewGuid():N}.ffconcat");
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        };
-        using (var f = new FileStream(path, options))
-        {
-            f.Write(Encoding.UTF8.GetBytes(text));
-        }
+        var file = MemoryFile.Create($"{MemoryFileName}-{Guid.NewGuid():N}", Encoding.UTF8.GetBytes(text));
+        // ffmpeg 5.1 opens the /proc path with its file protocol, then the rtsp:// entry inside.
         return new IngestInput(
-            ["-f", "concat", "-safe", "0", "-protocol_whitelist", "file,rtsp,rtsps,rtp,srtp,tcp,udp,tls,crypto", "-i", path],
-            path, scrubber);
+            ["-f", "concat", "-safe", "0", "-protocol_whitelist", "file,rtsp,rtsps,rtp,srtp,tcp,udp,tls,crypto", "-i", file.Path],
+            file, scrubber);
     }
 
-    private static string PrivateDirectory()
+    /// <summary>
+    /// Deletes the ffconcat files earlier versions wrote into <c>homevault-ffmpeg-USER</c> under $XDG_RUNTIME_DIR
+    /// or the temporary directory, which a kill -9 left behind with a camera password in them. Returns how
+    /// many files went.
+    /// </summary>
+    public static int RemoveLegacyFiles()
     {
-        if (OperatingSystem.IsWindows())
+        var removed = 0;
+        foreach (var parent in new[] { Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR"), Path.GetTempPath() })
         {
-            throw new PlatformNotSupportedException();
+            if (string.IsNullOrEmpty(parent))
+            {
+                continue;
+            }
+            var dir = new DirectoryInfo(Path.Combine(parent, $"homevault-ffmpeg-{Environment.UserName}"));
+            // A link there was not made by HomeVault (it made a real directory): never follow it.
+            if (!dir.Exists || dir.LinkTarget is not null)
+            {
+                continue;
+            }
+            foreach (var file in dir.EnumerateFiles("in-*.ffconcat"))
+            {
+                file.Delete();
+                removed++;
+            }
+            if (!dir.EnumerateFileSystemInfos().Any())
+            {
+                dir.Delete();
+            }
         }
-        var runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
-        var parent = !string.IsNullOrEmpty(runtime) && Directory.Exists(runtime) ? runtime : Path.GetTempPath();
-        var dir = Path.Combine(parent, $"homevault-ffmpeg-{Environment.UserName}");
-        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        // An existing directory keeps its mode; refuse one others can read.
-        if ((File.GetUnixFileMode(dir) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.OtherExecute | UnixFileMode.GroupExecute)) != 0)
-        {
-            File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        return dir;
+        return removed;
     }
 
-    public void Dispose()
-    {
-        if (FilePath is not null)
-        {
-            try
-            {
-                File.Delete(FilePath);
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
+    public void Dispose() => _file?.Dispose();
 }

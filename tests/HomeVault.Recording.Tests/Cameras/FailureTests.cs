@@ -1,5 +1,6 @@
 using HomeVault.Recording.Cameras;
 using HomeVault.Recording.Configuration;
+using HomeVault.Recording.Ffmpeg;
 using HomeVault.Recording.Tests.Support;
 using HomeVault.Tests;
 
@@ -32,8 +33,9 @@ public sealed class FailureTests(CamsimFixture camsim)
         var cam = Harness.Camera("secure", camsim.Urls["secure"], credentialsFile: creds);
         var recording = h.RecordAsync(TimeSpan.FromSeconds(10), cam);
 
-        // While it runs, ffmpeg's command line must not carry the password.
+        // While it runs, ffmpeg's command line must not carry the password: its input is this process's memory file.
         string? cmdline = null;
+        string? memfd = null;
         for (var i = 0; i < 50 && cmdline is null; i++)
         {
             await Task.Delay(200, TestContext.Current.CancellationToken);
@@ -41,12 +43,16 @@ public sealed class FailureTests(CamsimFixture camsim)
             if (pidLine is not null && File.Exists($"/proc/{pidLine[6..]}/cmdline"))
             {
                 cmdline = File.ReadAllText($"/proc/{pidLine[6..]}/cmdline").Replace('\0', ' ');
+                var input = cmdline.Split(' ').SkipWhile(a => a != "-i").ElementAtOrDefault(1);
+                memfd = input is null ? null : OpenFiles.Target(input);
             }
         }
         await recording;
 
         Assert.NotNull(cmdline);
-        Assert.Contains("ffconcat", cmdline, StringComparison.Ordinal);
+        Assert.Contains("-f concat", cmdline, StringComparison.Ordinal);
+        Assert.Matches($" -i /proc/{Environment.ProcessId}/fd/[0-9]+ ", cmdline);
+        Assert.StartsWith("/memfd:" + IngestInput.MemoryFileName + "-", memfd, StringComparison.Ordinal);
         AssertNoSecret([cmdline]);
         var clips = h.Sink.For("secure");
         Assert.True(clips.Count >= 2, $"{clips.Count} clips");
@@ -55,9 +61,8 @@ public sealed class FailureTests(CamsimFixture camsim)
         AssertNoSecret(h.Logger.Lines);                                                      // ...scrubbed
         AssertNoSecret(h.Journal.Runs.Values.Select(r => r.Reason ?? ""));
         AssertNoSecret([h.Health("secure").LastError ?? ""]);
-        // The 0600 input file is gone once the run is over.
-        var inputFile = cmdline.Split(' ').First(a => a.EndsWith(".ffconcat", StringComparison.Ordinal));
-        Assert.False(File.Exists(inputFile), "ffconcat file left behind");
+        // The memory file holding the credentials is closed once the run is over.
+        Assert.DoesNotContain(memfd, OpenFiles.Targets());
     }
 
     [Fact]

@@ -68,20 +68,23 @@ public sealed class FfmpegTests(CamsimFixture camsim)
     }
 
     [Fact]
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public void Credentialed_input_goes_through_a_private_ffconcat_file_deleted_on_dispose()
+    public void Credentialed_input_goes_through_a_memory_file_on_no_file_system_closed_on_dispose()
     {
-        string path;
+        string path, memfd;
         using (var input = IngestInput.Create("rtsp://127.0.0.1:554/live", new CameraCredentials("admin", "it's:s3cret@"), TimeSpan.FromSeconds(5)))
         {
             path = input.FilePath!;
             Assert.DoesNotContain(input.Arguments, a => a.Contains("s3cret", StringComparison.Ordinal));
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            Assert.Equal(path, input.Arguments[^1]);
+            // Not a file anywhere: this process's descriptor of an anonymous memory file, for the child to open.
+            Assert.Matches($"^/proc/{Environment.ProcessId}/fd/[0-9]+$", path);
+            memfd = OpenFiles.Target(path)!;
+            Assert.StartsWith("/memfd:" + IngestInput.MemoryFileName + "-", memfd, StringComparison.Ordinal);
             var text = File.ReadAllText(path);
             Assert.Contains("file 'rtsp://admin:it%27s%3As3cret%40@127.0.0.1:554/live'", text, StringComparison.Ordinal);
             Assert.Contains("option rtsp_transport tcp", text, StringComparison.Ordinal);
         }
-        Assert.False(File.Exists(path));
+        Assert.DoesNotContain(memfd, OpenFiles.Targets());
     }
 
     [Fact]
