@@ -16,6 +16,9 @@ public sealed class DataDirectory(string root)
 
     public string ReleasesDir => Path.Combine(Root, "releases");
 
+    /// <summary>Where the recorder's status files are (camera health, HTTP addresses) for the other commands to read.</summary>
+    public string StatusDir => Path.Combine(Root, "status");
+
     /// <summary>The file <see cref="DataDirectoryLock"/> locks; it holds the holder's PID.</summary>
     public string LockPath => Path.Combine(Root, "recorder.lock");
 

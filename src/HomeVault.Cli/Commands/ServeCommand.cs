@@ -1,6 +1,7 @@
 using System.CommandLine;
 using HomeVault.Cli.Infrastructure;
 using HomeVault.Core;
+using HomeVault.Core.IO;
 using HomeVault.Recording.Configuration;
 using HomeVault.Recording.Ffmpeg;
 using HomeVault.Recording.Service;
@@ -38,6 +39,10 @@ internal static partial class ServeCommand
             using var held = DataDirectoryLock.Acquire(data);
             using var host = BuildHost(options, web);
             var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServeCommand).FullName!);
+            foreach (var problem in OwnerOnly.TightenDataDirectory(data))
+            {
+                LogNotOwnerOnly(log, problem);
+            }
             RemoveLegacyCredentialFiles(log);
             using var stopAfter = seconds is { } s ? new CancellationTokenSource(TimeSpan.FromSeconds(s)) : new CancellationTokenSource();
             try
@@ -71,6 +76,9 @@ internal static partial class ServeCommand
             LogLegacyNotRemoved(log, e.Message);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "cannot make owner-only: {Problem}")]
+    private static partial void LogNotOwnerOnly(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "removed {Count} ffmpeg input files holding camera credentials that an earlier version left behind")]
     private static partial void LogLegacyRemoved(ILogger logger, int count);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using HomeVault.Core.IO;
 using Microsoft.Data.Sqlite;
 
 namespace HomeVault.Core.Catalog;
@@ -27,6 +28,7 @@ public static class CatalogDatabase
         {
             throw new CatalogException($"catalog not found at {path} (run 'homevault init' first)");
         }
+        OwnerOnlyFiles(path);
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -51,6 +53,32 @@ public static class CatalogDatabase
         {
             connection.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// SQLite creates a database 0644 (less the umask) and gives its -wal and -shm the database's own mode
+    /// whatever the umask, so the database is made 0600 before SQLite sees it: a new one is created empty with
+    /// that mode (an empty file is a valid database), and an existing one from an earlier version is narrowed,
+    /// with any -wal and -shm it left.
+    /// </summary>
+    private static void OwnerOnlyFiles(string path)
+    {
+        if (!File.Exists(path))
+        {
+            new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }).Dispose();
+            return;
+        }
+        try
+        {
+            foreach (var file in (string[])[path, path + "-wal", path + "-shm"])
+            {
+                OwnerOnly.Tighten(file);
+            }
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Opened by someone other than its owner (root looking in): not theirs to change.
         }
     }
 

@@ -4,7 +4,7 @@ namespace HomeVault.Core.IO;
 
 /// <summary>
 /// The few libc calls .NET does not expose: descriptors opened without .NET's own advisory locking, flock,
-/// memfd_create. LibraryImport (source-generated marshalling), so they work in the native build.
+/// memfd_create, umask. LibraryImport (source-generated marshalling), so they work in the native build.
 /// Flag values are the ones x86_64 and arm64 share; flags that differ between them (O_DIRECTORY,
 /// O_NOFOLLOW) are not used.
 /// </summary>
@@ -40,6 +40,9 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "memfd_create", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int MemfdCreate(string name, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "umask")]
+    public static partial uint Umask(uint mask);
 
     /// <summary>The errno of the last failed call above, for messages.</summary>
     public static int Errno => Marshal.GetLastPInvokeError();

@@ -3,6 +3,7 @@ using HomeVault.Core;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.Clips;
+using HomeVault.Core.IO;
 using HomeVault.Core.Warrants;
 using HomeVault.Recording.Cameras;
 using HomeVault.Recording.Configuration;
@@ -57,7 +58,7 @@ public sealed partial class RecorderService(
         var sweeper = new RetentionSweeper(store, new RequestLegalHolds(new RequestRepository(db, time)), time);
         var rules = new RetentionRules(config.Retention.Days, config.Retention.MaxBytes <= 0 ? long.MaxValue : config.Retention.MaxBytes,
             config.Retention.MinFreeBytes, config.Cameras.Where(c => c.RetainDays is not null).ToDictionary(c => c.Name, c => c.RetainDays!.Value));
-        Directory.CreateDirectory(Path.Combine(data.Root, "status"));
+        Durable.CreatePrivateDirectory(data.StatusDir);
 
         var nextSweep = time.GetUtcNow();
         var nextPressureSweep = nextSweep;
@@ -192,10 +193,7 @@ public sealed partial class RecorderService(
     private void WriteStatus(DataDirectory data)
     {
         var snapshot = new CameraStatusFile(time.GetUtcNow(), Environment.ProcessId, _supervisors.Select(s => s.Health).ToList());
-        var path = Path.Combine(data.Root, "status", "cameras.json");
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(snapshot, CameraStatusFile.TypeInfo));
-        File.Move(temp, path, overwrite: true);
+        OwnerOnly.Replace(Path.Combine(data.StatusDir, "cameras.json"), JsonSerializer.SerializeToUtf8Bytes(snapshot, CameraStatusFile.TypeInfo));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "reconciled after start: {Truncated} clips sealed as truncated, {Missing} missing files, {Runs} runs closed, {Orphans} orphan files")]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HomeVault.Core;
+using HomeVault.Core.IO;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,11 +27,9 @@ public sealed partial class WebHostedService(WebOptions options, string dataDire
         var intakeText = string.Join(" ", intake);
         var consoleText = string.Join(" ", console);
         LogListening(log, intakeText, consoleText);
-        var status = Path.Combine(new DataDirectory(dataDirectory).Root, "status");
-        Directory.CreateDirectory(status);
-        var temp = Path.Combine(status, "http.json.tmp");
-        await File.WriteAllBytesAsync(temp, AddressesJson(intake, console), cancellationToken).ConfigureAwait(false);
-        File.Move(temp, Path.Combine(status, "http.json"), overwrite: true);
+        var status = new DataDirectory(dataDirectory).StatusDir;
+        Durable.CreatePrivateDirectory(status);
+        OwnerOnly.Replace(Path.Combine(status, "http.json"), AddressesJson(intake, console));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

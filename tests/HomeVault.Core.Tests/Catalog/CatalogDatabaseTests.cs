@@ -24,6 +24,32 @@ public sealed class CatalogDatabaseTests
     }
 
     [Fact]
+    public void The_catalog_and_its_wal_and_shm_are_owner_only_even_under_a_wide_umask_and_after_an_earlier_version()
+    {
+        const UnixFileMode wide = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        var path = NewDbPath();
+        // This test process runs with umask 022, under which SQLite makes 0644 files.
+        using (var db = CatalogDatabase.Open(path, create: true))
+        {
+            new SettingsRepository(db).Set("k", "v");
+            foreach (var file in (string[])[path, path + "-wal", path + "-shm"])
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            }
+            // As an earlier version left them (SQLite then gives a new -wal and -shm the database's mode).
+            foreach (var file in (string[])[path, path + "-wal", path + "-shm"])
+            {
+                File.SetUnixFileMode(file, wide);
+            }
+            using var again = CatalogDatabase.Open(path);
+            foreach (var file in (string[])[path, path + "-wal", path + "-shm"])
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            }
+        }
+    }
+
+    [Fact]
     public void Reopen_keeps_data_and_does_not_rerun_migrations()
     {
         var path = NewDbPath();
