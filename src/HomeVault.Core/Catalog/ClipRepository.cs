@@ -31,16 +31,37 @@ public sealed class ClipRepository(SqliteConnection connection)
         return (long)cmd.ExecuteScalar()!;
     }
 
-    /// <summary>Records how far a clip being written is durable (after its fsync).</summary>
-    public void UpdateProgress(long clipId, DateTimeOffset end, long plaintextBytes, long ciphertextBytes)
+    /// <summary>
+    /// Records how far a clip being written is durable (fsynced: <paramref name="end"/>, the bytes) and, before
+    /// more of its ciphertext reaches the file, where the fragments beyond that end (<paramref name="pendingFragments"/>,
+    /// see migration 0006) and, once the final chunk is about to be written, the whole clip's plaintext length.
+    /// </summary>
+    public void UpdateProgress(long clipId, DateTimeOffset end, long plaintextBytes, long ciphertextBytes, string? pendingFragments, long? finalPlaintext)
     {
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "UPDATE clips SET end_ms = max($end, start_ms), plaintext_bytes = $p, ciphertext_bytes = $c WHERE id = $id AND state = 'recording'";
+        cmd.CommandText = """
+            UPDATE clips SET end_ms = max($end, start_ms), plaintext_bytes = $p, ciphertext_bytes = $c, pending_fragments = $f, final_plaintext = $final
+            WHERE id = $id AND state = 'recording'
+            """;
         cmd.Parameters.AddWithValue("$id", clipId);
         cmd.Parameters.AddWithValue("$end", end.ToUnixTimeMilliseconds());
         cmd.Parameters.AddWithValue("$p", plaintextBytes);
         cmd.Parameters.AddWithValue("$c", ciphertextBytes);
+        cmd.Parameters.AddWithValue("$f", (object?)pendingFragments ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$final", (object?)finalPlaintext ?? DBNull.Value);
         cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>What the last progress row of a clip being written said lies beyond its durable end (see <see cref="UpdateProgress"/>).</summary>
+    public (string? PendingFragments, long? FinalPlaintext) PendingProgress(long clipId)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT pending_fragments, final_plaintext FROM clips WHERE id = $id AND state = 'recording'";
+        cmd.Parameters.AddWithValue("$id", clipId);
+        using var reader = cmd.ExecuteReader();
+        return reader.Read()
+            ? (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1))
+            : (null, null);
     }
 
     /// <summary>Turns a 'recording' row into a sealed one (complete or truncated) with its ciphertext hash.</summary>
@@ -53,7 +74,8 @@ public sealed class ClipRepository(SqliteConnection connection)
         using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """
-            UPDATE clips SET end_ms = max($end, start_ms), plaintext_bytes = $p, ciphertext_bytes = $c, sha256 = $sha, state = $state
+            UPDATE clips SET end_ms = max($end, start_ms), plaintext_bytes = $p, ciphertext_bytes = $c, sha256 = $sha, state = $state,
+                pending_fragments = NULL, final_plaintext = NULL
             WHERE id = $id AND state = 'recording'
             """;
         cmd.Parameters.AddWithValue("$id", clipId);

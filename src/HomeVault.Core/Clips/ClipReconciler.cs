@@ -8,7 +8,9 @@ namespace HomeVault.Core.Clips;
 /// <summary>
 /// Start-up repair after a crash. A clip left 'recording' is sealed as truncated: its file keeps
 /// every chunk that reached the disk (owners recover it with salvage up to the last authenticated
-/// chunk; the recorder cannot, holding no private key), and its end is the last fsynced progress.
+/// chunk; the recorder cannot, holding no private key). Its bytes are what salvage recovers from the
+/// file as it stands, and its end that of the last whole fragment among them, from the fragment ends
+/// the last progress row recorded before that ciphertext could reach the file (see <see cref="OpenClip"/>).
 /// Runs left open are closed as "crash" with a gap up to now. Files the catalog does not know are
 /// reported, never deleted.
 /// </summary>
@@ -19,8 +21,8 @@ public static class ClipReconciler
         var now = (time ?? TimeProvider.System).GetUtcNow();
         var truncated = new List<Clip>();
         var missing = new List<string>();
-        var pending = store.Locked((db, _) => new ClipRepository(db).ListRecording());
-        foreach (var clip in pending)
+        var recording = store.Locked((db, _) => new ClipRepository(db).ListRecording());
+        foreach (var clip in recording)
         {
             var full = store.Data.ResolveInside(clip.Path);
             if (!File.Exists(full))
@@ -37,8 +39,10 @@ public static class ClipReconciler
                 });
                 continue;
             }
-            var (sha, length, plaintext) = Measure(full);
-            truncated.Add(store.SealRow(clip.Id, clip.Camera, clip.RunId, clip.Path, clip.Start, clip.End, plaintext, length, sha, ClipState.Truncated));
+            var (pending, final) = store.Locked((db, _) => new ClipRepository(db).PendingProgress(clip.Id));
+            var (sha, length, plaintext) = Measure(full, final);
+            var end = RecoveredEnd(clip, pending, plaintext);
+            truncated.Add(store.SealRow(clip.Id, clip.Camera, clip.RunId, clip.Path, clip.Start, end, plaintext, length, sha, ClipState.Truncated));
         }
 
         var dangling = store.Locked((db, _) => new RunRepository(db).ListDangling());
@@ -54,16 +58,39 @@ public static class ClipReconciler
         return new ReconcileReport(truncated, missing, FindOrphans(store), dangling.Count);
     }
 
-    /// <summary>Hash and size of the file, and the plaintext its whole chunks hold (a lower bound if it lacks its final chunk).</summary>
-    private static (string Sha256, long Length, long Plaintext) Measure(string path)
+    /// <summary>
+    /// Hash and size of the file, and the plaintext salvage recovers from it: its whole chunks, as a crash
+    /// leaves no final chunk, unless the catalog says the final chunk was being written and the file has
+    /// exactly the complete length for it (then salvage finds it whole). Whole chunks are a lower bound only
+    /// if a power loss left blocks of the unsynced tail unwritten.
+    /// </summary>
+    private static (string Sha256, long Length, long Plaintext) Measure(string path, long? finalPlaintext)
     {
         using var file = File.OpenRead(path);
         var offset = AgeLayout.PayloadOffset(file) ?? file.Length;
         file.Position = 0;
         var sha = Convert.ToHexStringLower(SHA256.HashData(file));
         var payload = Math.Max(0, file.Length - offset);
+        if (finalPlaintext is { } whole && payload == AgeLayout.PayloadLength(whole))
+        {
+            return (sha, file.Length, whole);
+        }
         var wholeChunks = payload / AgeLayout.EncryptedChunkSize;
         return (sha, file.Length, wholeChunks * AgeLayout.ChunkSize);
+    }
+
+    /// <summary>
+    /// The end of the last fragment inside the recovered plaintext: the durable end the row recorded, or a
+    /// later fragment end it listed. Recovering less than the row called durable means the file lost fsynced
+    /// chunks, and the ends below are unknown: the start then, never a claim past what is there.
+    /// </summary>
+    private static DateTimeOffset RecoveredEnd(Clip clip, string? pending, long recovered)
+    {
+        if (recovered < clip.PlaintextBytes)
+        {
+            return clip.Start;
+        }
+        return PendingFragments.LastEndWithin(pending, recovered) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : clip.End;
     }
 
     private static List<string> FindOrphans(ClipStore store)
