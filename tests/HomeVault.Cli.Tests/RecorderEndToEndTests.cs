@@ -14,29 +14,15 @@ public sealed class RecorderEndToEndTests : IDisposable
 {
     private readonly CamsimProcess _cams = CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"),
         new CamsimSettings { Size = "640x360", Seconds = 300, Mounts = ["front", "drive"] });
-    private readonly List<Process> _started = [];
+    private readonly ServeProcesses _serve = new();
 
     public void Dispose()
     {
-        foreach (var p in _started)
-        {
-            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            p.Dispose();
-        }
+        _serve.Dispose();
         _cams.Dispose();
     }
 
-    private Process StartServe(string config)
-    {
-        var psi = TestEnv.HomevaultStartInfo("serve", "--config", config);
-        var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        _started.Add(p);
-        return p;
-    }
+    private Process StartServe(string config) => _serve.Start(config);
 
     private static List<JsonElement> Clips(string data)
     {
@@ -45,23 +31,9 @@ public sealed class RecorderEndToEndTests : IDisposable
         return JsonDocument.Parse(r.Stdout).RootElement.EnumerateArray().ToList();
     }
 
-    private static string Sql(string db, string query) =>
-        Encoding.UTF8.GetString(TestEnv.Run(TestEnv.Tool("sqlite3"), [db, query]).Stdout).Trim();
+    private static string Sql(string db, string query) => ServeProcesses.Sql(db, query);
 
-    private string WriteConfig(string dir, string data, int clipSeconds)
-    {
-        var config = Path.Combine(dir, "homevault.json");
-        File.WriteAllText(config, JsonSerializer.Serialize(new
-        {
-            HomeVault = new
-            {
-                DataDirectory = data,
-                Retention = new { Days = 30, MaxBytes = 0, MinFreeBytes = 1_000_000 },
-                Cameras = _cams.Urls.Select(kv => new { Name = kv.Key, Url = kv.Value, ClipSeconds = clipSeconds }).ToArray(),
-            },
-        }));
-        return config;
-    }
+    private string WriteConfig(string dir, string data, int clipSeconds) => ServeProcesses.WriteConfig(dir, data, _cams.Urls, clipSeconds);
 
     [Fact]
     public void Sigterm_seals_each_open_clip_complete_with_its_last_fragment()
