@@ -88,7 +88,7 @@ public sealed class RecorderEndToEndTests : IDisposable
     }
 
     [Fact]
-    public void Sigkill_mid_clip_loses_at_most_about_two_seconds_and_the_next_start_recovers()
+    public void Sigkill_mid_clip_loses_at_most_about_two_fragments_and_the_next_start_recovers()
     {
         var (dir, data, pass) = Homevault.Init();
         var config = WriteConfig(dir, data, clipSeconds: 4);
@@ -127,7 +127,11 @@ public sealed class RecorderEndToEndTests : IDisposable
         foreach (var clip in truncated)
         {
             var end = DateTimeOffset.Parse(clip.GetProperty("end").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-            Assert.True(killedAt - end <= TimeSpan.FromSeconds(3), $"lost {(killedAt - end).TotalSeconds:0.0} s of {clip.GetProperty("camera")}");
+            // The end is that of the last fragment salvage recovers whole (CrashSalvageEndToEndTests checks it exactly).
+            // The fragment before the one in progress usually ends in the 64 KiB chunk the age writer still held
+            // back, so it is lost too: one GOP (2 s at 15 fps, -g 30) more than the 3 s this allowed when the catalog
+            // still claimed that fragment.
+            Assert.True(killedAt - end <= TimeSpan.FromSeconds(3 + 2), $"lost {(killedAt - end).TotalSeconds:0.0} s of {clip.GetProperty("camera")}");
 
             // The owner salvages it: the authenticated prefix is a playable fragmented MP4.
             var salvaged = Path.Combine("/dev/shm", $"hv-salvage-{Guid.NewGuid():N}.mp4");
