@@ -61,8 +61,8 @@ public static class ClipReconciler
     /// <summary>
     /// Hash and size of the file, and the plaintext salvage recovers from it: its whole chunks, as a crash
     /// leaves no final chunk, unless the catalog says the final chunk was being written and the file has
-    /// exactly the complete length for it (then salvage finds it whole). Whole chunks are a lower bound only
-    /// if a power loss left blocks of the unsynced tail unwritten.
+    /// exactly the complete length for it (then salvage finds it whole). Salvage would recover less only if a
+    /// power loss left blocks of the unsynced tail unwritten inside the file's length: it stops at the first bad chunk.
     /// </summary>
     private static (string Sha256, long Length, long Plaintext) Measure(string path, long? finalPlaintext)
     {
