@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
+using HomeVault.Core.IO;
 using HomeVault.Core.Vault;
 
 namespace HomeVault.Core.Clips;
@@ -10,7 +11,8 @@ namespace HomeVault.Core.Clips;
 /// every chunk that reached the disk (owners recover it with salvage up to the last authenticated
 /// chunk; the recorder cannot, holding no private key). Its bytes are what salvage recovers from the
 /// file as it stands, and its end that of the last whole fragment among them, from the fragment ends
-/// the last progress row recorded before that ciphertext could reach the file (see <see cref="OpenClip"/>).
+/// the last progress row recorded before that ciphertext could reach the file (see <see cref="OpenClip"/>);
+/// after a reboot, only what that row knew to be fsynced.
 /// Runs left open are closed as "crash" with a gap up to now. Files the catalog does not know are
 /// reported, never deleted.
 /// </summary>
@@ -39,9 +41,10 @@ public static class ClipReconciler
                 });
                 continue;
             }
-            var (pending, final) = store.Locked((db, _) => new ClipRepository(db).PendingProgress(clip.Id));
-            var (sha, length, plaintext) = Measure(full, final);
-            var end = RecoveredEnd(clip, pending, plaintext);
+            var progress = store.Locked((db, _) => new ClipRepository(db).PendingProgress(clip.Id));
+            var (sha, length, plaintext, end) = progress.BootId == BootId.Current
+                ? AfterKill(clip, full, progress)
+                : AfterReboot(clip, full);
             truncated.Add(store.SealRow(clip.Id, clip.Camera, clip.RunId, clip.Path, clip.Start, end, plaintext, length, sha, ClipState.Truncated));
         }
 
@@ -59,38 +62,44 @@ public static class ClipReconciler
     }
 
     /// <summary>
-    /// Hash and size of the file, and the plaintext salvage recovers from it: its whole chunks, as a crash
-    /// leaves no final chunk, unless the catalog says the final chunk was being written and the file has
-    /// exactly the complete length for it (then salvage finds it whole). Salvage would recover less only if a
-    /// power loss left blocks of the unsynced tail unwritten inside the file's length: it stops at the first bad chunk.
+    /// After a kill the file holds everything written to it, and salvage recovers its whole chunks (a crash
+    /// leaves no final chunk), or the whole file if the row says the final chunk was being written and the file
+    /// has exactly the complete length for it. The end is that of the last fragment inside: the durable end the
+    /// row recorded, or a later fragment end it listed. Recovering less than the row called durable means the
+    /// file lost fsynced chunks and the ends below are unknown: the start then, never a claim past what is there.
     /// </summary>
-    private static (string Sha256, long Length, long Plaintext) Measure(string path, long? finalPlaintext)
+    private static (string Sha256, long Length, long Plaintext, DateTimeOffset End) AfterKill(Clip clip, string path, OpenClipProgress progress)
+    {
+        var (sha, length, payload) = Measure(path);
+        var plaintext = progress.FinalPlaintext is { } whole && payload == AgeLayout.PayloadLength(whole)
+            ? whole
+            : payload / AgeLayout.EncryptedChunkSize * AgeLayout.ChunkSize;
+        var end = plaintext < clip.PlaintextBytes ? clip.Start
+            : PendingFragments.LastEndWithin(progress.PendingFragments, plaintext) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : clip.End;
+        return (sha, length, plaintext, end);
+    }
+
+    /// <summary>
+    /// A clip begun in an earlier boot (a power cut, or a reboot after a kill): blocks not fsynced may be missing
+    /// inside the file's length, where salvage would stop, so only what the row called durable (fsynced before it
+    /// was written) is claimed. The catalog then lags what salvage may recover, never the other way.
+    /// </summary>
+    private static (string Sha256, long Length, long Plaintext, DateTimeOffset End) AfterReboot(Clip clip, string path)
+    {
+        var (sha, length, payload) = Measure(path);
+        var whole = payload / AgeLayout.EncryptedChunkSize * AgeLayout.ChunkSize;
+        return whole < clip.PlaintextBytes ? (sha, length, whole, clip.Start) : (sha, length, clip.PlaintextBytes, clip.End);
+    }
+
+    /// <summary>Hash and size of the file, and the length of its payload (after the header and nonce).</summary>
+    private static (string Sha256, long Length, long Payload) Measure(string path)
     {
         using var file = File.OpenRead(path);
         var offset = AgeLayout.PayloadOffset(file) ?? file.Length;
         file.Position = 0;
         var sha = Convert.ToHexStringLower(SHA256.HashData(file));
-        var payload = Math.Max(0, file.Length - offset);
-        if (finalPlaintext is { } whole && payload == AgeLayout.PayloadLength(whole))
-        {
-            return (sha, file.Length, whole);
-        }
-        var wholeChunks = payload / AgeLayout.EncryptedChunkSize;
-        return (sha, file.Length, wholeChunks * AgeLayout.ChunkSize);
-    }
-
-    /// <summary>
-    /// The end of the last fragment inside the recovered plaintext: the durable end the row recorded, or a
-    /// later fragment end it listed. Recovering less than the row called durable means the file lost fsynced
-    /// chunks, and the ends below are unknown: the start then, never a claim past what is there.
-    /// </summary>
-    private static DateTimeOffset RecoveredEnd(Clip clip, string? pending, long recovered)
-    {
-        if (recovered < clip.PlaintextBytes)
-        {
-            return clip.Start;
-        }
-        return PendingFragments.LastEndWithin(pending, recovered) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : clip.End;
+        return (sha, file.Length, Math.Max(0, file.Length - offset));
     }
 
     private static List<string> FindOrphans(ClipStore store)

@@ -72,7 +72,7 @@ public sealed class ClipStore
             lock (_gate)
             {
                 var cameraId = _cameras.Ensure(camera, _time.GetUtcNow());
-                id = _clips.Add(cameraId, runId, relative, start, start, 0, hashing.BytesWritten, null, ClipState.Recording);
+                id = _clips.Add(cameraId, runId, relative, start, start, 0, hashing.BytesWritten, null, ClipState.Recording, bootId: BootId.Current);
             }
             return new OpenClip(this, id, camera, runId, relative, file, hashing, age, start);
         }
