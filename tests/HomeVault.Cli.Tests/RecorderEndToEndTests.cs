@@ -28,20 +28,7 @@ public sealed class RecorderEndToEndTests : IDisposable
 
     private static string Sql(string db, string query) => ServeProcesses.Sql(db, query);
 
-    private string WriteConfig(string dir, string data, int clipSeconds)
-    {
-        var config = Path.Combine(dir, "homevault.json");
-        File.WriteAllText(config, JsonSerializer.Serialize(new
-        {
-            HomeVault = new
-            {
-                DataDirectory = data,
-                Retention = new { Days = 30, MaxBytes = 0, MinFreeBytes = 1_000_000 },
-                Cameras = _cams.Urls.Select(kv => new { Name = kv.Key, Url = kv.Value, ClipSeconds = clipSeconds }).ToArray(),
-            },
-        }));
-        return config;
-    }
+    private string WriteConfig(string dir, string data, int clipSeconds) => ServeProcesses.WriteConfig(dir, data, _cams.Urls, clipSeconds);
 
     [Fact]
     public void Sigterm_seals_each_open_clip_complete_with_its_last_fragment()
@@ -93,7 +80,7 @@ public sealed class RecorderEndToEndTests : IDisposable
     }
 
     [Fact]
-    public void Sigkill_mid_clip_loses_at_most_about_two_seconds_and_the_next_start_recovers()
+    public void Sigkill_mid_clip_loses_at_most_about_two_fragments_and_the_next_start_recovers()
     {
         var (dir, data, pass) = Homevault.Init();
         var config = WriteConfig(dir, data, clipSeconds: 4);
@@ -132,7 +119,11 @@ public sealed class RecorderEndToEndTests : IDisposable
         foreach (var clip in truncated)
         {
             var end = DateTimeOffset.Parse(clip.GetProperty("end").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-            Assert.True(killedAt - end <= TimeSpan.FromSeconds(3), $"lost {(killedAt - end).TotalSeconds:0.0} s of {clip.GetProperty("camera")}");
+            // The end is that of the last fragment salvage recovers whole (CrashSalvageEndToEndTests checks it exactly).
+            // The fragment before the one in progress usually ends in the 64 KiB chunk the age writer still held
+            // back, so it is lost too: one GOP (2 s at 15 fps, -g 30) more than the 3 s this allowed when the catalog
+            // still claimed that fragment.
+            Assert.True(killedAt - end <= TimeSpan.FromSeconds(3 + 2), $"lost {(killedAt - end).TotalSeconds:0.0} s of {clip.GetProperty("camera")}");
 
             // The owner salvages it: the authenticated prefix is a playable fragmented MP4.
             var salvaged = Path.Combine("/dev/shm", $"hv-salvage-{Guid.NewGuid():N}.mp4");

@@ -74,6 +74,10 @@ internal sealed class ServeProcesses : IDisposable
         return path;
     }
 
+    /// <summary>A configuration recording <paramref name="cameras"/> (name to RTSP URL) into <paramref name="data"/>, every clip <paramref name="clipSeconds"/> long.</summary>
+    public static string WriteConfig(string dir, string data, IReadOnlyDictionary<string, string> cameras, int clipSeconds, string name = "homevault.json") =>
+        WriteConfig(Path.Combine(dir, name), data, cameras.Select(kv => (kv.Key, kv.Value, clipSeconds, (string?)null)));
+
     public static List<JsonElement> Clips(string data)
     {
         var r = Homevault.Run("clips", "list", "--json", "--data", data);

@@ -16,7 +16,7 @@ public sealed record Clip(
 
 public enum ClipState
 {
-    /// <summary>Being written; size and end advance with each fsync. No hash or audit leaf yet.</summary>
+    /// <summary>Being written; size and end advance, a sync behind, to the whole fragments in fsynced chunks. No hash or audit leaf yet.</summary>
     Recording,
     Complete,
     Truncated,

@@ -11,13 +11,13 @@ public sealed class ClipRepository(SqliteConnection connection)
         """;
 
     public long Add(long cameraId, long? runId, string relativePath, DateTimeOffset start, DateTimeOffset end,
-        long plaintextBytes, long ciphertextBytes, string? sha256, ClipState state, SqliteTransaction? tx = null)
+        long plaintextBytes, long ciphertextBytes, string? sha256, ClipState state, SqliteTransaction? tx = null, string? bootId = null)
     {
         using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """
-            INSERT INTO clips (camera_id, run_id, path, start_ms, end_ms, plaintext_bytes, ciphertext_bytes, sha256, state)
-            VALUES ($camera, $run, $path, $start, $end, $pbytes, $cbytes, $sha, $state) RETURNING id
+            INSERT INTO clips (camera_id, run_id, path, start_ms, end_ms, plaintext_bytes, ciphertext_bytes, sha256, state, boot_id)
+            VALUES ($camera, $run, $path, $start, $end, $pbytes, $cbytes, $sha, $state, $boot) RETURNING id
             """;
         cmd.Parameters.AddWithValue("$camera", cameraId);
         cmd.Parameters.AddWithValue("$run", (object?)runId ?? DBNull.Value);
@@ -28,19 +28,41 @@ public sealed class ClipRepository(SqliteConnection connection)
         cmd.Parameters.AddWithValue("$cbytes", ciphertextBytes);
         cmd.Parameters.AddWithValue("$sha", (object?)sha256 ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$state", ToDb(state));
+        cmd.Parameters.AddWithValue("$boot", (object?)bootId ?? DBNull.Value);
         return (long)cmd.ExecuteScalar()!;
     }
 
-    /// <summary>Records how far a clip being written is durable (after its fsync).</summary>
-    public void UpdateProgress(long clipId, DateTimeOffset end, long plaintextBytes, long ciphertextBytes)
+    /// <summary>
+    /// Records how far a clip being written is durable (fsynced: <paramref name="end"/>, the bytes) and, before
+    /// more of its ciphertext reaches the file, where the fragments beyond that end (<paramref name="pendingFragments"/>,
+    /// see migration 0006) and, once the final chunk is about to be written, the whole clip's plaintext length.
+    /// </summary>
+    public void UpdateProgress(long clipId, DateTimeOffset end, long plaintextBytes, long ciphertextBytes, string? pendingFragments, long? finalPlaintext)
     {
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "UPDATE clips SET end_ms = max($end, start_ms), plaintext_bytes = $p, ciphertext_bytes = $c WHERE id = $id AND state = 'recording'";
+        cmd.CommandText = """
+            UPDATE clips SET end_ms = max($end, start_ms), plaintext_bytes = $p, ciphertext_bytes = $c, pending_fragments = $f, final_plaintext = $final
+            WHERE id = $id AND state = 'recording'
+            """;
         cmd.Parameters.AddWithValue("$id", clipId);
         cmd.Parameters.AddWithValue("$end", end.ToUnixTimeMilliseconds());
         cmd.Parameters.AddWithValue("$p", plaintextBytes);
         cmd.Parameters.AddWithValue("$c", ciphertextBytes);
+        cmd.Parameters.AddWithValue("$f", (object?)pendingFragments ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$final", (object?)finalPlaintext ?? DBNull.Value);
         cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>What the last progress row of a clip being written said beyond its durable end and bytes, and the boot it was begun in.</summary>
+    public OpenClipProgress PendingProgress(long clipId)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT pending_fragments, final_plaintext, boot_id FROM clips WHERE id = $id AND state = 'recording'";
+        cmd.Parameters.AddWithValue("$id", clipId);
+        using var reader = cmd.ExecuteReader();
+        return reader.Read()
+            ? new OpenClipProgress(reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+            : new OpenClipProgress(null, null, null);
     }
 
     /// <summary>Turns a 'recording' row into a sealed one (complete or truncated) with its ciphertext hash.</summary>
@@ -53,7 +75,8 @@ public sealed class ClipRepository(SqliteConnection connection)
         using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = """
-            UPDATE clips SET end_ms = max($end, start_ms), plaintext_bytes = $p, ciphertext_bytes = $c, sha256 = $sha, state = $state
+            UPDATE clips SET end_ms = max($end, start_ms), plaintext_bytes = $p, ciphertext_bytes = $c, sha256 = $sha, state = $state,
+                pending_fragments = NULL, final_plaintext = NULL
             WHERE id = $id AND state = 'recording'
             """;
         cmd.Parameters.AddWithValue("$id", clipId);

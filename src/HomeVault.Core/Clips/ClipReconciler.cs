@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
+using HomeVault.Core.IO;
 using HomeVault.Core.Vault;
 
 namespace HomeVault.Core.Clips;
@@ -8,7 +9,10 @@ namespace HomeVault.Core.Clips;
 /// <summary>
 /// Start-up repair after a crash. A clip left 'recording' is sealed as truncated: its file keeps
 /// every chunk that reached the disk (owners recover it with salvage up to the last authenticated
-/// chunk; the recorder cannot, holding no private key), and its end is the last fsynced progress.
+/// chunk; the recorder cannot, holding no private key). Its bytes are what salvage recovers from the
+/// file as it stands, and its end that of the last whole fragment among them, from the fragment ends
+/// the last progress row recorded before that ciphertext could reach the file (see <see cref="OpenClip"/>);
+/// after a reboot, only what that row knew to be fsynced.
 /// Runs left open are closed as "crash" with a gap up to now. Files the catalog does not know are
 /// reported, never deleted.
 /// <para>
@@ -30,8 +34,8 @@ public static class ClipReconciler
         var now = (time ?? TimeProvider.System).GetUtcNow();
         var truncated = new List<Clip>();
         var missing = new List<string>();
-        var pending = store.Locked((db, _) => new ClipRepository(db).ListRecording());
-        foreach (var clip in pending)
+        var recording = store.Locked((db, _) => new ClipRepository(db).ListRecording());
+        foreach (var clip in recording)
         {
             var full = store.Data.ResolveInside(clip.Path);
             if (!File.Exists(full))
@@ -48,8 +52,11 @@ public static class ClipReconciler
                 });
                 continue;
             }
-            var (sha, length, plaintext) = Measure(full);
-            truncated.Add(store.SealRow(clip.Id, clip.Camera, clip.RunId, clip.Path, clip.Start, clip.End, plaintext, length, sha, ClipState.Truncated));
+            var progress = store.Locked((db, _) => new ClipRepository(db).PendingProgress(clip.Id));
+            var (sha, length, plaintext, end) = progress.BootId == BootId.Current
+                ? AfterKill(clip, full, progress)
+                : AfterReboot(clip, full);
+            truncated.Add(store.SealRow(clip.Id, clip.Camera, clip.RunId, clip.Path, clip.Start, end, plaintext, length, sha, ClipState.Truncated));
         }
 
         var dangling = store.Locked((db, _) => new RunRepository(db).ListDangling());
@@ -65,16 +72,45 @@ public static class ClipReconciler
         return new ReconcileReport(truncated, missing, FindOrphans(store), dangling.Count);
     }
 
-    /// <summary>Hash and size of the file, and the plaintext its whole chunks hold (a lower bound if it lacks its final chunk).</summary>
-    private static (string Sha256, long Length, long Plaintext) Measure(string path)
+    /// <summary>
+    /// After a kill the file holds everything written to it, and salvage recovers its whole chunks (a crash
+    /// leaves no final chunk), or the whole file if the row says the final chunk was being written and the file
+    /// has exactly the complete length for it. The end is that of the last fragment inside: the durable end the
+    /// row recorded, or a later fragment end it listed. Recovering less than the row called durable means the
+    /// file lost fsynced chunks and the ends below are unknown: the start then, never a claim past what is there.
+    /// </summary>
+    private static (string Sha256, long Length, long Plaintext, DateTimeOffset End) AfterKill(Clip clip, string path, OpenClipProgress progress)
+    {
+        var (sha, length, payload) = Measure(path);
+        var plaintext = progress.FinalPlaintext is { } whole && payload == AgeLayout.PayloadLength(whole)
+            ? whole
+            : payload / AgeLayout.EncryptedChunkSize * AgeLayout.ChunkSize;
+        var end = plaintext < clip.PlaintextBytes ? clip.Start
+            : PendingFragments.LastEndWithin(progress.PendingFragments, plaintext) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : clip.End;
+        return (sha, length, plaintext, end);
+    }
+
+    /// <summary>
+    /// A clip begun in an earlier boot (a power cut, or a reboot after a kill): blocks not fsynced may be missing
+    /// inside the file's length, where salvage would stop, so only what the row called durable (fsynced before it
+    /// was written) is claimed. The catalog then lags what salvage may recover, never the other way.
+    /// </summary>
+    private static (string Sha256, long Length, long Plaintext, DateTimeOffset End) AfterReboot(Clip clip, string path)
+    {
+        var (sha, length, payload) = Measure(path);
+        var whole = payload / AgeLayout.EncryptedChunkSize * AgeLayout.ChunkSize;
+        return whole < clip.PlaintextBytes ? (sha, length, whole, clip.Start) : (sha, length, clip.PlaintextBytes, clip.End);
+    }
+
+    /// <summary>Hash and size of the file, and the length of its payload (after the header and nonce).</summary>
+    private static (string Sha256, long Length, long Payload) Measure(string path)
     {
         using var file = File.OpenRead(path);
         var offset = AgeLayout.PayloadOffset(file) ?? file.Length;
         file.Position = 0;
         var sha = Convert.ToHexStringLower(SHA256.HashData(file));
-        var payload = Math.Max(0, file.Length - offset);
-        var wholeChunks = payload / AgeLayout.EncryptedChunkSize;
-        return (sha, file.Length, wholeChunks * AgeLayout.ChunkSize);
+        return (sha, file.Length, Math.Max(0, file.Length - offset));
     }
 
     private static List<string> FindOrphans(ClipStore store)

@@ -11,7 +11,8 @@ namespace HomeVault.Core.Clips;
 /// Where the recorder's clips, runs and gaps go: sealed files under clips/, catalog rows, audit
 /// leaves. Thread-safe: cameras record concurrently, while catalog and log writes are serialised
 /// on the one connection. Durability order for each clip: file (age header) → fsync file → fsync
-/// directory → 'recording' row; chunks → fsync → progress; final chunk → fsync → sealed row + leaf.
+/// directory → 'recording' row; progress row (where the fragments end) → chunks → fsync; final length →
+/// final chunk → fsync → sealed row + leaf.
 /// </summary>
 public sealed class ClipStore
 {
@@ -71,7 +72,7 @@ public sealed class ClipStore
             lock (_gate)
             {
                 var cameraId = _cameras.Ensure(camera, _time.GetUtcNow());
-                id = _clips.Add(cameraId, runId, relative, start, start, 0, hashing.BytesWritten, null, ClipState.Recording);
+                id = _clips.Add(cameraId, runId, relative, start, start, 0, hashing.BytesWritten, null, ClipState.Recording, bootId: BootId.Current);
             }
             return new OpenClip(this, id, camera, runId, relative, file, hashing, age, start);
         }
@@ -87,28 +88,29 @@ public sealed class ClipStore
     }
 
     /// <summary>
-    /// Records a clip's durable extent after its fsync. Every camera does this about once a second, so the
-    /// commit goes to the write-ahead log without an fsync of its own (PRAGMA synchronous=NORMAL for this
-    /// one statement): it survives the process being killed, as the log is in the OS's cache, and the next
-    /// fsynced commit (any clip sealed, run begun or ended, or one of these at least every
-    /// <see cref="DurableProgressEvery"/>) makes it survive a power loss too. The catalog can only lag the
-    /// fsynced clip file, never run ahead of it. Every other commit on the connection stays fsynced.
+    /// Records a clip's durable extent and, before more of its ciphertext may reach the file, where the fragments
+    /// beyond it end (see <see cref="OpenClip"/>). Every camera does this about once a second, so the commit goes
+    /// to the write-ahead log without an fsync of its own (PRAGMA synchronous=NORMAL for this one statement): it
+    /// survives the process being killed, as the log is in the OS's cache, and the next fsynced commit (any clip
+    /// sealed, run begun or ended, or one of these at least every <see cref="DurableProgressEvery"/>) makes it
+    /// survive a power loss too. Its end and bytes only ever lag the fsynced file; the pending fragments are
+    /// ahead of it by design. Every other commit on the connection stays fsynced.
     /// </summary>
-    internal void RecordProgress(long clipId, DateTimeOffset end, long plaintext, long ciphertext)
+    internal void RecordProgress(long clipId, DateTimeOffset end, long plaintext, long ciphertext, string? pendingFragments, long? finalPlaintext)
     {
         lock (_gate)
         {
             var now = _time.GetTimestamp();
             if (_lastDurableProgress is not { } last || _time.GetElapsedTime(last, now) >= DurableProgressEvery)
             {
-                _clips.UpdateProgress(clipId, end, plaintext, ciphertext);
+                _clips.UpdateProgress(clipId, end, plaintext, ciphertext, pendingFragments, finalPlaintext);
                 _lastDurableProgress = now;
                 return;
             }
             CatalogDatabase.SetSynchronous(_db, full: false);
             try
             {
-                _clips.UpdateProgress(clipId, end, plaintext, ciphertext);
+                _clips.UpdateProgress(clipId, end, plaintext, ciphertext, pendingFragments, finalPlaintext);
             }
             finally
             {

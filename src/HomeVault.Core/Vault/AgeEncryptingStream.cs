@@ -9,6 +9,8 @@ namespace HomeVault.Core.Vault;
 /// <see cref="CommittedLength"/> says how much plaintext has reached the underlying stream (durable
 /// after the caller's fsync). Only <see cref="Complete"/> writes the final chunk; disposing without it
 /// abandons the file (no final chunk), so a failed writer never produces a file that looks whole.
+/// A writer that must record something before ciphertext reaches the file (the recorder's catalog) calls
+/// <see cref="HoldUntilFlush"/>: sealed chunks then wait in the batch until it fills, or until Flush or Complete.
 /// </summary>
 public sealed class AgeEncryptingStream : Stream
 {
@@ -31,6 +33,7 @@ public sealed class AgeEncryptingStream : Stream
     private bool _completed;
     private bool _faulted;
     private bool _disposed;
+    private Action<long, bool>? _beforeWrite;
 
     // 512 KiB holds 7 sealed chunks; 8 would be just over it, and the pool would hand out 1 MiB.
     private const int CipherBufferSize = 512 << 10;
@@ -90,6 +93,15 @@ public sealed class AgeEncryptingStream : Stream
     /// <summary>Plaintext bytes accepted so far (committed plus the held-back chunk).</summary>
     public long WrittenLength => _written;
 
+    /// <summary>
+    /// From now on sealed chunks stay in the ciphertext batch until it is full or the caller flushes or
+    /// completes, and <paramref name="beforeWrite"/> is called before each batch goes to the underlying stream,
+    /// with the plaintext length committed once it has and whether it holds the final chunk. So the caller
+    /// hears of every write before it happens, about once per batch rather than once per Write. If the
+    /// callback throws, nothing is written and the stream is faulted.
+    /// </summary>
+    internal void HoldUntilFlush(Action<long, bool> beforeWrite) => _beforeWrite = beforeWrite;
+
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
@@ -131,7 +143,10 @@ public sealed class AgeEncryptingStream : Stream
             _written += n;
             buffer = buffer[n..];
         }
-        WriteSealed();
+        if (_beforeWrite is null)
+        {
+            WriteSealed();
+        }
     }
 
     public override void WriteByte(byte value) => Write([value]);
@@ -150,17 +165,18 @@ public sealed class AgeEncryptingStream : Stream
         _counter++;
     }
 
-    private void WriteSealed()
+    private void WriteSealed(bool final = false)
     {
         if (_cipherLen > 0)
         {
             try
             {
+                _beforeWrite?.Invoke(_sealedPlain, final);
                 _sink.Write(_cipher, 0, _cipherLen);
             }
             catch
             {
-                // What reached the disk is unknown: never seal a final chunk after this.
+                // What reached the disk (or the caller's record of it) is unknown: never seal a final chunk after this.
                 _faulted = true;
                 throw;
             }
@@ -169,8 +185,15 @@ public sealed class AgeEncryptingStream : Stream
         _committed = _sealedPlain;
     }
 
-    /// <summary>Flushes the underlying stream. The held-back chunk stays held back: it may yet be the last.</summary>
-    public override void Flush() => _sink.Flush();
+    /// <summary>Writes the sealed chunks and flushes the underlying stream. The held-back chunk stays held back: it may yet be the last.</summary>
+    public override void Flush()
+    {
+        if (!_completed && !_faulted)
+        {
+            WriteSealed();
+        }
+        _sink.Flush();
+    }
 
     /// <summary>Writes the final chunk (and armor footer) and flushes. Further writes throw.</summary>
     public void Complete()
@@ -186,7 +209,7 @@ public sealed class AgeEncryptingStream : Stream
         // Never an empty final chunk after a full one: a full chunk is only sealed when more data follows.
         Seal(_plain.AsSpan(0, _plainLen), final: true);
         _plainLen = 0;
-        WriteSealed();
+        WriteSealed(final: true);
         _armor?.Complete();
         _completed = true;
         _output.Flush();

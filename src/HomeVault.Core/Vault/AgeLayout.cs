@@ -39,6 +39,15 @@ public static class AgeLayout
         return offset <= n ? offset : null;
     }
 
+    /// <summary>Payload length (after the nonce) of a complete file of <paramref name="plaintext"/> bytes: the inverse of <see cref="PlaintextLength"/>.</summary>
+    public static long PayloadLength(long plaintext)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(plaintext);
+        // The final chunk is never empty after a full one, and an empty file is one empty final chunk.
+        var chunks = Math.Max(1, (plaintext + ChunkSize - 1) / ChunkSize);
+        return plaintext + (chunks * TagSize);
+    }
+
     /// <summary>Plaintext length of a complete file whose payload (after the nonce) is this long.</summary>
     public static long PlaintextLength(long payloadBytes)
     {

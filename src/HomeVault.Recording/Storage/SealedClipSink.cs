@@ -20,8 +20,8 @@ public sealed class SealedClipSink(ClipStore store, TimeSpan? syncEvery = null) 
         var clip = store.Begin(camera, runId, start);
         try
         {
+            // No sync: the init segment stays in the chunk the age stream holds back, and the header is already fsynced.
             clip.Write(initSegment.Span);
-            clip.Sync(start);
         }
         catch
         {
@@ -56,11 +56,11 @@ public sealed class SealedClipSink(ClipStore store, TimeSpan? syncEvery = null) 
 
         public ValueTask WriteFragmentAsync(ReadOnlyMemory<byte> fragment, TimeSpan mediaDuration, CancellationToken ct)
         {
-            clip.Write(fragment.Span);
             _media += mediaDuration;
+            clip.WriteFragment(fragment.Span, clip.Start + _media);
             if (_media - _syncedAt >= syncEvery)
             {
-                clip.Sync(clip.Start + _media);
+                clip.Sync();
                 _syncedAt = _media;
             }
             return ValueTask.CompletedTask;

@@ -56,8 +56,8 @@ public sealed class ClipStoreTests : IDisposable
         var open = store.Begin("front", run, _t0);
         for (var i = 0; i < footage.Length; i += 100_000)
         {
-            open.Write(footage.AsSpan(i, 100_000));
-            open.Sync(_t0.AddSeconds(i / 100_000));
+            open.WriteFragment(footage.AsSpan(i, 100_000), _t0.AddSeconds((i / 100_000) + 1));
+            open.Sync();
         }
         var clip = open.Complete(_t0.AddSeconds(10));
         Assert.Equal(run, clip.RunId);
@@ -95,14 +95,20 @@ public sealed class ClipStoreTests : IDisposable
         // The first progress commit is fsynced; the next ones, inside DurableProgressEvery, are not.
         for (var i = 1; i <= 3; i++)
         {
-            open.Write(Footage(100_000));
-            open.Sync(_t0.AddSeconds(i));
+            open.WriteFragment(Footage(100_000), _t0.AddSeconds(i));
+            open.Sync();
             Assert.Equal(2L, CatalogDatabase.Scalar(_db, "PRAGMA synchronous")); // FULL
             // Another connection, as the next start after a kill -9 would open, sees it.
             using var other = CatalogDatabase.Open(_data.CatalogPath);
-            var row = new ClipRepository(other).FindByPath(open.RelativePath)!;
-            Assert.Equal(_t0.AddSeconds(i), row.End);
+            var repo = new ClipRepository(other);
+            var row = repo.FindByPath(open.RelativePath)!;
             Assert.Equal(ClipState.Recording, row.State);
+            // The row was written before this sync's chunks reached the file: it lists the fragment just written,
+            // and its end is that of the last fragment inside the whole chunks the previous sync made durable.
+            Assert.EndsWith($"{100_000 * i}:{_t0.AddSeconds(i).ToUnixTimeMilliseconds()}", repo.PendingProgress(row.Id).PendingFragments, StringComparison.Ordinal);
+            var durable = Math.Max(0, ((100_000L * (i - 1)) - 1) / AgeLayout.ChunkSize * AgeLayout.ChunkSize);
+            Assert.Equal(durable, row.PlaintextBytes);
+            Assert.Equal(_t0.AddSeconds(durable / 100_000), row.End);
         }
         open.Dispose();
     }
@@ -114,9 +120,10 @@ public sealed class ClipStoreTests : IDisposable
         var footage = Footage(700_000);
         var run = store.StartRun("front", _t0);
         var open = store.Begin("front", run, _t0);
-        open.Write(footage.AsSpan(0, 400_000));
-        open.Sync(_t0.AddSeconds(4));
-        open.Write(footage.AsSpan(400_000)); // never synced
+        open.WriteFragment(footage.AsSpan(0, 400_000), _t0.AddSeconds(4));
+        open.WriteFragment(footage.AsSpan(400_000, 100_000), _t0.AddSeconds(5)); // its tail stays in the held-back chunk
+        open.Sync();
+        open.WriteFragment(footage.AsSpan(500_000), _t0.AddSeconds(7)); // never synced
         var path = open.RelativePath;
         open.Dispose(); // as a crash: no final chunk, row left 'recording'
 
@@ -140,6 +147,7 @@ public sealed class ClipStoreTests : IDisposable
         var salvage = Age.Salvage(input, recovered, [_alice]);
         Assert.False(salvage.Complete);
         Assert.True(recovered.Length >= 400_000 - AgeLayout.ChunkSize, $"recovered {recovered.Length}");
+        Assert.Equal(clip.PlaintextBytes, recovered.Length);
         Assert.Equal(footage.AsSpan(0, (int)recovered.Length).ToArray(), recovered.ToArray());
 
         var report = _audit.Log.Verify(new AuditVerifyOptions { DataDirectory = _data.Root });
