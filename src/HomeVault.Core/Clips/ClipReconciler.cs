@@ -9,14 +9,15 @@ namespace HomeVault.Core.Clips;
 /// Start-up repair after a crash. A clip left 'recording' is sealed as truncated: its file keeps
 /// every chunk that reached the disk (owners recover it with salvage up to the last authenticated
 /// chunk; the recorder cannot, holding no private key), and its end is the last fsynced progress.
-/// Runs left open are closed as "crash" with a gap up to now. Files the catalog does not know are
+/// Runs left open are closed as "crash" with a gap up to now, and so are gaps left open (a camera that was down). Files the catalog does not know are
 /// reported, never deleted.
 /// </summary>
 public static class ClipReconciler
 {
-    public static ReconcileReport Reconcile(ClipStore store, TimeProvider? time = null)
+    /// <param name="now">The restart's moment: where the crash's gaps end and the cameras' start gaps begin (default: now).</param>
+    public static ReconcileReport Reconcile(ClipStore store, TimeProvider? time = null, DateTimeOffset? now = null)
     {
-        var now = (time ?? TimeProvider.System).GetUtcNow();
+        var restart = now ?? (time ?? TimeProvider.System).GetUtcNow();
         var truncated = new List<Clip>();
         var missing = new List<string>();
         var pending = store.Locked((db, _) => new ClipRepository(db).ListRecording());
@@ -30,7 +31,7 @@ public static class ClipReconciler
                 {
                     using var tx = db.BeginTransaction();
                     var empty = Convert.ToHexStringLower(SHA256.HashData(ReadOnlySpan<byte>.Empty));
-                    new ClipRepository(db).MarkDeleted(clip.Id, empty, now, "file missing after crash", tx);
+                    new ClipRepository(db).MarkDeleted(clip.Id, empty, restart, "file missing after crash", tx);
                     audit.Append(AuditEvent.ClipDeleted(ClipStore.Actor, clip.Path, empty, "file missing after crash"), tx);
                     tx.Commit();
                     return 0;
@@ -45,10 +46,17 @@ public static class ClipReconciler
         foreach (var (runId, camera, _, lastFootage) in dangling)
         {
             store.EndRun(camera, runId, lastFootage, "crash");
-            if (now > lastFootage)
+            if (restart > lastFootage)
             {
-                store.RecordGap(camera, lastFootage, now, "service stopped unexpectedly");
+                store.RecordGap(camera, lastFootage, restart, "service stopped unexpectedly");
             }
+        }
+
+        // A camera that was down when the service died: its gap runs on to this start.
+        var openGaps = store.Locked((db, _) => new RunRepository(db).ListOpenGaps());
+        foreach (var (gapId, camera, from, cause) in openGaps)
+        {
+            store.CloseGap(gapId, camera, from, restart, cause + "; service stopped unexpectedly");
         }
 
         return new ReconcileReport(truncated, missing, FindOrphans(store), dangling.Count);
