@@ -33,10 +33,11 @@ internal static class ServeCommand
             }
             using var host = BuildHost(options, LoadWebOptions(configuration));
             using var stopAfter = seconds is { } s ? new CancellationTokenSource(TimeSpan.FromSeconds(s)) : new CancellationTokenSource();
-            host.RunAsync(stopAfter.Token).GetAwaiter().GetResult();
             // The host stops when a hosted service fails, and then returns normally: that must not read as
             // success, or systemd's Restart=on-failure would leave the recorder down.
-            var failed = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().FirstOrDefault(s => s.ExecuteTask?.IsFaulted == true);
+            var services = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
+            host.RunAsync(stopAfter.Token).GetAwaiter().GetResult();
+            var failed = services.FirstOrDefault(s => s.ExecuteTask?.IsFaulted == true);
             if (failed is not null)
             {
                 var error = failed.ExecuteTask!.Exception!.GetBaseException();

@@ -89,6 +89,13 @@ internal sealed class IngestRun(
                 reconfigure = !ArgsMatch(args, input);
                 while (!reconfigure && await reader.ReadFragmentAsync(CancellationToken.None).ConfigureAwait(false) is { } fragment)
                 {
+                    if (space?.Problem is { } problem)
+                    {
+                        // Out of room with only held footage left: stop before the footage eats the space that
+                        // lets the catalog and the log say so.
+                        (reason, diskFull) = (problem, true);
+                        break;
+                    }
                     if (cutter is null)
                     {
                         Volatile.Write(ref recording, 1);

@@ -52,7 +52,7 @@ public sealed partial class RecorderService(
         {
             try
             {
-                StorageGuard.ReleaseReserveIfFull(data, _log);
+                StorageGuard.ReleaseReserveIfFull(data, rules, _log);
                 opened = Open(data, rules, startedAt = time.GetUtcNow());
             }
             catch (Exception ex) when (DiskFull.Is(ex) && !stoppingToken.IsCancellationRequested)
@@ -113,7 +113,7 @@ public sealed partial class RecorderService(
             var store = new ClipStore(data, db, audit.Log, time);
             var sweeper = new RetentionSweeper(store, new RequestLegalHolds(new RequestRepository(db, time)), time);
             var guard = new StorageGuard(data, sweeper, rules, loggers.CreateLogger<StorageGuard>(), time);
-            if (guard.FreeBytes < StorageGuard.RoomBytes)
+            if (guard.FreeBytes < guard.RoomBytes)
             {
                 guard.TryMakeRoom();
             }

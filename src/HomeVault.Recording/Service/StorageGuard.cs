@@ -18,11 +18,14 @@ namespace HomeVault.Recording.Service;
 /// </summary>
 public sealed partial class StorageGuard : IStorageSpace
 {
-    /// <summary>Room for thousands of catalog and audit commits: enough to log the deletions that free the disk.</summary>
-    public const long ReserveBytes = 16L << 20;
+    /// <summary>
+    /// The reserve: room for thousands of catalog and audit commits, enough to log the deletions that free the
+    /// disk. A quarter of the configured minimum of free space, between 1 and 16 MiB.
+    /// </summary>
+    public long ReserveBytes { get; }
 
-    /// <summary>Below this much free space a recorder cannot count on finishing its next fragments.</summary>
-    public const long RoomBytes = 32L << 20;
+    /// <summary>Below this much free space a recorder cannot count on finishing its next fragments: half the minimum of free space, between 2 and 32 MiB.</summary>
+    public long RoomBytes { get; }
 
     /// <summary>A sweep that freed nothing is not repeated by the periodic check before this long.</summary>
     public static readonly TimeSpan FruitlessSweepPause = TimeSpan.FromSeconds(10);
@@ -46,22 +49,18 @@ public sealed partial class StorageGuard : IStorageSpace
         _log = logger;
         _time = time ?? TimeProvider.System;
         _freeBytes = freeBytes ?? (() => FreeBytesOf(data.Root));
+        (ReserveBytes, RoomBytes) = Sizes(rules);
     }
+
+    private static (long Reserve, long Room) Sizes(RetentionRules rules) =>
+        (Math.Clamp(rules.MinFreeBytes / 4, 1L << 20, 16L << 20), Math.Clamp(rules.MinFreeBytes / 2, 2L << 20, 32L << 20));
 
     public string ReservePath => ReservePathOf(_data);
 
     public static string ReservePathOf(DataDirectory data) => Path.Combine(data.Root, "space.reserve");
 
-    public string? Problem
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _problem;
-            }
-        }
-    }
+    /// <summary>Read by every camera before each fragment: without the lock, which a sweep may hold for a while.</summary>
+    public string? Problem => Volatile.Read(ref _problem);
 
     public long FreeBytes => _freeBytes();
 
@@ -71,9 +70,9 @@ public sealed partial class StorageGuard : IStorageSpace
     /// Before the recorder opens anything at start: on a disk too full to write, the reserve goes first, so the
     /// catalog can open and the sweep that follows can log what it deletes.
     /// </summary>
-    public static void ReleaseReserveIfFull(DataDirectory data, ILogger logger)
+    public static void ReleaseReserveIfFull(DataDirectory data, RetentionRules rules, ILogger logger)
     {
-        if (FreeBytesOf(data.Root) < RoomBytes && File.Exists(ReservePathOf(data)))
+        if (FreeBytesOf(data.Root) < Sizes(rules).Room && File.Exists(ReservePathOf(data)))
         {
             File.Delete(ReservePathOf(data));
             LogReserveReleased(logger, FreeBytesOf(data.Root));
@@ -85,34 +84,41 @@ public sealed partial class StorageGuard : IStorageSpace
         lock (_gate)
         {
             // Several cameras find the disk full at once: the first one's sweep serves them all.
-            if (_lastRoomMade is { } made && _time.GetElapsedTime(made) < TimeSpan.FromSeconds(1) && _freeBytes() >= RoomBytes)
+            if (_lastRoomMade is { } made && _time.GetElapsedTime(made) < TimeSpan.FromSeconds(1) && File.Exists(ReservePath) && _freeBytes() >= RoomBytes)
             {
                 return true;
             }
-            ReleaseReserve();
-            var report = SweepNow();
-            var free = _freeBytes();
-            if (free >= RoomBytes + ReserveBytes)
-            {
-                KeepReserve();
-            }
-            var room = _freeBytes() >= RoomBytes;
-            var problem = room ? null : Describe(free, report);
-            if (problem != _problem)
-            {
-                if (problem is null)
-                {
-                    LogRoomAgain(_log, free);
-                }
-                else
-                {
-                    LogNoRoom(_log, problem);
-                }
-            }
-            _problem = problem;
-            _lastRoomMade = room ? _time.GetTimestamp() : null;
-            return room;
+            return MakeRoom();
         }
+    }
+
+    private bool MakeRoom()
+    {
+        ReleaseReserve();
+        var report = SweepNow();
+        var free = _freeBytes();
+        // Recording goes on only with the reserve taken again: footage must never eat the room that lets
+        // the catalog, the audit log and the status file say why recording had to stop.
+        if (free >= RoomBytes + ReserveBytes)
+        {
+            KeepReserve();
+        }
+        var room = File.Exists(ReservePath) && _freeBytes() >= RoomBytes;
+        var problem = room ? null : Describe(free, report);
+        if (problem != _problem)
+        {
+            if (problem is null)
+            {
+                LogRoomAgain(_log, free);
+            }
+            else
+            {
+                LogNoRoom(_log, problem);
+            }
+        }
+        Volatile.Write(ref _problem, problem);
+        _lastRoomMade = room ? _time.GetTimestamp() : null;
+        return room;
     }
 
     /// <summary>
@@ -124,22 +130,28 @@ public sealed partial class StorageGuard : IStorageSpace
         lock (_gate)
         {
             var now = _time.GetTimestamp();
-            var low = _freeBytes() < _rules.MinFreeBytes;
+            var free = _freeBytes();
             var paused = _lastFruitlessSweep is { } last && _time.GetElapsedTime(last, now) < FruitlessSweepPause;
-            if (sweepDue || (low && !paused))
+            if (free < RoomBytes && !paused)
+            {
+                // Nearly out: the reserve may be needed to log the deletions.
+                _lastFruitlessSweep = MakeRoom() ? null : now;
+                return;
+            }
+            if (sweepDue || (free < _rules.MinFreeBytes && !paused))
             {
                 var report = SweepNow();
                 _lastFruitlessSweep = report is { BudgetMet: false, Deleted.Count: 0 } ? now : null;
-            }
-            var free = _freeBytes();
-            if (_problem is not null && free >= RoomBytes)
-            {
-                LogRoomAgain(_log, free);
-                _problem = null;
+                free = _freeBytes();
             }
             if (free >= RoomBytes + ReserveBytes)
             {
                 KeepReserve();
+            }
+            if (_problem is not null && File.Exists(ReservePath) && _freeBytes() >= RoomBytes)
+            {
+                LogRoomAgain(_log, free);
+                Volatile.Write(ref _problem, null);
             }
         }
     }

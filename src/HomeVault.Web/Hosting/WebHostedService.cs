@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HomeVault.Core;
+using HomeVault.Core.IO;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,11 +28,22 @@ public sealed partial class WebHostedService(WebOptions options, string dataDire
         var consoleText = string.Join(" ", console);
         LogListening(log, intakeText, consoleText);
         var status = Path.Combine(new DataDirectory(dataDirectory).Root, "status");
-        Directory.CreateDirectory(status);
-        var temp = Path.Combine(status, "http.json.tmp");
-        await File.WriteAllBytesAsync(temp, AddressesJson(intake, console), cancellationToken).ConfigureAwait(false);
-        File.Move(temp, Path.Combine(status, "http.json"), overwrite: true);
+        try
+        {
+            Directory.CreateDirectory(status);
+            var temp = Path.Combine(status, "http.json.tmp");
+            await File.WriteAllBytesAsync(temp, AddressesJson(intake, console), cancellationToken).ConfigureAwait(false);
+            File.Move(temp, Path.Combine(status, "http.json"), overwrite: true);
+        }
+        catch (IOException ex) when (DiskFull.Is(ex))
+        {
+            // The addresses are in the log line above; a full disk is no reason to stop serving.
+            LogAddressesNotWritten(log, ex.Message);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "status/http.json not written: {Error}")]
+    private static partial void LogAddressesNotWritten(ILogger logger, string error);
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
