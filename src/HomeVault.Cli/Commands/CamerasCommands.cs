@@ -46,6 +46,10 @@ internal static class CamerasCommands
             Console.Out.WriteLine(running
                 ? $"recorder running (pid {status!.ProcessId}), status from {TimeArgument.Format(status.Written)}"
                 : $"recorder NOT running{(status is null ? "" : $" (last status {TimeArgument.Format(status.Written)})")}");
+            if (running && status!.StorageProblem is { } problem)
+            {
+                Console.Out.WriteLine($"NOT RECORDING: {problem}");
+            }
             var clips = new ClipRepository(vault.Db).Query(from: now.AddDays(-1));
             var names = new CameraRepository(vault.Db).ListNames().Union(status?.Cameras.Select(c => c.Name) ?? []).Order(StringComparer.Ordinal);
             foreach (var name in names)
@@ -54,8 +58,9 @@ internal static class CamerasCommands
                 var mine = clips.Where(c => c.Camera == name).ToList();
                 var state = health is null ? "not configured" : running ? health.State.ToString().ToLowerInvariant() : "stopped";
                 var last = mine.Count > 0 ? TimeArgument.Format(mine[^1].End) : "never";
+                var down = running && health?.GapSince is { } since ? $"  no footage since {TimeArgument.Format(since)}: {health.GapCause}" : "";
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name,-12} {state,-12} last footage {last}  clips in 24 h: {mine.Count}  {(health?.LastError is { } e ? "last error: " + e : "")}"));
+                    $"{name,-12} {state,-12} last footage {last}  clips in 24 h: {mine.Count}{down}  {(health?.LastError is { } e ? "last error: " + e : "")}"));
             }
             return CliApp.Ok;
         });

@@ -45,6 +45,9 @@ internal static partial class ServeCommand
             }
             RemoveLegacyCredentialFiles(log);
             using var stopAfter = seconds is { } s ? new CancellationTokenSource(TimeSpan.FromSeconds(s)) : new CancellationTokenSource();
+            // The host stops when a hosted service fails, and then returns normally: that must not read as
+            // success, or systemd's Restart=on-failure would leave the recorder down.
+            var services = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
             try
             {
                 host.RunAsync(stopAfter.Token).GetAwaiter().GetResult();
@@ -52,6 +55,12 @@ internal static partial class ServeCommand
             finally
             {
                 RemoveLegacyCredentialFiles(log);
+            }
+            var failed = services.FirstOrDefault(s => s.ExecuteTask?.IsFaulted == true);
+            if (failed is not null)
+            {
+                var error = failed.ExecuteTask!.Exception!.GetBaseException();
+                throw new UserError($"serve: {failed.GetType().Name} failed: {error.GetType().Name}: {error.Message}");
             }
             return CliApp.Ok;
         });

@@ -43,15 +43,52 @@ public sealed class RunRepository(SqliteConnection connection)
         return list;
     }
 
-    public void AddGap(long cameraId, DateTimeOffset from, DateTimeOffset? to, string cause, SqliteTransaction? tx = null)
+    /// <summary>A gap row; <paramref name="to"/> null for a gap still open. Returns its id.</summary>
+    public long AddGap(long cameraId, DateTimeOffset from, DateTimeOffset? to, string cause, SqliteTransaction? tx = null)
     {
         using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = "INSERT INTO gaps (camera_id, start_ms, end_ms, cause) VALUES ($camera, $from, $to, $cause)";
+        cmd.CommandText = "INSERT INTO gaps (camera_id, start_ms, end_ms, cause) VALUES ($camera, $from, $to, $cause) RETURNING id";
         cmd.Parameters.AddWithValue("$camera", cameraId);
         cmd.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
         cmd.Parameters.AddWithValue("$to", (object?)to?.ToUnixTimeMilliseconds() ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$cause", cause);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    /// <summary>Closes an open gap with its final cause; false when no such open gap exists.</summary>
+    public bool CloseGap(long gapId, DateTimeOffset to, string cause, SqliteTransaction? tx = null)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "UPDATE gaps SET end_ms = max($to, start_ms), cause = $cause WHERE id = $id AND end_ms IS NULL";
+        cmd.Parameters.AddWithValue("$id", gapId);
+        cmd.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$cause", cause);
+        return cmd.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>Removes an open gap that turned out empty (footage resumed where it began).</summary>
+    public void DeleteOpenGap(long gapId, SqliteTransaction? tx = null)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "DELETE FROM gaps WHERE id = $id AND end_ms IS NULL";
+        cmd.Parameters.AddWithValue("$id", gapId);
         cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Gaps left open by a crash: id, camera, start and cause so far.</summary>
+    public IReadOnlyList<(long GapId, string Camera, DateTimeOffset From, string Cause)> ListOpenGaps()
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT g.id, cam.name, g.start_ms, g.cause FROM gaps g JOIN cameras cam ON cam.id = g.camera_id WHERE g.end_ms IS NULL ORDER BY g.id";
+        using var reader = cmd.ExecuteReader();
+        var list = new List<(long, string, DateTimeOffset, string)>();
+        while (reader.Read())
+        {
+            list.Add((reader.GetInt64(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetString(3)));
+        }
+        return list;
     }
 }

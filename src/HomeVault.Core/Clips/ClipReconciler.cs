@@ -13,7 +13,8 @@ namespace HomeVault.Core.Clips;
 /// file as it stands, and its end that of the last whole fragment among them, from the fragment ends
 /// the last progress row recorded before that ciphertext could reach the file (see <see cref="OpenClip"/>);
 /// after a reboot, only what that row knew to be fsynced.
-/// Runs left open are closed as "crash" with a gap up to now. Files the catalog does not know are
+/// Runs left open are closed as "crash" with a gap up to the restart, and so are gaps left open (a camera that
+/// was down). Files the catalog does not know are
 /// reported, never deleted.
 /// <para>
 /// Only the holder of the data directory's lock may reconcile: to anyone else a clip being recorded right now
@@ -22,8 +23,9 @@ namespace HomeVault.Core.Clips;
 /// </summary>
 public static class ClipReconciler
 {
+    /// <param name="now">The restart's moment: where the crash's gaps end and the cameras' first gaps begin (default: now).</param>
     /// <exception cref="InvalidOperationException"><paramref name="held"/> is not a held lock on the store's data directory.</exception>
-    public static ReconcileReport Reconcile(ClipStore store, DataDirectoryLock held, TimeProvider? time = null)
+    public static ReconcileReport Reconcile(ClipStore store, DataDirectoryLock held, TimeProvider? time = null, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(held);
@@ -31,7 +33,7 @@ public static class ClipReconciler
         {
             throw new InvalidOperationException($"reconciling {store.Data.Root} needs its lock (held: {held.IsHeld}, for {held.Root})");
         }
-        var now = (time ?? TimeProvider.System).GetUtcNow();
+        var restart = now ?? (time ?? TimeProvider.System).GetUtcNow();
         var truncated = new List<Clip>();
         var missing = new List<string>();
         var recording = store.Locked((db, _) => new ClipRepository(db).ListRecording());
@@ -45,7 +47,7 @@ public static class ClipReconciler
                 {
                     using var tx = db.BeginTransaction();
                     var empty = Convert.ToHexStringLower(SHA256.HashData(ReadOnlySpan<byte>.Empty));
-                    new ClipRepository(db).MarkDeleted(clip.Id, empty, now, "file missing after crash", tx);
+                    new ClipRepository(db).MarkDeleted(clip.Id, empty, restart, "file missing after crash", tx);
                     audit.Append(AuditEvent.ClipDeleted(ClipStore.Actor, clip.Path, empty, "file missing after crash"), tx);
                     tx.Commit();
                     return 0;
@@ -63,10 +65,17 @@ public static class ClipReconciler
         foreach (var (runId, camera, _, lastFootage) in dangling)
         {
             store.EndRun(camera, runId, lastFootage, "crash");
-            if (now > lastFootage)
+            if (restart > lastFootage)
             {
-                store.RecordGap(camera, lastFootage, now, "service stopped unexpectedly");
+                store.RecordGap(camera, lastFootage, restart, "service stopped unexpectedly");
             }
+        }
+
+        // A camera that was down when the service died: its gap runs on to this start.
+        var openGaps = store.Locked((db, _) => new RunRepository(db).ListOpenGaps());
+        foreach (var (gapId, camera, from, cause) in openGaps)
+        {
+            store.CloseGap(gapId, camera, from, restart, cause + "; service stopped unexpectedly");
         }
 
         return new ReconcileReport(truncated, missing, FindOrphans(store), dangling.Count);

@@ -168,19 +168,54 @@ public sealed class ClipStore
         }
     }
 
-    /// <summary>A stretch without footage for a camera, and its cause.</summary>
-    public void RecordGap(string camera, DateTimeOffset from, DateTimeOffset to, string cause)
+    /// <summary>
+    /// A camera's footage stopped at <paramref name="from"/>: an open gap row, without an audit leaf yet (the
+    /// leaf comes when it closes, so a camera that stays down adds one however long it is down).
+    /// </summary>
+    public long OpenGap(string camera, DateTimeOffset from, string cause)
     {
         lock (_gate)
         {
             using var tx = _db.BeginTransaction();
-            var cameraId = _cameras.Ensure(camera, to, tx);
-            _runs.AddGap(cameraId, from, to, cause, tx);
+            var cameraId = _cameras.Ensure(camera, from, tx);
+            var id = _runs.AddGap(cameraId, from, null, cause, tx);
+            tx.Commit();
+            return id;
+        }
+    }
+
+    /// <summary>
+    /// A stretch without footage for a camera ended at <paramref name="to"/>, and its cause: the open gap
+    /// <paramref name="gapId"/> is closed (or, when null, a closed gap is recorded) with its audit leaf. A gap
+    /// that ended where it began is no gap: an open row is removed and nothing is logged.
+    /// </summary>
+    public void CloseGap(long? gapId, string camera, DateTimeOffset from, DateTimeOffset to, string cause)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            if (to.ToUnixTimeMilliseconds() <= from.ToUnixTimeMilliseconds())
+            {
+                if (gapId is { } empty)
+                {
+                    _runs.DeleteOpenGap(empty, tx);
+                }
+                tx.Commit();
+                return;
+            }
+            if (gapId is not { } id || !_runs.CloseGap(id, to, cause, tx))
+            {
+                _runs.AddGap(_cameras.Ensure(camera, to, tx), from, to, cause, tx);
+            }
             _audit.Append(new AuditEvent(Actor, AuditActions.Gap, "camera/" + camera,
                 Details(("from", from.ToUnixTimeMilliseconds()), ("to", to.ToUnixTimeMilliseconds()), ("cause", cause))), tx);
             tx.Commit();
+            _audit.CheckpointIfDue();
         }
     }
+
+    /// <summary>A stretch without footage for a camera, and its cause, recorded whole.</summary>
+    public void RecordGap(string camera, DateTimeOffset from, DateTimeOffset to, string cause) => CloseGap(null, camera, from, to, cause);
 
     /// <summary>Makes a signed checkpoint when entries arrived since the last and it is due (or now, when forced).</summary>
     public void Checkpoint(bool force = false)

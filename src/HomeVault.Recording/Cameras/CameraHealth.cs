@@ -1,6 +1,9 @@
 namespace HomeVault.Recording.Cameras;
 
-/// <summary>A point-in-time view of one camera for <c>homevault cameras status</c>. Never holds credentials.</summary>
+/// <summary>
+/// A point-in-time view of one camera for <c>homevault cameras status</c>. Never holds credentials.
+/// <see cref="GapSince"/> and <see cref="GapCause"/> describe the open gap while the camera is not recording.
+/// </summary>
 public sealed record CameraHealth(
     string Name,
     CameraState State,
@@ -9,4 +12,6 @@ public sealed record CameraHealth(
     int Clips,
     int Runs,
     string? LastError,
-    DateTimeOffset? NextAttemptAt);
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset? GapSince = null,
+    string? GapCause = null);

@@ -14,6 +14,9 @@ public enum CameraState
     /// <summary>Cannot even try (e.g. unreadable credentials file); retried at the backoff cap.</summary>
     Failed,
 
+    /// <summary>The disk is full and retention can free nothing (footage on legal hold); looked at again every few seconds.</summary>
+    DiskFull,
+
     /// <summary>The supervisor has stopped (shutdown).</summary>
     Stopped,
 }

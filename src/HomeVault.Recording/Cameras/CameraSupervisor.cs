@@ -1,27 +1,28 @@
 using HomeVault.Recording.Clips;
 using HomeVault.Recording.Configuration;
-using HomeVault.Recording.Ffmpeg;
-using HomeVault.Recording.Fmp4;
 using Microsoft.Extensions.Logging;
 
 namespace HomeVault.Recording.Cameras;
 
 /// <summary>
-/// Keeps one camera recording: runs ffmpeg, cuts its output into clips, detects stalls, reconnects
-/// with backoff, journals every run and every gap. <see cref="RunAsync"/> never throws except for
-/// cancellation, so one bad camera cannot take the others down.
+/// Keeps one camera recording: one <see cref="IngestRun"/> after another, each reconnecting as the
+/// <see cref="ReconnectPolicy"/> says, every second without footage in a gap of the <see cref="GapTracker"/>,
+/// and a full disk answered by freeing space rather than by giving up. <see cref="RunAsync"/> never throws
+/// except for cancellation, so one bad camera cannot take the others down.
 /// </summary>
 public sealed class CameraSupervisor
 {
     private readonly CameraOptions _camera;
     private readonly IClipSink _sink;
     private readonly IRecordingJournal _journal;
+    private readonly IStorageSpace? _space;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly SupervisorSettings _settings;
+    private readonly StreamFactsCell _facts = new();
+    private readonly GapTracker _gaps;
     private readonly Lock _gate = new();
 
-    private StreamFacts _facts = new(null, null);
     private CameraState _state = CameraState.Connecting;
     private DateTimeOffset? _lastFragmentAt;
     private long _bytes;
@@ -30,14 +31,8 @@ public sealed class CameraSupervisor
     private string? _lastError;
     private DateTimeOffset? _nextAttemptAt;
 
-    // Between runs: where footage last ended, why, and how many attempts failed since.
-    private DateTimeOffset? _footageEnd;
-    private string? _footageEndReason;
-    private int _failedAttempts;
-    private string? _lastFailure;
-
     public CameraSupervisor(CameraOptions camera, IClipSink sink, IRecordingJournal journal, ILogger<CameraSupervisor> logger,
-        TimeProvider? time = null, SupervisorSettings? settings = null)
+        TimeProvider? time = null, SupervisorSettings? settings = null, IStorageSpace? space = null)
     {
         _camera = camera ?? throw new ArgumentNullException(nameof(camera));
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
@@ -45,6 +40,8 @@ public sealed class CameraSupervisor
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = time ?? TimeProvider.System;
         _settings = settings ?? new SupervisorSettings();
+        _space = space;
+        _gaps = new GapTracker(camera.Name, journal, logger);
     }
 
     public string Name => _camera.Name;
@@ -55,56 +52,48 @@ public sealed class CameraSupervisor
         {
             lock (_gate)
             {
-                return new CameraHealth(_camera.Name, _state, _lastFragmentAt, _bytes, _clips, _runs, _lastError, _nextAttemptAt);
+                var gap = _gaps.Open;
+                return new CameraHealth(_camera.Name, _state, _lastFragmentAt, _bytes, _clips, _runs, _lastError, _nextAttemptAt,
+                    gap?.Since, gap?.Cause);
             }
         }
     }
 
-    /// <summary>Records until <paramref name="ct"/> is cancelled; then stops ffmpeg with <c>q</c> and seals the open clip.</summary>
-    public async Task RunAsync(CancellationToken ct)
+    /// <summary>Records until <paramref name="ct"/> is cancelled; then stops ffmpeg with <c>q</c>, seals the open clip and closes the books.</summary>
+    /// <param name="startedAt">When the recorder started, where this camera's first gap begins (default: now).</param>
+    public async Task RunAsync(CancellationToken ct, DateTimeOffset? startedAt = null)
     {
-        var backoff = new Backoff(_settings);
+        var policy = new ReconnectPolicy(_settings);
+        lock (_gate)
+        {
+            _gaps.Begin(startedAt ?? _time.GetUtcNow(), "recorder starting");
+        }
         try
         {
             while (!ct.IsCancellationRequested)
             {
-                RunOutcome outcome;
-                try
-                {
-                    outcome = await OnOwnThread(() => RunOnceAsync(ct)).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    break;
-                }
-                catch (Exception e)
-                {
-                    // Contained: a bug or an odd failure in one camera must not end the service.
-                    var msg = $"{e.GetType().Name}: {e.Message}";
-                    Log.SupervisorError(_logger, Name, msg);
-                    outcome = new RunOutcome(false, false, false);
-                    SetError(msg, CameraState.Backoff);
-                }
+                var result = await AttemptAsync(ct).ConfigureAwait(false);
                 if (ct.IsCancellationRequested)
                 {
                     break;
                 }
-                if (outcome.Reconfigure)
+                if (result.Reconfigure)
                 {
                     continue; // same camera, better arguments: no reason to wait
                 }
-                if (outcome.Healthy)
+                if (result.DiskFull)
                 {
-                    backoff.Reset();
+                    await WaitForRoomAsync(ct).ConfigureAwait(false);
+                    continue;
                 }
-                var delay = backoff.Next();
-                lock (_gate)
+                var outage = _gaps.Open is { } g ? _time.GetUtcNow() - g.Since : TimeSpan.Zero;
+                var delay = policy.Next(result.Recorded, outage);
+                if (delay > TimeSpan.Zero)
                 {
-                    _state = outcome.CannotStart ? CameraState.Failed : CameraState.Backoff;
-                    _nextAttemptAt = _time.GetUtcNow() + delay;
+                    SetState(result.CannotStart ? CameraState.Failed : CameraState.Backoff, _time.GetUtcNow() + delay);
+                    Log.BackingOff(_logger, Name, delay.TotalSeconds);
+                    await Task.Delay(delay, _time, ct).ConfigureAwait(false);
                 }
-                Log.BackingOff(_logger, Name, delay);
-                await Task.Delay(delay, _time, ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -114,13 +103,91 @@ public sealed class CameraSupervisor
         {
             lock (_gate)
             {
+                _gaps.End(_time.GetUtcNow());
                 _state = CameraState.Stopped;
                 _nextAttemptAt = null;
             }
         }
     }
 
-    private readonly record struct RunOutcome(bool Healthy, bool Reconfigure, bool CannotStart);
+    /// <summary>One run on a thread of its own, its outcome entered in the health and the gap books.</summary>
+    private async Task<RunResult> AttemptAsync(CancellationToken ct)
+    {
+        SetState(CameraState.Connecting, null);
+        RunResult result;
+        try
+        {
+            result = await OnOwnThread(() => NewRun().RunAsync(ct)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return new RunResult("cancelled");
+        }
+        catch (Exception e)
+        {
+            // Contained: a bug or an odd failure in one camera must not end the service.
+            var msg = $"{e.GetType().Name}: {e.Message}";
+            Log.SupervisorError(_logger, Name, msg);
+            result = new RunResult(msg);
+        }
+        lock (_gate)
+        {
+            if (result.Recorded)
+            {
+                _gaps.Begin(result.FootageEnd!.Value, result.Reason);
+            }
+            else if (!result.Reconfigure && !ct.IsCancellationRequested)
+            {
+                _gaps.AttemptFailed(result.Reason);
+            }
+            if (!ct.IsCancellationRequested)
+            {
+                _lastError = result.Reason;
+            }
+        }
+        return result;
+    }
+
+    private IngestRun NewRun() => new(_camera, _settings, _sink, _journal, _space, _logger, _time, _facts)
+    {
+        FootageStarted = (_, start) =>
+        {
+            lock (_gate)
+            {
+                _gaps.End(start);
+                _state = CameraState.Recording;
+                _runs++;
+            }
+        },
+        FragmentWritten = (bytes, clips) =>
+        {
+            lock (_gate)
+            {
+                if (bytes > 0)
+                {
+                    _lastFragmentAt = _time.GetUtcNow();
+                    _bytes += bytes;
+                }
+                _clips += clips;
+            }
+        },
+    };
+
+    /// <summary>The disk is full: free space by the retention rules; while nothing can be freed, look again now and then.</summary>
+    private async Task WaitForRoomAsync(CancellationToken ct)
+    {
+        while (_space is not null && !_space.TryMakeRoom())
+        {
+            var problem = _space.Problem ?? "disk full";
+            lock (_gate)
+            {
+                _lastError = problem;
+            }
+            SetState(CameraState.DiskFull, _time.GetUtcNow() + _settings.DiskFullRetry);
+            Log.DiskFull(_logger, Name, problem);
+            await Task.Delay(_settings.DiskFullRetry, _time, ct).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// Starts a run on a thread of its own. ffmpeg's stdout is read with blocking reads and the production
@@ -128,9 +195,9 @@ public sealed class CameraSupervisor
     /// wakes once per pipe read; the run continues on the pool from its first real await (stopping ffmpeg),
     /// and the thread ends. A sink that truly awaits moves the loop to the pool, where it still works.
     /// </summary>
-    private Task<RunOutcome> OnOwnThread(Func<Task<RunOutcome>> run)
+    private Task<RunResult> OnOwnThread(Func<Task<RunResult>> run)
     {
-        var started = new TaskCompletionSource<Task<RunOutcome>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource<Task<RunResult>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
@@ -150,304 +217,12 @@ public sealed class CameraSupervisor
         return started.Task.Unwrap();
     }
 
-    private async Task<RunOutcome> RunOnceAsync(CancellationToken ct)
-    {
-        CameraCredentials? credentials = null;
-        if (_camera.CredentialsFile is { } file)
-        {
-            try
-            {
-                credentials = CameraCredentials.Load(file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-            {
-                // Messages name the file, never its content.
-                var msg = $"credentials file: {e.Message}";
-                Log.CannotStart(_logger, Name, msg);
-                SetError(msg, CameraState.Failed);
-                return new RunOutcome(false, false, true);
-            }
-        }
-
-        var ioTimeout = TimeSpan.FromSeconds(_camera.StallSeconds + 5);
-        using var input = IngestInput.Create(_camera.Url, credentials, ioTimeout);
-        var facts = Volatile.Read(ref _facts);
-        var args = IngestCommand.Build(input, _camera.Audio, facts);
-        var scrubber = input.Scrubber;
-
-        lock (_gate)
-        {
-            _state = CameraState.Connecting;
-            _nextAttemptAt = null;
-            _runs++;
-        }
-        var startedAt = _time.GetUtcNow();
-        var runId = _journal.RunStarted(Name, startedAt);
-        var inputSection = true;
-        await using var process = FfmpegProcess.Start(_settings.FfmpegPath, args, scrubber, _settings.StderrLines, line =>
-        {
-            if (line.StartsWith("Output #", StringComparison.Ordinal))
-            {
-                inputSection = false;
-            }
-            if (inputSection)
-            {
-                var before = Volatile.Read(ref _facts);
-                var after = IngestCommand.Learn(before, line);
-                if (after != before)
-                {
-                    Volatile.Write(ref _facts, after);
-                }
-            }
-            Log.FfmpegLine(_logger, Name, line);
-        });
-        Log.RunStarted(_logger, Name, runId, process.Id);
-
-        using var runCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var reader = new Fmp4Reader(process.StandardOutput);
-        var stalled = false;
-        var watchdog = WatchAsync(reader, process, () => stalled = true, runCts.Token);
-        // Shutdown does not cancel the reads below: ffmpeg is asked to finish, writes its last fragment
-        // and closes stdout, which ends the loop with that fragment in the clip. Before the first fragment
-        // there is nothing to keep, so it goes at once. Past StopGrace it is killed (stdout closes too).
-        var recording = 0;
-        using var stopOnShutdown = ct.Register(() =>
-        {
-            if (Volatile.Read(ref recording) == 0)
-            {
-                process.Kill();
-            }
-            else
-            {
-                process.RequestStop(_settings.StopGrace);
-            }
-        });
-
-        ClipCutter? cutter = null;
-        string? reason = null;
-        var reconfigure = false;
-        try
-        {
-            if (await reader.ReadInitSegmentAsync(CancellationToken.None).ConfigureAwait(false) is { } init)
-            {
-                // ffmpeg printed the input streams before the header: an H.265 camera seen for the first
-                // time is restarted now with the hvc1 tag, before a clip is written.
-                if (!ArgsMatch(args, input))
-                {
-                    reconfigure = true;
-                    reason = "reconfigure: stream needs different ffmpeg arguments";
-                    Log.Reconfigure(_logger, Name, Volatile.Read(ref _facts).VideoCodec, Volatile.Read(ref _facts).AudioCodec);
-                }
-                while (!reconfigure && await reader.ReadFragmentAsync(CancellationToken.None).ConfigureAwait(false) is { } fragment)
-                {
-                    if (cutter is null)
-                    {
-                        Volatile.Write(ref recording, 1);
-                        // A fragment arrives once it is complete: its media start was one duration ago.
-                        var firstAt = _time.GetUtcNow() - fragment.Duration;
-                        cutter = new ClipCutter(_sink, Name, runId, init, TimeSpan.FromSeconds(_camera.ClipSeconds), firstAt, fragment.Start);
-                        RecordGapBefore(cutter.WallTime(fragment.Start));
-                        lock (_gate)
-                        {
-                            _state = CameraState.Recording;
-                        }
-                        Log.Recording(_logger, Name, runId);
-                    }
-                    var clipsBefore = cutter.ClipsCompleted;
-                    await cutter.AddAsync(fragment, CancellationToken.None).ConfigureAwait(false);
-                    lock (_gate)
-                    {
-                        _lastFragmentAt = _time.GetUtcNow();
-                        _bytes += fragment.Bytes.Length;
-                        _clips += cutter.ClipsCompleted - clipsBefore;
-                    }
-                    if (!ArgsMatch(args, input))
-                    {
-                        reconfigure = true;
-                        reason = "reconfigure: stream needs different ffmpeg arguments";
-                        break;
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (runCts.IsCancellationRequested)
-        {
-            // shutdown or stall; decided below
-        }
-        catch (Fmp4Exception e)
-        {
-            reason = $"invalid stream: {e.Message}";
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // From the sink (disk full, catalog down): end this run, back off, try again.
-            reason = $"sink error: {scrubber.Scrub(e.Message)}";
-        }
-        finally
-        {
-            if (cutter is not null)
-            {
-                try
-                {
-                    var clipsBefore = cutter.ClipsCompleted;
-                    await cutter.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
-                    lock (_gate)
-                    {
-                        _clips += cutter.ClipsCompleted - clipsBefore;
-                    }
-                }
-                catch (Exception e)
-                {
-                    reason ??= $"sink error: {scrubber.Scrub(e.Message)}";
-                }
-                await cutter.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
-        await process.StopAsync(_settings.StopGrace).ConfigureAwait(false);
-        int exitCode;
-        try
-        {
-            exitCode = await process.WaitForExitAsync(CancellationToken.None).WaitAsync(_settings.StopGrace + TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            exitCode = -1;
-        }
-        await runCts.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await watchdog.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        if (ct.IsCancellationRequested)
-        {
-            reason = "cancelled";
-        }
-        else if (stalled)
-        {
-            reason = $"stall: no data from ffmpeg for {_camera.StallSeconds} s";
-        }
-        else if (reason is null)
-        {
-            reason = exitCode == 0 ? "eof" : $"exit {exitCode}: {Diagnose(process.Stderr) ?? "(no output)"}";
-        }
-        if (!reconfigure && !ArgsMatch(args, input))
-        {
-            reconfigure = true; // e.g. G.711 audio: ffmpeg refused to copy it; AAC next time
-            var f = Volatile.Read(ref _facts);
-            Log.Reconfigure(_logger, Name, f.VideoCodec, f.AudioCodec);
-        }
-
-        var endedAt = _time.GetUtcNow();
-        _journal.RunEnded(runId, endedAt, reason);
-        var clips = cutter?.ClipsCompleted ?? 0;
-        Log.RunEnded(_logger, Name, runId, clips, reason);
-
-        var recorded = cutter?.LastEnd is not null;
-        if (recorded)
-        {
-            _footageEnd = cutter!.LastEnd;
-            _footageEndReason = reason;
-            _failedAttempts = 0;
-            _lastFailure = null;
-        }
-        else if (!reconfigure)
-        {
-            _failedAttempts++;
-            _lastFailure = reason;
-        }
-        if (reason != "cancelled")
-        {
-            SetError(reason, null);
-        }
-        var healthy = recorded && cutter!.LastEnd - cutter.FirstStart >= _settings.HealthyRun;
-        return new RunOutcome(healthy || (recorded && reconfigure), reconfigure, false);
-    }
-
-    private bool ArgsMatch(IReadOnlyList<string> args, IngestInput input) =>
-        args.SequenceEqual(IngestCommand.Build(input, _camera.Audio, Volatile.Read(ref _facts)));
-
-    private void RecordGapBefore(DateTimeOffset nextStart)
-    {
-        if (_footageEnd is not { } from || nextStart <= from)
-        {
-            return;
-        }
-        var cause = _footageEndReason ?? "unknown";
-        if (_failedAttempts > 0)
-        {
-            cause += $"; then {_failedAttempts} failed attempt(s), last: {_lastFailure}";
-        }
-        _journal.Gap(Name, from, nextStart, cause);
-        Log.Gap(_logger, Name, from, nextStart, cause);
-    }
-
-    /// <summary>
-    /// Kills ffmpeg when no byte has arrived for StallSeconds (counted from process start, too). It looks
-    /// four times per limit, so a stall is acted on between 1 and 1.25 times StallSeconds after the last
-    /// byte; looking twice a second per camera cost wake-ups for nothing.
-    /// </summary>
-    private async Task WatchAsync(Fmp4Reader reader, FfmpegProcess process, Action onStall, CancellationToken ct)
-    {
-        var limit = TimeSpan.FromSeconds(_camera.StallSeconds);
-        var poll = limit / 4;
-        var lastBytes = -1L;
-        var lastChange = _time.GetTimestamp();
-        while (!ct.IsCancellationRequested)
-        {
-            await Task.Delay(poll, _time, ct).ConfigureAwait(false);
-            var bytes = reader.BytesRead;
-            if (bytes != lastBytes)
-            {
-                lastBytes = bytes;
-                lastChange = _time.GetTimestamp();
-            }
-            else if (_time.GetElapsedTime(lastChange) >= limit)
-            {
-                onStall();
-                process.Kill();
-                return;
-            }
-        }
-    }
-
-    /// <summary>The most telling recent stderr line: the last one that reads like an error, else the last one.</summary>
-    internal static string? Diagnose(StderrRing stderr)
-    {
-        var lines = stderr.Snapshot();
-        for (var i = lines.Count - 1; i >= 0; i--)
-        {
-            var l = lines[i].Trim();
-            if (l.Length == 0 || l.StartsWith("Stream", StringComparison.Ordinal) || l.StartsWith("Last message repeated", StringComparison.Ordinal)
-                || l is "Conversion failed!" || l.StartsWith("Exiting normally", StringComparison.Ordinal)
-                || l.StartsWith("Error initializing output stream", StringComparison.Ordinal))
-            {
-                continue;
-            }
-            if (l.Contains("error", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase)
-                || l.Contains("refused", StringComparison.OrdinalIgnoreCase) || l.Contains("Could not", StringComparison.Ordinal)
-                || l.Contains("Unauthorized", StringComparison.Ordinal) || l.Contains("Invalid", StringComparison.Ordinal)
-                || l.Contains("timed out", StringComparison.OrdinalIgnoreCase) || l.Contains("not found", StringComparison.OrdinalIgnoreCase))
-            {
-                return l;
-            }
-        }
-        return stderr.LastLine();
-    }
-
-    private void SetError(string error, CameraState? state)
+    private void SetState(CameraState state, DateTimeOffset? nextAttemptAt)
     {
         lock (_gate)
         {
-            _lastError = error;
-            if (state is { } s)
-            {
-                _state = s;
-            }
+            _state = state;
+            _nextAttemptAt = nextAttemptAt;
         }
     }
 }

@@ -5,17 +5,33 @@ namespace HomeVault.Recording.Cameras;
 /// <summary>Source-generated log messages. Every string argument is already scrubbed of credentials.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Information, "Camera {Camera}: run {RunId} started (ffmpeg pid {Pid})")]
-    public static partial void RunStarted(ILogger logger, string camera, long runId, int pid);
+    [LoggerMessage(1, LogLevel.Information, "Camera {Camera}: connecting (ffmpeg pid {Pid})")]
+    public static partial void AttemptStarted(ILogger logger, string camera, int pid);
 
     [LoggerMessage(2, LogLevel.Information, "Camera {Camera}: recording (first fragment of run {RunId})")]
     public static partial void Recording(ILogger logger, string camera, long runId);
 
     [LoggerMessage(3, LogLevel.Warning, "Camera {Camera}: run {RunId} ended after {Clips} clips: {Reason}")]
-    public static partial void RunEnded(ILogger logger, string camera, long runId, int clips, string reason);
+    private static partial void RunEndedUnexpectedly(ILogger logger, string camera, long runId, int clips, string reason);
 
-    [LoggerMessage(4, LogLevel.Information, "Camera {Camera}: next attempt in {Delay}")]
-    public static partial void BackingOff(ILogger logger, string camera, TimeSpan delay);
+    [LoggerMessage(10, LogLevel.Information, "Camera {Camera}: run {RunId} ended after {Clips} clips: recorder stopping")]
+    private static partial void RunEndedOnStop(ILogger logger, string camera, long runId, int clips);
+
+    /// <summary>A run ending because the recorder stops is the plan, not a warning.</summary>
+    public static void RunEnded(ILogger logger, string camera, long runId, int clips, string reason)
+    {
+        if (reason == "cancelled")
+        {
+            RunEndedOnStop(logger, camera, runId, clips);
+        }
+        else
+        {
+            RunEndedUnexpectedly(logger, camera, runId, clips, reason);
+        }
+    }
+
+    [LoggerMessage(4, LogLevel.Information, "Camera {Camera}: next attempt in {Seconds:0.0} s")]
+    public static partial void BackingOff(ILogger logger, string camera, double seconds);
 
     [LoggerMessage(5, LogLevel.Warning, "Camera {Camera}: gap {From:o} .. {To:o}: {Cause}")]
     public static partial void Gap(ILogger logger, string camera, DateTimeOffset from, DateTimeOffset to, string cause);
@@ -31,4 +47,10 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Error, "Camera {Camera}: supervisor error (contained): {Error}")]
     public static partial void SupervisorError(ILogger logger, string camera, string error);
+
+    [LoggerMessage(11, LogLevel.Error, "Camera {Camera}: not recording: {Problem}")]
+    public static partial void DiskFull(ILogger logger, string camera, string problem);
+
+    [LoggerMessage(12, LogLevel.Error, "Camera {Camera}: the catalog could not record a run or gap now (kept and retried): {Error}")]
+    public static partial void JournalFailed(ILogger logger, string camera, string error);
 }

@@ -5,8 +5,11 @@ using HomeVault.Recording.Cameras;
 
 namespace HomeVault.Recording.Service;
 
-/// <summary>What the running recorder publishes about its cameras (no URLs, no credentials).</summary>
-public sealed record CameraStatusFile(DateTimeOffset Written, int ProcessId, IReadOnlyList<CameraHealth> Cameras)
+/// <summary>
+/// What the running recorder publishes about its cameras (no URLs, no credentials). <see cref="StorageProblem"/>
+/// says why recording cannot go on for lack of space (every clip left on legal hold), while it cannot.
+/// </summary>
+public sealed record CameraStatusFile(DateTimeOffset Written, int ProcessId, IReadOnlyList<CameraHealth> Cameras, string? StorageProblem = null)
 {
     /// <summary>
     /// Source-generated metadata: the recorder writes this file every 2 s from its first seconds, and the

@@ -15,9 +15,10 @@ using Microsoft.Extensions.Options;
 namespace HomeVault.Recording.Service;
 
 /// <summary>
-/// The recorder: reconciles what a crash left, then runs one supervisor per camera into the sealed
-/// clip store, sweeps retention every minute, makes audit checkpoints when due, and publishes each
-/// camera's health to status/cameras.json for `homevault cameras status`.
+/// The recorder: frees space if the disk is full, reconciles what a crash left, then runs one supervisor per
+/// camera into the sealed clip store, keeps free space by retention (<see cref="StorageGuard"/>), makes audit
+/// checkpoints when due, and publishes each camera's health to status/cameras.json for `homevault cameras status`.
+/// An unexpected exception ends the service with a failure (the CLI exits non-zero, so systemd restarts it).
 /// </summary>
 public sealed partial class RecorderService(
     IOptions<HomeVaultOptions> options,
@@ -27,54 +28,65 @@ public sealed partial class RecorderService(
 {
     public static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan StatusEvery = TimeSpan.FromSeconds(2);
-    public static readonly TimeSpan PressureSweepEvery = TimeSpan.FromSeconds(10);
+
+    /// <summary>While the disk is too full to even open the catalog at start, how often to try again.</summary>
+    public static readonly TimeSpan StartRetryEvery = TimeSpan.FromSeconds(5);
 
     private readonly ILogger _log = loggers.CreateLogger<RecorderService>();
     private readonly List<CameraSupervisor> _supervisors = [];
+    private StorageGuard? _guard;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var config = options.Value;
         var data = new DataDirectory(config.DataDirectory);
         using var held = DataDirectoryLock.Acquire(data); // shares the lock serve or demo took before anything else
-        using var db = CatalogDatabase.Open(data.CatalogPath);
-        using var audit = InstallationAudit.Open(data, db, time);
-        var store = new ClipStore(data, db, audit.Log, time);
-
-        var report = ClipReconciler.Reconcile(store, held, time);
-        LogReconciled(_log, report.TruncatedClips.Count, report.MissingFiles.Count, report.RunsClosed, report.OrphanFiles.Count);
-        foreach (var orphan in report.OrphanFiles)
-        {
-            LogOrphan(_log, orphan);
-        }
-
-        RecordConfiguration(store, config);
-        var sink = new SealedClipSink(store);
-        foreach (var camera in config.Cameras)
-        {
-            _supervisors.Add(new CameraSupervisor(camera, sink, sink, loggers.CreateLogger<CameraSupervisor>(), time, supervisorSettings));
-        }
-        var cameraTasks = _supervisors.Select(s => Task.Run(() => s.RunAsync(stoppingToken), CancellationToken.None)).ToList();
-        var sweeper = new RetentionSweeper(store, new RequestLegalHolds(new RequestRepository(db, time)), time);
         var rules = new RetentionRules(config.Retention.Days, config.Retention.MaxBytes <= 0 ? long.MaxValue : config.Retention.MaxBytes,
             config.Retention.MinFreeBytes, config.Cameras.Where(c => c.RetainDays is not null).ToDictionary(c => c.Name, c => c.RetainDays!.Value));
         Durable.CreatePrivateDirectory(data.StatusDir);
 
-        var nextSweep = time.GetUtcNow();
-        var nextPressureSweep = nextSweep;
+        // A full disk at start is no reason to stop: free space first (reserve, then retention), then repair.
+        // One moment for the start: a crash's gaps end there and every camera's first gap begins there.
+        Opened? opened = null;
+        var startedAt = time.GetUtcNow();
+        while (opened is null)
+        {
+            try
+            {
+                StorageGuard.ReleaseReserveIfFull(data, rules, _log);
+                opened = Open(data, held, rules, startedAt = time.GetUtcNow());
+            }
+            catch (Exception ex) when (DiskFull.Is(ex) && !stoppingToken.IsCancellationRequested)
+            {
+                LogStartBlocked(_log, ex.Message);
+                await Task.Delay(StartRetryEvery, time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        using var db = opened.Db;
+        using var audit = opened.Audit;
+        var store = opened.Store;
+        _guard = opened.Guard;
+
+        var sink = new SealedClipSink(store);
+        foreach (var camera in config.Cameras)
+        {
+            _supervisors.Add(new CameraSupervisor(camera, sink, sink, loggers.CreateLogger<CameraSupervisor>(), time, supervisorSettings, _guard));
+        }
+        var cameraTasks = _supervisors.Select(s => Task.Run(() => s.RunAsync(stoppingToken, startedAt), CancellationToken.None)).ToList();
+
+        var nextSweep = time.GetUtcNow() + SweepEvery;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                // Disk pressure cannot wait for the minute: sweep as soon as free space runs short.
-                var now = time.GetUtcNow();
-                if (now >= nextSweep || (now >= nextPressureSweep && FreeBytes(data) < config.Retention.MinFreeBytes))
+                // Disk pressure cannot wait for the minute: every tick looks at free space.
+                var sweepDue = time.GetUtcNow() >= nextSweep;
+                _guard.Tick(sweepDue);
+                if (sweepDue)
                 {
-                    nextPressureSweep = now + PressureSweepEvery;
-                    Sweep(sweeper, rules);
                     nextSweep = time.GetUtcNow() + SweepEvery;
                 }
-                store.Checkpoint();
+                Checkpoint(store);
                 WriteStatus(data);
                 await Task.Delay(StatusEvery, time, stoppingToken).ConfigureAwait(false);
             }
@@ -85,23 +97,55 @@ public sealed partial class RecorderService(
         }
         await Task.WhenAll(cameraTasks).ConfigureAwait(false);
         WriteStatus(data);
-        store.Checkpoint(force: true);
+        Checkpoint(store, force: true);
         LogStopped(_log);
     }
 
-    private void Sweep(RetentionSweeper sweeper, RetentionRules rules)
+    private sealed record Opened(Microsoft.Data.Sqlite.SqliteConnection Db, InstallationAudit Audit, ClipStore Store, StorageGuard Guard);
+
+    /// <summary>Opens the catalog and the log, frees space if the disk is short, repairs what a crash left.</summary>
+    private Opened Open(DataDirectory data, DataDirectoryLock held, RetentionRules rules, DateTimeOffset startedAt)
+    {
+        var db = CatalogDatabase.Open(data.CatalogPath);
+        InstallationAudit? audit = null;
+        try
+        {
+            audit = InstallationAudit.Open(data, db, time);
+            var store = new ClipStore(data, db, audit.Log, time);
+            var sweeper = new RetentionSweeper(store, new RequestLegalHolds(new RequestRepository(db, time)), time);
+            var guard = new StorageGuard(data, sweeper, rules, loggers.CreateLogger<StorageGuard>(), time);
+            if (guard.FreeBytes < guard.RoomBytes)
+            {
+                guard.TryMakeRoom();
+            }
+            var report = ClipReconciler.Reconcile(store, held, time, startedAt);
+            LogReconciled(_log, report.TruncatedClips.Count, report.MissingFiles.Count, report.RunsClosed, report.OrphanFiles.Count);
+            foreach (var orphan in report.OrphanFiles)
+            {
+                LogOrphan(_log, orphan);
+            }
+            RecordConfiguration(store, options.Value);
+            return new Opened(db, audit, store, guard);
+        }
+        catch
+        {
+            audit?.Dispose();
+            db.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A checkpoint that cannot be written now (a full disk) is made at the next tick; it is no reason to stop.</summary>
+    private void Checkpoint(ClipStore store, bool force = false)
     {
         try
         {
-            var r = sweeper.Sweep(rules);
-            if (r.Deleted.Count > 0 || !r.BudgetMet)
-            {
-                LogSwept(_log, r.Deleted.Count, r.BytesFreed, r.HeldClipsKept, r.BudgetMet);
-            }
+            store.Checkpoint(force);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CatalogException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception ex) when (DiskFull.Is(ex))
         {
-            LogSweepFailed(_log, ex.Message);
+            LogCheckpointDeferred(_log, ex.Message);
+            _guard?.TryMakeRoom();
         }
     }
 
@@ -178,35 +222,41 @@ public sealed partial class RecorderService(
     [LoggerMessage(Level = LogLevel.Information, Message = "configuration changed since the last run (sha256 {Sha}...); logged")]
     private static partial void LogConfigChanged(ILogger logger, string sha);
 
-    private static long FreeBytes(DataDirectory data)
+    /// <summary>
+    /// status/cameras.json, replaced atomically. A full disk makes room and skips this tick: the status file
+    /// is a convenience, never a reason for the recorder to stop.
+    /// </summary>
+    private void WriteStatus(DataDirectory data)
     {
+        var snapshot = new CameraStatusFile(time.GetUtcNow(), Environment.ProcessId, _supervisors.Select(s => s.Health).ToList(), _guard?.Problem);
         try
         {
-            return new DriveInfo(data.Root).AvailableFreeSpace;
+            OwnerOnly.Replace(Path.Combine(data.StatusDir, "cameras.json"), JsonSerializer.SerializeToUtf8Bytes(snapshot, CameraStatusFile.TypeInfo));
         }
-        catch (IOException)
+        catch (IOException ex)
         {
-            return long.MaxValue;
+            LogStatusNotWritten(_log, ex.Message);
+            if (DiskFull.Is(ex))
+            {
+                _guard?.TryMakeRoom();
+            }
         }
     }
 
-    private void WriteStatus(DataDirectory data)
-    {
-        var snapshot = new CameraStatusFile(time.GetUtcNow(), Environment.ProcessId, _supervisors.Select(s => s.Health).ToList());
-        OwnerOnly.Replace(Path.Combine(data.StatusDir, "cameras.json"), JsonSerializer.SerializeToUtf8Bytes(snapshot, CameraStatusFile.TypeInfo));
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "status file not written this time: {Error}")]
+    private static partial void LogStatusNotWritten(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "disk full at start: cannot open or repair the catalog yet; trying again in a few seconds ({Error})")]
+    private static partial void LogStartBlocked(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "audit checkpoint deferred: {Error}")]
+    private static partial void LogCheckpointDeferred(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "reconciled after start: {Truncated} clips sealed as truncated, {Missing} missing files, {Runs} runs closed, {Orphans} orphan files")]
     private static partial void LogReconciled(ILogger logger, int truncated, int missing, int runs, int orphans);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "orphan file not in the catalog (left in place): {Path}")]
     private static partial void LogOrphan(ILogger logger, string path);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "retention: deleted {Count} clips ({Bytes} bytes), kept {Held} on legal hold, budget met: {Met}")]
-    private static partial void LogSwept(ILogger logger, int count, long bytes, int held, bool met);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "retention sweep failed: {Error}")]
-    private static partial void LogSweepFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "recorder stopped; open clips sealed")]
     private static partial void LogStopped(ILogger logger);

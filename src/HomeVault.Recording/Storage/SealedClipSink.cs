@@ -46,7 +46,10 @@ public sealed class SealedClipSink(ClipStore store, TimeSpan? syncEvery = null) 
         }
     }
 
-    public void Gap(string camera, DateTimeOffset from, DateTimeOffset until, string cause) => store.RecordGap(camera, from, until, cause);
+    public long GapOpened(string camera, DateTimeOffset from, string cause) => store.OpenGap(camera, from, cause);
+
+    public void GapClosed(long? gapId, string camera, DateTimeOffset from, DateTimeOffset until, string cause) =>
+        store.CloseGap(gapId, camera, from, until, cause);
 
     private sealed class Writer(OpenClip clip, TimeSpan syncEvery) : IClipWriter
     {

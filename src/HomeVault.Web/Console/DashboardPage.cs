@@ -32,7 +32,7 @@ internal static class DashboardPage
         body.Append("<h2>Cameras</h2><table id=\"cameras\"><tr><th>camera</th><th>state</th><th>last fragment</th><th>recorded since start</th><th>clips sealed</th><th>runs</th><th>last error</th></tr>");
         foreach (var c in fresh ? status!.Cameras : [])
         {
-            var css = c.State == CameraState.Recording ? "ok" : c.State is CameraState.Failed or CameraState.Backoff ? "bad" : "warn";
+            var css = c.State == CameraState.Recording ? "ok" : c.State is CameraState.Failed or CameraState.Backoff or CameraState.DiskFull ? "bad" : "warn";
             body.Append($"<tr><td><a href=\"/console/cameras/{E(c.Name)}\">{E(c.Name)}</a></td><td class=\"{css}\">{E(c.State.ToString().ToLowerInvariant())}</td>")
                 .Append($"<td>{E(Time(c.LastFragmentAt))}</td><td>{E(Bytes(c.Bytes))}</td><td>{E(c.Clips)}</td><td>{E(c.Runs)}</td><td>{E(c.LastError)}</td></tr>");
         }

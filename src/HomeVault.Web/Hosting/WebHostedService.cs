@@ -28,9 +28,20 @@ public sealed partial class WebHostedService(WebOptions options, string dataDire
         var consoleText = string.Join(" ", console);
         LogListening(log, intakeText, consoleText);
         var status = new DataDirectory(dataDirectory).StatusDir;
-        Durable.CreatePrivateDirectory(status);
-        OwnerOnly.Replace(Path.Combine(status, "http.json"), AddressesJson(intake, console));
+        try
+        {
+            Durable.CreatePrivateDirectory(status);
+            OwnerOnly.Replace(Path.Combine(status, "http.json"), AddressesJson(intake, console));
+        }
+        catch (IOException ex) when (DiskFull.Is(ex))
+        {
+            // The addresses are in the log line above; a full disk is no reason to stop serving.
+            LogAddressesNotWritten(log, ex.Message);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "status/http.json not written: {Error}")]
+    private static partial void LogAddressesNotWritten(ILogger logger, string error);
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

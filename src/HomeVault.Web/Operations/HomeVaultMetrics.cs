@@ -23,6 +23,7 @@ public sealed class HomeVaultMetrics
         var clips = factory.CreateGauge("homevault_clips_sealed", "Clips sealed since the recorder started", "camera");
         var recorder = factory.CreateGauge("homevault_recorder_up", "1 while the recorder publishes fresh status");
         var requests = factory.CreateGauge("homevault_requests", "Access requests by state", "state");
+        var diskFull = factory.CreateGauge("homevault_disk_full", "1 while recording is stopped for lack of space (only footage on legal hold is left to delete)");
         Registry.AddBeforeCollectCallback(() =>
         {
             var status = RecorderStatus.Read(catalog.Data);
@@ -30,6 +31,7 @@ public sealed class HomeVaultMetrics
             recorder.Set(fresh ? 1 : 0);
             var cameras = fresh ? status!.Cameras : [];
             configured.Set(cameras.Count);
+            diskFull.Set(fresh && status!.StorageProblem is not null ? 1 : 0);
             up.Set(cameras.Count(c => c.State == CameraState.Recording));
             foreach (var c in cameras)
             {

@@ -37,11 +37,13 @@ public sealed class WebhookWatcher(WebOptions options, WebCatalog catalog, Webho
         {
             foreach (var c in status.Cameras)
             {
-                var fault = c.State is CameraState.Backoff or CameraState.Failed;
-                var wasFault = _lastState.TryGetValue(c.Name, out var before) && before is CameraState.Backoff or CameraState.Failed;
+                var fault = IsFault(c.State);
+                var wasFault = _lastState.TryGetValue(c.Name, out var before) && IsFault(before);
                 if (fault && !wasFault)
                 {
-                    hooks.CameraFault(c.Name, c.State.ToString().ToLowerInvariant());
+                    hooks.CameraFault(c.Name, c.State == CameraState.DiskFull && status.StorageProblem is { } problem
+                        ? problem
+                        : c.State.ToString().ToLowerInvariant());
                 }
                 _lastState[c.Name] = c.State;
             }
@@ -55,4 +57,6 @@ public sealed class WebhookWatcher(WebOptions options, WebCatalog catalog, Webho
             }
         }
     }
+
+    private static bool IsFault(CameraState state) => state is CameraState.Backoff or CameraState.Failed or CameraState.DiskFull;
 }

@@ -99,7 +99,7 @@ public sealed class TruncatedClipTests : IDisposable
         Exec("DROP TRIGGER killed_at_seal");
         Tear(open.RelativePath, tearBytes);
 
-        var clip = Assert.Single(ClipReconciler.Reconcile(store).TruncatedClips);
+        var clip = Assert.Single(Reconcile(store).TruncatedClips);
         var (recovered, complete) = Salvage(clip, footage);
         Assert.Equal(tearBytes == 0, complete);
         Assert.Equal(expectedBytes, recovered);
@@ -121,7 +121,7 @@ public sealed class TruncatedClipTests : IDisposable
         // As if the machine lost power and came back: the catalog cannot know that the last sync's chunks survived.
         Exec("UPDATE clips SET boot_id = 'an earlier boot'");
 
-        var clip = Assert.Single(ClipReconciler.Reconcile(store).TruncatedClips);
+        var clip = Assert.Single(Reconcile(store).TruncatedClips);
         var (recovered, _) = SalvageAnyway(clip, footage);
         Assert.Equal(4L * Chunk, recovered); // the file did keep them
         Assert.Equal(3L * Chunk, clip.PlaintextBytes); // fsynced before the last row
@@ -148,7 +148,7 @@ public sealed class TruncatedClipTests : IDisposable
         open.Dispose();
         Tear(path, tearBytes);
 
-        var clip = Assert.Single(ClipReconciler.Reconcile(store).TruncatedClips);
+        var clip = Assert.Single(Reconcile(store).TruncatedClips);
         Assert.Equal(ClipState.Truncated, clip.State);
         var (recovered, complete) = Salvage(clip, footage);
         Assert.False(complete);
@@ -193,4 +193,11 @@ public sealed class TruncatedClipTests : IDisposable
         }
     }
 
+
+    /// <summary>Reconciliation as the recorder runs it: holding the data directory's lock.</summary>
+    private static ReconcileReport Reconcile(ClipStore store)
+    {
+        using var held = DataDirectoryLock.Acquire(store.Data);
+        return ClipReconciler.Reconcile(store, held);
+    }
 }

@@ -66,19 +66,24 @@ public sealed class FailureTests(CamsimFixture camsim)
     }
 
     [Fact]
-    public async Task Wrong_credentials_end_each_run_with_401_and_back_off_without_leaking_them()
+    public async Task Wrong_credentials_are_one_gap_counting_the_401_attempts_without_runs_and_without_leaking_them()
     {
         using var h = new Harness();
         var creds = CredentialsFile(h.Directory, $"{CamsimFixture.User}:s3cr3t-wrong");
         await h.RecordAsync(TimeSpan.FromSeconds(6), Harness.Camera("secure", camsim.Urls["secure"], credentialsFile: creds));
 
-        var runs = h.Journal.RunsOf("secure");
-        Assert.True(runs.Count >= 2, $"{runs.Count} runs");
-        Assert.All(runs.Take(runs.Count - 1), r => Assert.Contains("401", r.Reason, StringComparison.Ordinal));
-        Assert.True(runs.Count < 10, $"{runs.Count} runs in 6 s: no backoff?");
+        // Attempts that deliver nothing are no runs (no catalog row, no audit leaf each): one gap holds them.
+        Assert.Empty(h.Journal.RunsOf("secure"));
         Assert.Empty(h.Sink.Clips);
+        var gap = Assert.Single(h.Journal.Gaps, g => g.Camera == "secure");
+        Assert.Equal(h.StartedAt, gap.From);
+        Assert.StartsWith("recorder starting; then ", gap.Cause, StringComparison.Ordinal);
+        Assert.Contains("401", gap.Cause, StringComparison.Ordinal);
+        var attempts = int.Parse(System.Text.RegularExpressions.Regex.Match(gap.Cause, @"then (\d+) failed attempt").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(attempts, 2, 12); // retried, but paced (0.5 s apart early on, then doubling)
         Assert.Contains("401", h.Health("secure").LastError, StringComparison.Ordinal);
-        foreach (var line in h.Logger.Lines.Concat(runs.Select(r => r.Reason ?? "")))
+        h.AssertEverySecondAccounted("secure");
+        foreach (var line in h.Logger.Lines.Append(gap.Cause))
         {
             Assert.DoesNotContain("s3cr3t", line, StringComparison.Ordinal);
         }
@@ -102,12 +107,13 @@ public sealed class FailureTests(CamsimFixture camsim)
         var recordedRuns = h.Sink.For("flappy").Select(c => c.RunId).Distinct().ToList();
         Assert.True(recordedRuns.Count >= 2, $"footage from {recordedRuns.Count} runs");
         var gaps = h.Journal.Gaps.Where(g => g.Camera == "flappy").ToList();
-        Assert.True(gaps.Count >= 1, "no gap recorded");
+        Assert.True(gaps.Count >= 2, "no gap recorded between runs");
         Assert.All(gaps, g => Assert.True(g.Until > g.From));
         Assert.All(gaps, g => Assert.False(string.IsNullOrWhiteSpace(g.Cause)));
-        // Gaps sit between the runs' footage: each gap ends where a later run's first clip starts.
+        // Gaps sit between the runs' footage: each gap but the one the stop closes ends where a run's first clip starts.
         var firstClipStarts = h.Sink.For("flappy").GroupBy(c => c.RunId).Select(g => g.Min(c => c.Start)).ToHashSet();
-        Assert.All(gaps, g => Assert.Contains(g.Until, firstClipStarts));
+        Assert.All(gaps.Where(g => g.Until < h.StopRequestedAt), g => Assert.Contains(g.Until, firstClipStarts));
+        h.AssertEverySecondAccounted("flappy");
         Assert.All(h.Sink.For("flappy").Where(c => c.Completed), c => Assert.Equal("", Media.DecodeErrors(c.Path)));
     }
 
@@ -121,6 +127,11 @@ public sealed class FailureTests(CamsimFixture camsim)
         var stalls = runs.Where(r => r.Reason?.StartsWith("stall", StringComparison.Ordinal) == true).ToList();
         Assert.NotEmpty(stalls);
         Assert.NotEmpty(h.Sink.For("stally")); // footage before the stall was kept
+        // Each stalled run had delivered footage, so each reconnected at once: no backoff at all.
+        Assert.True(runs.Count >= 2, $"{runs.Count} runs");
+        var waits = h.Logger.Lines.Where(l => l.Contains("next attempt in", StringComparison.Ordinal)).ToList();
+        Assert.True(waits.Count == 0, $"backed off: {string.Join(" | ", waits)}; runs: {string.Join(" | ", runs.Select(r => r.Reason))}; gaps: {string.Join(" | ", h.Journal.Gaps.Select(g => g.Cause))}");
+        h.AssertEverySecondAccounted("stally");
         // Every ffmpeg this test started is gone.
         foreach (var pid in h.Logger.Lines.Where(l => l.StartsWith("  Pid=", StringComparison.Ordinal)).Select(l => l[6..]))
         {

@@ -33,16 +33,26 @@ public sealed class FfmpegTests(CamsimFixture camsim)
     }
 
     [Fact]
-    public void Backoff_doubles_to_the_cap_with_jitter_and_resets()
+    public void Reconnect_is_immediate_after_footage_fast_early_in_an_outage_then_doubles_to_the_cap()
     {
-        var b = new Backoff(new SupervisorSettings { InitialBackoff = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromSeconds(8), Jitter = 0.2 });
+        var p = new ReconnectPolicy(new SupervisorSettings
+        {
+            InitialBackoff = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromSeconds(8), Jitter = 0.2, FastRetryFor = TimeSpan.FromSeconds(30),
+        });
+        Assert.Equal(TimeSpan.Zero, p.Next(deliveredFootage: true, TimeSpan.Zero));
+        // Early in an outage every attempt waits the initial delay, however many failed.
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.InRange(p.Next(false, TimeSpan.FromSeconds(i * 2)).TotalSeconds, 0.8 - 1e-9, 1.2 + 1e-9);
+        }
         double[] expected = [1, 2, 4, 8, 8, 8];
         foreach (var e in expected)
         {
-            Assert.InRange(b.Next().TotalSeconds, e * 0.8 - 1e-9, e * 1.2 + 1e-9);
+            Assert.InRange(p.Next(false, TimeSpan.FromMinutes(1)).TotalSeconds, e * 0.8 - 1e-9, e * 1.2 + 1e-9);
         }
-        b.Reset();
-        Assert.InRange(b.Next().TotalSeconds, 0.8, 1.2);
+        // Footage resets it all: at once, then the initial delay again.
+        Assert.Equal(TimeSpan.Zero, p.Next(true, TimeSpan.FromMinutes(5)));
+        Assert.InRange(p.Next(false, TimeSpan.FromMinutes(1)).TotalSeconds, 0.8 - 1e-9, 1.2 + 1e-9);
     }
 
     [Fact]

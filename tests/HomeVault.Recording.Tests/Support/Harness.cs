@@ -7,8 +7,12 @@ namespace HomeVault.Recording.Tests.Support;
 /// <summary>Runs real supervisors against camsim into a directory sink for a while.</summary>
 internal sealed class Harness : IDisposable
 {
-    public Harness()
+    private readonly SupervisorSettings _settings;
+
+    /// <param name="settings">The supervisors' settings; the fast test settings by default.</param>
+    public Harness(SupervisorSettings? settings = null)
     {
+        _settings = settings ?? FastSettings();
         Directory = TestEnv.NewTempDir("hv-rec");
         Sink = new DirectorySink(Directory);
     }
@@ -26,7 +30,7 @@ internal sealed class Harness : IDisposable
         FfmpegPath = TestEnv.Tool("ffmpeg"),
         InitialBackoff = TimeSpan.FromMilliseconds(500),
         MaxBackoff = TimeSpan.FromSeconds(2),
-        HealthyRun = TimeSpan.FromSeconds(3),
+        FastRetryFor = TimeSpan.FromSeconds(3),
         StopGrace = TimeSpan.FromSeconds(3),
     };
 
@@ -41,13 +45,42 @@ internal sealed class Harness : IDisposable
     {
         foreach (var c in cameras)
         {
-            Supervisors.Add(new CameraSupervisor(c, Sink, Journal, Logger, TimeProvider.System, FastSettings()));
+            Supervisors.Add(new CameraSupervisor(c, Sink, Journal, Logger, TimeProvider.System, _settings));
         }
+        StartedAt = DateTimeOffset.UtcNow;
         using var cts = new CancellationTokenSource(duration);
-        var tasks = Supervisors.Select(s => Task.Run(() => s.RunAsync(cts.Token))).ToArray();
+        using var stopped = cts.Token.Register(() => StopRequestedAt = DateTimeOffset.UtcNow);
+        var tasks = Supervisors.Select(s => Task.Run(() => s.RunAsync(cts.Token, StartedAt))).ToArray();
         var all = Task.WhenAll(tasks);
         // The supervisors end by themselves on cancellation; the extra margin only guards a hang.
         await all.WaitAsync(duration + TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>When the supervisors were started (their first gap begins here).</summary>
+    public DateTimeOffset StartedAt { get; private set; }
+
+    /// <summary>When they were told to stop.</summary>
+    public DateTimeOffset StopRequestedAt { get; private set; }
+
+    /// <summary>A camera's footage and gaps, as intervals.</summary>
+    public IReadOnlyList<(DateTimeOffset From, DateTimeOffset Until)> Accounted(string camera) =>
+        Sink.For(camera).Select(c => (c.Start, c.End ?? c.Start + c.MediaDuration))
+            .Concat(Journal.Gaps.Where(g => g.Camera == camera).Select(g => (g.From, g.Until)))
+            .ToList();
+
+    /// <summary>
+    /// Every second of the camera from the supervisor's start to its stop is footage or a recorded gap: nothing
+    /// uncovered, and the books reach the stop.
+    /// </summary>
+    public void AssertEverySecondAccounted(string camera)
+    {
+        var intervals = Accounted(camera);
+        Assert.NotEmpty(intervals);
+        var end = intervals.Max(i => i.Until);
+        Assert.True(end >= StopRequestedAt, $"{camera}: accounted only until {end:HH:mm:ss.fff}, stop was asked at {StopRequestedAt:HH:mm:ss.fff}");
+        var missing = Coverage.Uncovered(intervals, StartedAt, end);
+        Assert.True(missing == TimeSpan.Zero, $"{camera}: {missing.TotalSeconds:0.000} s neither footage nor gap: {Coverage.Holes(intervals, StartedAt, end)}");
+        Assert.DoesNotContain(Journal.OpenGaps.Values, g => g.Camera == camera);
     }
 
     public CameraHealth Health(string name) => Supervisors.Single(s => s.Name == name).Health;

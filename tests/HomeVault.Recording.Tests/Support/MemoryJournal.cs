@@ -26,8 +26,27 @@ internal sealed class MemoryJournal : IRecordingJournal
         Runs[runId].Reason = reason;
     }
 
-    public void Gap(string camera, DateTimeOffset from, DateTimeOffset until, string cause) =>
-        Gaps.Enqueue(new GapRecord(camera, from, until, cause));
+    /// <summary>Gaps still open (id → camera, start, cause).</summary>
+    public ConcurrentDictionary<long, GapRecord> OpenGaps { get; } = new();
+
+    public long GapOpened(string camera, DateTimeOffset from, string cause)
+    {
+        var id = Interlocked.Increment(ref _next);
+        OpenGaps[id] = new GapRecord(camera, from, from, cause);
+        return id;
+    }
+
+    public void GapClosed(long? gapId, string camera, DateTimeOffset from, DateTimeOffset until, string cause)
+    {
+        if (gapId is { } id)
+        {
+            OpenGaps.TryRemove(id, out _);
+        }
+        if (until > from)
+        {
+            Gaps.Enqueue(new GapRecord(camera, from, until, cause));
+        }
+    }
 }
 
 internal sealed class RunRecord(long id, string camera, DateTimeOffset start)
