@@ -43,15 +43,37 @@ public sealed class RunRepository(SqliteConnection connection)
         return list;
     }
 
-    public void AddGap(long cameraId, DateTimeOffset from, DateTimeOffset? to, string cause, SqliteTransaction? tx = null)
+    public long AddGap(long cameraId, DateTimeOffset from, DateTimeOffset? to, string cause, SqliteTransaction? tx = null)
     {
         using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = "INSERT INTO gaps (camera_id, start_ms, end_ms, cause) VALUES ($camera, $from, $to, $cause)";
+        cmd.CommandText = "INSERT INTO gaps (camera_id, start_ms, end_ms, cause) VALUES ($camera, $from, $to, $cause) RETURNING id";
         cmd.Parameters.AddWithValue("$camera", cameraId);
         cmd.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
         cmd.Parameters.AddWithValue("$to", (object?)to?.ToUnixTimeMilliseconds() ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$cause", cause);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    // The audit leaf that records a row, so `audit verify` can tie the two both ways (0007_run_gap_leaves.sql).
+    // A row keeps the first leaf it was given, as End keeps the first end.
+
+    public void SetStartLeaf(long runId, long leaf, SqliteTransaction? tx = null) =>
+        SetLeaf("UPDATE recording_runs SET start_leaf = $leaf WHERE id = $id AND start_leaf IS NULL", runId, leaf, tx);
+
+    public void SetEndLeaf(long runId, long leaf, SqliteTransaction? tx = null) =>
+        SetLeaf("UPDATE recording_runs SET end_leaf = $leaf WHERE id = $id AND end_leaf IS NULL", runId, leaf, tx);
+
+    public void SetGapLeaf(long gapId, long leaf, SqliteTransaction? tx = null) =>
+        SetLeaf("UPDATE gaps SET leaf = $leaf WHERE id = $id AND leaf IS NULL", gapId, leaf, tx);
+
+    private void SetLeaf(string sql, long id, long leaf, SqliteTransaction? tx)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        cmd.Parameters.AddWithValue("$id", id);
+        cmd.Parameters.AddWithValue("$leaf", leaf);
         cmd.ExecuteNonQuery();
     }
 }

@@ -147,7 +147,8 @@ public sealed class ClipStore
             using var tx = _db.BeginTransaction();
             var cameraId = _cameras.Ensure(camera, at, tx);
             var run = _runs.Start(cameraId, at, tx);
-            _audit.Append(new AuditEvent(Actor, AuditActions.RunStarted, "camera/" + camera, Details(("run", run))), tx);
+            var leaf = _audit.Append(new AuditEvent(Actor, AuditActions.RunStarted, "camera/" + camera, Details(("run", run))), tx);
+            _runs.SetStartLeaf(run, leaf, tx);
             tx.Commit();
             return run;
         }
@@ -160,7 +161,8 @@ public sealed class ClipStore
         {
             using var tx = _db.BeginTransaction();
             _runs.End(runId, at, reason, tx);
-            _audit.Append(new AuditEvent(Actor, AuditActions.RunEnded, "camera/" + camera, Details(("run", runId), ("reason", reason))), tx);
+            var leaf = _audit.Append(new AuditEvent(Actor, AuditActions.RunEnded, "camera/" + camera, Details(("run", runId), ("reason", reason))), tx);
+            _runs.SetEndLeaf(runId, leaf, tx);
             tx.Commit();
             _audit.CheckpointIfDue();
         }
@@ -173,9 +175,10 @@ public sealed class ClipStore
         {
             using var tx = _db.BeginTransaction();
             var cameraId = _cameras.Ensure(camera, to, tx);
-            _runs.AddGap(cameraId, from, to, cause, tx);
-            _audit.Append(new AuditEvent(Actor, AuditActions.Gap, "camera/" + camera,
+            var gap = _runs.AddGap(cameraId, from, to, cause, tx);
+            var leaf = _audit.Append(new AuditEvent(Actor, AuditActions.Gap, "camera/" + camera,
                 Details(("from", from.ToUnixTimeMilliseconds()), ("to", to.ToUnixTimeMilliseconds()), ("cause", cause))), tx);
+            _runs.SetGapLeaf(gap, leaf, tx);
             tx.Commit();
         }
     }
