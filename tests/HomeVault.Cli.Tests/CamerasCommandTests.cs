@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using HomeVault.Tests;
 
@@ -18,7 +16,7 @@ public sealed class CamerasCommandTests
             HomeVault = new
             {
                 DataDirectory = Path.Combine(dir, "data"),
-                Cameras = new[] { new { Name = "front", Url = $"rtsp://127.0.0.1:{ClosedPort()}/front" } },
+                Cameras = new[] { new { Name = "front", Url = $"rtsp://127.0.0.1:{LoopbackPort.Closed()}/front" } },
             },
         }));
         var r = Homevault.Run("cameras", "test", "front", "--config", config);
@@ -26,15 +24,5 @@ public sealed class CamerasCommandTests
         Assert.StartsWith("homevault: camera front: ", r.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("camera front: camera front", r.Stderr, StringComparison.Ordinal);
         Assert.Single(r.Stderr.TrimEnd('\n').Split('\n'));
-    }
-
-    /// <summary>A loopback port that was free a moment ago and is closed now: connecting to it is refused at once.</summary>
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
