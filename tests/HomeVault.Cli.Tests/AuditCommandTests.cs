@@ -64,6 +64,20 @@ public sealed class AuditCommandTests
     }
 
     [Fact]
+    public void A_file_under_clips_that_the_catalog_does_not_know_is_named_after_the_logs_ok_and_fails()
+    {
+        var (_, data, _) = Homevault.Init();
+        Directory.CreateDirectory(Path.Combine(data, "clips", "front", "2026-11-19"));
+        File.WriteAllText(Path.Combine(data, "clips", "front", "2026-11-19", "planted.mp4.age"), "not recorded here");
+        var verify = Homevault.Run("audit", "verify", "--data", data);
+        Assert.Equal(1, verify.Exit);
+        Assert.StartsWith("audit log OK: 1 entries", verify.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("homevault: audit verify: 1 file(s) under clips/ not in the catalog", verify.Stderr, StringComparison.Ordinal);
+        Assert.EndsWith(": clips/front/2026-11-19/planted.mp4.age\n", verify.Stderr, StringComparison.Ordinal);
+        Assert.Single(verify.Stderr.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
     public void A_checkpoint_from_a_rewritten_history_is_not_consistent()
     {
         var (dir, data, _) = Homevault.Init();

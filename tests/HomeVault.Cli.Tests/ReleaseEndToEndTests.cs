@@ -171,6 +171,39 @@ public sealed class ReleaseEndToEndTests(RecordedFootage footage) : IClassFixtur
     }
 
     [Fact]
+    public void An_extra_empty_directory_fails_verification_as_a_directory_and_as_a_tar()
+    {
+        var (dir, data, pass) = footage.Copy();
+        var (_, recipient) = ReleaseTestKit.NewRecipient(dir);
+        var id = ReleaseTestKit.Submit(dir, data, recipient, footage.From, footage.To, "front");
+        var approve = Homevault.Run("requests", "approve", id, "--data", data, "--passphrase-file", pass);
+        Assert.True(approve.Exit == 0, approve.Stderr);
+        var release = approve.LastLine;
+        var ownerKey = Path.Combine(data, "keys", "alice.minisign.pub");
+
+        foreach (var extra in new[] { "notes", "clips/garage", "audit/old/older" })
+        {
+            var copy = Path.Combine(TestEnv.NewTempDir("hvemptydir"), id);
+            Assert.Equal(0, TestEnv.Run("/bin/cp", ["-a", release, copy]).Exit);
+            Directory.CreateDirectory(Path.Combine(copy, extra));
+            var asDirectory = Homevault.Run("verify", copy, "--owner-key", ownerKey);
+            Assert.Equal(1, asDirectory.Exit);
+            var first = extra.Split('/')[0] == "audit" ? "audit/old" : extra; // the outermost extra directory is named
+            Assert.Equal($"homevault: verify: {first}/: unexpected directory (not part of the signed manifest)\n", asDirectory.Stderr);
+
+            // The same package packed by stock tar (which writes an entry for every directory, empty or not).
+            var tar = copy + ".tar";
+            var packed = TestEnv.Run("/bin/tar", ["-cf", tar, "-C", Path.GetDirectoryName(copy)!, id]);
+            Assert.True(packed.Exit == 0, packed.Stderr);
+            var asTar = Homevault.Run("verify", tar, "--owner-key", ownerKey);
+            Assert.Equal(1, asTar.Exit);
+            Assert.Equal($"homevault: verify: {first}/: unexpected directory (not part of the signed manifest)\n", asTar.Stderr);
+        }
+        Assert.Equal(0, Homevault.Run("verify", release, "--owner-key", ownerKey).Exit);
+        Assert.Equal(0, Homevault.Run("verify", release + ".tar", "--owner-key", ownerKey).Exit);
+    }
+
+    [Fact]
     public void With_a_quorum_of_two_only_the_second_signature_builds_the_release()
     {
         var (dir, data, pass) = footage.Copy();

@@ -33,6 +33,9 @@ public sealed class BrowserFlowTests
         using var _ = playwright;
         await using var __ = browser;
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = serve.Console.ToString().TrimEnd('/'), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        // Every wait below is for what the page shows (a locator), never for the network or the load event, and each
+        // is bounded generously: on a loaded machine a page can take far longer than Playwright's 5 s default.
+        Assertions.SetDefaultExpectTimeout(60_000);
         var cspViolations = new List<string>();
         page.Console += (_, m) =>
         {
@@ -42,13 +45,14 @@ public sealed class BrowserFlowTests
             }
         };
 
-        await page.GotoAsync("/console");
+        await page.GotoAsync("/console", Shown);
+        await Assertions.Expect(page.Locator("#unlock")).ToBeVisibleAsync();
         Assert.EndsWith("/console/login", page.Url, StringComparison.Ordinal);
         await Browser.Shot(page, "01-login");
         await page.FillAsync("#passphrase", WebHost.Passphrase);
         await page.ClickAsync("#unlock");
-        await page.WaitForURLAsync("**/console");
         await Assertions.Expect(page.Locator("#recorder")).ToContainTextAsync("Recorder running");
+        Assert.EndsWith("/console", page.Url, StringComparison.Ordinal);
         await Assertions.Expect(page.Locator("#cameras")).ToContainTextAsync("front");
         await Browser.Shot(page, "02-dashboard");
 
@@ -128,14 +132,20 @@ public sealed class BrowserFlowTests
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("search-warrant");
         await Browser.Shot(page, "10-report");
         // Back to a console page by address: history navigation would re-run the no-store audit page's full verification.
-        await page.GotoAsync("/console");
+        await page.GotoAsync("/console", Shown);
+        await Assertions.Expect(page.Locator("#recorder")).ToBeVisibleAsync();
 
         await page.ClickAsync("#lock");
-        await page.WaitForURLAsync("**/console/login");
-        await page.GotoAsync("/console/requests");
+        await Assertions.Expect(page.Locator("#unlock")).ToBeVisibleAsync();
+        Assert.EndsWith("/console/login", page.Url, StringComparison.Ordinal);
+        await page.GotoAsync("/console/requests", Shown);
+        await Assertions.Expect(page.Locator("#unlock")).ToBeVisibleAsync();
         Assert.EndsWith("/console/login", page.Url, StringComparison.Ordinal);
         Assert.Empty(cspViolations);
     }
+
+    /// <summary>Navigation returns once the server's answer starts; the locator that follows waits for the page itself.</summary>
+    private static PageGotoOptions Shown => new() { WaitUntil = WaitUntilState.Commit };
 
     private static string Wire(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

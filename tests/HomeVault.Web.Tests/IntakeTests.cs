@@ -82,6 +82,68 @@ public sealed class IntakeTests(SharedWebHost shared) : IClassFixture<SharedWebH
         Assert.Contains("not valid JSON", problem.RootElement.GetProperty("errors").GetProperty("request")[0].GetString());
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0x66, 0xC3, 0x28 })] // "f", then a two-byte lead with a bad continuation
+    [InlineData(new byte[] { 0xFF, 0xFE })]
+    public async Task A_camera_name_that_is_not_valid_utf8_is_a_400_problem(byte[] bad)
+    {
+        var host = shared.Host;
+        var before = RequestCount(host);
+        var json = Encoding.UTF8.GetBytes(Requests.Json(cameras: "\"CAMERA\""));
+        var at = json.AsSpan().IndexOf("CAMERA"u8);
+        byte[] body = [.. json.AsSpan(0, at), .. bad, .. json.AsSpan(at + "CAMERA".Length)];
+        using var client = Requests.Client(host.Intake, host.Token);
+        using var response = await Requests.Submit(client, body, "application/json");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("not valid UTF-8", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(before, RequestCount(host));
+    }
+
+    [Fact]
+    public async Task A_camera_name_with_an_unpaired_surrogate_is_a_400_problem()
+    {
+        var host = shared.Host;
+        using var client = Requests.Client(host.Intake, host.Token);
+        using var response = await Requests.Submit(client, Requests.Json(cameras: "\"front\", \"\\ud800\""));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.True(problem.RootElement.GetProperty("errors").EnumerateObject().Any(p => p.Name.StartsWith("scope.cameras", StringComparison.Ordinal)),
+            problem.RootElement.ToString());
+    }
+
+    [Theory]
+    [InlineData("application/json-patch+json")]
+    [InlineData("application/problem+json")]
+    [InlineData("application/json; charset=latin1")]
+    [InlineData("application/json; charset=utf-8; extra=1")]
+    [InlineData("text/json")]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("multipart/mixed; boundary=abc")]
+    public async Task Content_types_other_than_json_and_multipart_form_are_415(string contentType)
+    {
+        var host = shared.Host;
+        var before = RequestCount(host);
+        using var client = Requests.Client(host.Intake, host.Token);
+        using var response = await Requests.Submit(client, Encoding.UTF8.GetBytes(Requests.Json()), contentType);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, RequestCount(host));
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("Application/JSON; Charset=\"UTF-8\"")]
+    public async Task Json_is_accepted_as_application_json_with_an_optional_utf8_charset(string contentType)
+    {
+        var host = shared.Host;
+        using var client = Requests.Client(host.Intake, host.Token);
+        using var response = await Requests.Submit(client, Encoding.UTF8.GetBytes(Requests.Json()), contentType);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
     [Fact]
     public async Task An_invalid_request_names_every_field_once()
     {

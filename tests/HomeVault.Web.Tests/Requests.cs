@@ -25,4 +25,12 @@ internal static class Requests
 
     public static Task<HttpResponseMessage> Submit(HttpClient client, string json) =>
         client.PostAsync("/api/requests", new StringContent(json, Encoding.UTF8, "application/json"));
+
+    /// <summary>Raw bytes under a Content-Type sent exactly as given (HttpClient would otherwise normalise or refuse it).</summary>
+    public static Task<HttpResponseMessage> Submit(HttpClient client, byte[] body, string contentType)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        return client.PostAsync("/api/requests", content);
+    }
 }

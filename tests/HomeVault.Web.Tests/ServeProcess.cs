@@ -11,13 +11,22 @@ namespace HomeVault.Web.Tests;
 /// </summary>
 internal sealed class ServeProcess : IDisposable
 {
-    private readonly CamsimProcess _cams;
+    private readonly CamsimProcess? _cams;
     private readonly Process _serve;
 
     public ServeProcess()
+        : this(camsim: true, [])
     {
-        _cams = CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"),
-            new CamsimSettings { Size = "640x360", Seconds = 300, Mounts = ["front"] });
+    }
+
+    /// <param name="camsim">Whether to record camsim's camera "front".</param>
+    /// <param name="moreCameras">Further cameras to configure (e.g. one nobody answers for).</param>
+    public ServeProcess(bool camsim, IReadOnlyList<(string Name, string Url)> moreCameras)
+    {
+        _cams = camsim
+            ? CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"), new CamsimSettings { Size = "640x360", Seconds = 300, Mounts = ["front"] })
+            : null;
+        var cameras = (_cams?.Urls.Select(kv => (Name: kv.Key, Url: kv.Value)) ?? []).Concat(moreCameras);
         Dir = TestEnv.NewTempDir("hvserve");
         PassFile = Path.Combine(Dir, "pass");
         File.WriteAllText(PassFile, WebHost.Passphrase + "\n");
@@ -34,7 +43,7 @@ internal sealed class ServeProcess : IDisposable
             {
                 DataDirectory = Data,
                 Retention = new { Days = 30, MaxBytes = 0, MinFreeBytes = 1_000_000 },
-                Cameras = _cams.Urls.Select(kv => new { Name = kv.Key, Url = kv.Value, ClipSeconds = 3 }).ToArray(),
+                Cameras = cameras.Select(c => new { c.Name, c.Url, ClipSeconds = 3 }).ToArray(),
             },
             Http = new { IntakeUrls = "http://127.0.0.1:0", ConsoleUrls = "http://127.0.0.1:0" },
         }));
@@ -98,7 +107,7 @@ internal sealed class ServeProcess : IDisposable
             // Already gone.
         }
         _serve.Dispose();
-        _cams.Dispose();
+        _cams?.Dispose();
         Directory.Delete(Dir, recursive: true);
     }
 }

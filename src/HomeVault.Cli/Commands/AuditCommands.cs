@@ -28,7 +28,7 @@ internal static class AuditCommands
     {
         var noHash = new Option<bool>("--no-hash-files") { Description = "Check that clip files exist but do not re-hash them (faster on a large archive)" };
         var logKey = new Option<string?>("--log-key") { Description = "The log's verifier key as you recorded it elsewhere; refuse a log signed by any other key", HelpName = "KEY" };
-        var command = new Command("verify", "Recompute every leaf, node and checkpoint signature, and check each clip row and file against the log") { noHash, logKey };
+        var command = new Command("verify", "Recompute every leaf, node and checkpoint signature, and check each clip, run and gap row and each clip file against the log") { noHash, logKey };
         command.SetAction(result =>
         {
             using var vault = Vault.Open(CommonOptions.DataDirectory(result));
@@ -49,7 +49,12 @@ internal static class AuditCommands
                 throw new UserError("audit verification FAILED: " + report.FirstProblem);
             }
             var c = report.Counts;
-            Console.Out.WriteLine($"audit log OK: {c.Entries} entries, {c.Checkpoints} checkpoints ({c.Cosignatures} co-signatures), {c.Clips} clips linked, {c.ClipFilesHashed} clip files hashed");
+            Console.Out.WriteLine($"audit log OK: {c.Entries} entries, {c.Checkpoints} checkpoints ({c.Cosignatures} co-signatures), {c.Clips} clips linked, {c.ClipFilesHashed} clip files hashed, {c.Runs} runs and {c.Gaps} gaps linked");
+            // The record is intact (said above), but a file tied to no leaf breaks the "and back" promise: name it and fail.
+            if (report.UnknownClipFiles.Count > 0)
+            {
+                throw new UserError("audit verify: " + report.UnknownFilesText());
+            }
             return CliApp.Ok;
         });
         return command;

@@ -186,17 +186,15 @@ internal static class VaultCommands
     private static bool LooksLikeAge(ReadOnlySpan<byte> bytes) =>
         bytes.StartsWith("age-encryption.org/v1\n"u8) || bytes.TrimStart(" \t\r\n"u8).StartsWith("-----BEGIN AGE ENCRYPTED FILE-----"u8);
 
-    /// <summary>True when the file's first stanza is scrypt: a passphrase file, not one sealed to keys.</summary>
+    /// <summary>True when the file, binary or armored, is sealed with a passphrase (scrypt), not to keys.</summary>
     private static bool IsPassphraseFile(string path)
     {
         if (path == "-" || !File.Exists(path))
         {
             return false;
         }
-        Span<byte> head = stackalloc byte[64];
         using var f = File.OpenRead(path);
-        var n = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        return head[..n].StartsWith("age-encryption.org/v1\n-> scrypt "u8);
+        return Age.IsPassphraseEncrypted(f);
     }
 
     private static Stream OpenInput(string path)

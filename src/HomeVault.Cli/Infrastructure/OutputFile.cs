@@ -5,7 +5,8 @@ namespace HomeVault.Cli.Infrastructure;
 /// <summary>
 /// Writes an output file all-or-nothing: into an owner-only temporary file beside the target,
 /// renamed into place only on success, so a failed command never leaves a partial or unauthenticated
-/// result behind. "-" means standard output.
+/// result behind. "-" means standard output, and a character device or pipe (/dev/null, /dev/stdout)
+/// is written to as it is, as stock age does: there is nothing there to replace or make durable.
 /// </summary>
 internal static class OutputFile
 {
@@ -19,6 +20,13 @@ internal static class OutputFile
             return;
         }
         var full = Path.GetFullPath(path);
+        if (FileKind.IsStreamDevice(full))
+        {
+            using var device = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 16);
+            write(device);
+            device.Flush();
+            return;
+        }
         if (!overwrite && File.Exists(full))
         {
             throw new UserError($"output {path} already exists; choose another -o or remove it first");

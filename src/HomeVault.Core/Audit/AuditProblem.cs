@@ -21,6 +21,10 @@ public enum AuditProblemKind
     ClipFileMissing,
     ClipFileMismatch,
     ClipDeletionNotLogged,
+    RunLeafMismatch,
+    RunRowMissing,
+    GapLeafMismatch,
+    GapRowMissing,
 }
 
 /// <summary>

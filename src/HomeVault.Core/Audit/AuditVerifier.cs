@@ -9,8 +9,10 @@ namespace HomeVault.Core.Audit;
 /// index order it re-hashes every entry from its canonical bytes, rebuilds every complete subtree
 /// and compares it with the stored one, and checks every checkpoint's root (recomputed, not read)
 /// and signatures when the pass reaches its size. Then it ties each clips row to its leaf and each
-/// live clip file to its hash. Memory stays O(log n) plus one small key per logged deletion.
-/// Everything runs in one read transaction, so the service may keep appending meanwhile.
+/// live clip file to its hash, and each run and gap row to its leaves, all both ways. Memory stays
+/// O(log n) plus one small key per logged deletion and one index per clip, run and gap leaf.
+/// Everything runs in one read transaction, so the service may keep appending meanwhile; the files
+/// under clips/ that the catalog does not know are looked for after it (see <see cref="UnknownClipFiles"/>).
 /// </summary>
 public static class AuditVerifier
 {
@@ -27,6 +29,8 @@ public static class AuditVerifier
         var problem = pass.Run();
         var clips = 0;
         var hashed = 0;
+        var runs = 0;
+        var gaps = 0;
         if (problem is null)
         {
             var checker = new AuditClipChecker(store, tx, pass.Size, pass.DeletionKeys, options);
@@ -34,9 +38,17 @@ public static class AuditVerifier
             clips = checker.Clips;
             hashed = checker.FilesHashed;
         }
+        if (problem is null)
+        {
+            var checker = new AuditRunChecker(store, tx, pass.Size);
+            problem = checker.Run(pass.RunLeaves);
+            runs = checker.Runs;
+            gaps = checker.Gaps;
+        }
         tx.Commit();
-        var counts = new AuditVerificationCounts(pass.Size, pass.Nodes, pass.Checkpoints, pass.Cosignatures, clips, hashed);
-        return new AuditVerificationReport(problem, counts, clock.Elapsed);
+        var unknown = options.DataDirectory is null ? [] : UnknownClipFiles.Find(connection, new DataDirectory(options.DataDirectory));
+        var counts = new AuditVerificationCounts(pass.Size, pass.Nodes, pass.Checkpoints, pass.Cosignatures, clips, hashed, runs, gaps);
+        return new AuditVerificationReport(problem, counts, clock.Elapsed, unknown);
     }
 
     /// <summary>The key a clip.deleted entry is remembered under: 16 bytes of SHA-256(path \0 sha256).</summary>
@@ -61,6 +73,9 @@ public static class AuditVerifier
 
         /// <summary>Every clip.sealed / clip.truncated leaf (index, clip path): each must still have its catalog row.</summary>
         public List<(long Index, string Path)> ClipLeaves { get; } = [];
+
+        /// <summary>Every run.started, run.ended and gap leaf: each must still have the row that names it.</summary>
+        public List<(long Index, string Action)> RunLeaves { get; } = [];
 
         public AuditProblem? Run()
         {
@@ -141,6 +156,10 @@ public static class AuditVerifier
                 if (entry.Event.Action is AuditActions.ClipSealed or AuditActions.ClipTruncated)
                 {
                     ClipLeaves.Add((index, entry.Event.Subject));
+                }
+                if (entry.Event.Action is AuditActions.RunStarted or AuditActions.RunEnded or AuditActions.Gap)
+                {
+                    RunLeaves.Add((index, entry.Event.Action));
                 }
                 if (entry.Event.Action == AuditActions.ClipDeleted && entry.Event.Details.TryGetValue("sha256", out var sha))
                 {

@@ -78,6 +78,28 @@ public sealed class RunRepository(SqliteConnection connection)
         cmd.ExecuteNonQuery();
     }
 
+    // The audit leaf that records a row, so `audit verify` can tie the two both ways (0007_run_gap_leaves.sql).
+    // A row keeps the first leaf it was given, as End keeps the first end. An open gap has no leaf yet.
+
+    public void SetStartLeaf(long runId, long leaf, SqliteTransaction? tx = null) =>
+        SetLeaf("UPDATE recording_runs SET start_leaf = $leaf WHERE id = $id AND start_leaf IS NULL", runId, leaf, tx);
+
+    public void SetEndLeaf(long runId, long leaf, SqliteTransaction? tx = null) =>
+        SetLeaf("UPDATE recording_runs SET end_leaf = $leaf WHERE id = $id AND end_leaf IS NULL", runId, leaf, tx);
+
+    public void SetGapLeaf(long gapId, long leaf, SqliteTransaction? tx = null) =>
+        SetLeaf("UPDATE gaps SET leaf = $leaf WHERE id = $id AND leaf IS NULL", gapId, leaf, tx);
+
+    private void SetLeaf(string sql, long id, long leaf, SqliteTransaction? tx)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        cmd.Parameters.AddWithValue("$id", id);
+        cmd.Parameters.AddWithValue("$leaf", leaf);
+        cmd.ExecuteNonQuery();
+    }
+
     /// <summary>Gaps left open by a crash: id, camera, start and cause so far.</summary>
     public IReadOnlyList<(long GapId, string Camera, DateTimeOffset From, string Cause)> ListOpenGaps()
     {

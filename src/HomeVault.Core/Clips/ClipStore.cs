@@ -149,7 +149,8 @@ public sealed class ClipStore
             using var tx = _db.BeginTransaction();
             var cameraId = _cameras.Ensure(camera, at, tx);
             var run = _runs.Start(cameraId, at, tx);
-            _audit.Append(new AuditEvent(Actor, AuditActions.RunStarted, "camera/" + camera, Details(("run", run))), tx);
+            var leaf = _audit.Append(new AuditEvent(Actor, AuditActions.RunStarted, "camera/" + camera, Details(("run", run))), tx);
+            _runs.SetStartLeaf(run, leaf, tx);
             tx.Commit();
             return run;
         }
@@ -162,7 +163,8 @@ public sealed class ClipStore
         {
             using var tx = _db.BeginTransaction();
             _runs.End(runId, at, reason, tx);
-            _audit.Append(new AuditEvent(Actor, AuditActions.RunEnded, "camera/" + camera, Details(("run", runId), ("reason", reason))), tx);
+            var leaf = _audit.Append(new AuditEvent(Actor, AuditActions.RunEnded, "camera/" + camera, Details(("run", runId), ("reason", reason))), tx);
+            _runs.SetEndLeaf(runId, leaf, tx);
             tx.Commit();
             _audit.CheckpointIfDue();
         }
@@ -203,12 +205,13 @@ public sealed class ClipStore
                 tx.Commit();
                 return;
             }
-            if (gapId is not { } id || !_runs.CloseGap(id, to, cause, tx))
+            if (gapId is not { } gap || !_runs.CloseGap(gap, to, cause, tx))
             {
-                _runs.AddGap(_cameras.Ensure(camera, to, tx), from, to, cause, tx);
+                gap = _runs.AddGap(_cameras.Ensure(camera, to, tx), from, to, cause, tx);
             }
-            _audit.Append(new AuditEvent(Actor, AuditActions.Gap, "camera/" + camera,
+            var leaf = _audit.Append(new AuditEvent(Actor, AuditActions.Gap, "camera/" + camera,
                 Details(("from", from.ToUnixTimeMilliseconds()), ("to", to.ToUnixTimeMilliseconds()), ("cause", cause))), tx);
+            _runs.SetGapLeaf(gap, leaf, tx);
             tx.Commit();
             _audit.CheckpointIfDue();
         }

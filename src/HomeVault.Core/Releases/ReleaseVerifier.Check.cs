@@ -90,6 +90,8 @@ public static partial class ReleaseVerifier
                     throw new ReleaseException($"{ReleaseFiles.Manifest}: clip path '{c.Path}' is not a unique file under clips/{c.Camera}/");
                 }
             }
+            // A directory is part of the package only as the parent of one of its files: an empty one is extra too.
+            var directories = expected.SelectMany(Parents).ToHashSet(StringComparer.Ordinal);
             foreach (var entry in new DirectoryInfo(_root).EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
             {
                 var relative = Path.GetRelativePath(_root, entry.FullName);
@@ -101,10 +103,22 @@ public static partial class ReleaseVerifier
                 {
                     throw new ReleaseException($"{relative}: unexpected file (not part of the signed manifest)");
                 }
+                if (entry is DirectoryInfo && !directories.Contains(relative))
+                {
+                    throw new ReleaseException($"{relative}/: unexpected directory (not part of the signed manifest)");
+                }
             }
             if (expected.Count > 0)
             {
                 throw new ReleaseException($"{expected.Order(StringComparer.Ordinal).First()}: missing");
+            }
+        }
+
+        private static IEnumerable<string> Parents(string relative)
+        {
+            for (var dir = Path.GetDirectoryName(relative); !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
+            {
+                yield return dir;
             }
         }
 

@@ -27,6 +27,24 @@ public static class Age
         }
     }
 
+    /// <summary>
+    /// True when the header (binary or armored, detected) holds a scrypt stanza: the file opens with a passphrase,
+    /// not a key. Reads the header only, authenticating nothing; false for anything that is not an age header.
+    /// </summary>
+    public static bool IsPassphraseEncrypted(Stream input)
+    {
+        var raw = new BufferedInput(input);
+        try
+        {
+            var source = Armor.LooksArmored(raw) ? new BufferedInput(new ArmorReader(raw)) : raw;
+            return Header.Parse(source).Stanzas.Any(s => s.Type == ScryptRecipient.StanzaType);
+        }
+        catch (AgeException)
+        {
+            return false;
+        }
+    }
+
     public static void Encrypt(Stream plaintext, Stream output, IEnumerable<IRecipient> recipients, bool armor = false)
     {
         ArgumentNullException.ThrowIfNull(plaintext);

@@ -24,7 +24,10 @@ public sealed class CameraProbeException : Exception
     }
 }
 
-/// <summary>Asks ffprobe about a camera, with the same credential handling as the ingest.</summary>
+/// <summary>
+/// Asks ffprobe about a camera, with the same credential handling as the ingest. A failure's message says what went
+/// wrong only; the caller, which knows which camera it asked about, names it.
+/// </summary>
 public static class CameraProbe
 {
     public static async Task<CameraProbeResult> ProbeAsync(CameraOptions camera, string ffprobePath = "ffprobe",
@@ -60,13 +63,13 @@ public static class CameraProbe
         catch (OperationCanceledException)
         {
             p.Kill(entireProcessTree: true);
-            throw new CameraProbeException($"camera {camera.Name}: ffprobe timed out");
+            throw new CameraProbeException("ffprobe timed out");
         }
         var err = input.Scrubber.Scrub((await stderr.ConfigureAwait(false)).Trim());
         if (p.ExitCode != 0)
         {
             var last = err.Split('\n').LastOrDefault(l => l.Length > 0) ?? $"exit {p.ExitCode}";
-            throw new CameraProbeException($"camera {camera.Name}: {last}");
+            throw new CameraProbeException(last);
         }
         return Parse(await stdout.ConfigureAwait(false));
     }

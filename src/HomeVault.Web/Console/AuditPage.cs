@@ -35,7 +35,7 @@ internal static class AuditPage
         if (verify == true)
         {
             var report = Verify(catalog);
-            body.Append(report.Ok
+            body.Append(report.Ok && report.UnknownClipFiles.Count == 0
                 ? $"<p class=\"ok\" id=\"verification\">{E(report.ToString())}</p>"
                 : $"<p class=\"bad\" id=\"verification\">{E(report.ToString())}</p>");
         }

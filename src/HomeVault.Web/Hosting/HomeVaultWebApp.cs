@@ -126,8 +126,9 @@ public static class HomeVaultWebApp
     {
         var metrics = routes.ServiceProvider.GetRequiredService<HomeVaultMetrics>();
         routes.MapMetrics("/metrics", metrics.Registry).OnListener(Listener.Console);
-        // Liveness only: says nothing about cameras or footage, so the intake may answer it too.
-        routes.MapGet("/healthz", () => Results.Text("ok\n")).OnListener(Listener.Console);
+        // The owners' monitor learns what is wrong (the recorder, each camera down and why)...
+        routes.MapGet("/healthz", (WebCatalog catalog) => HealthAnswer.Answer(catalog)).OnListener(Listener.Console);
+        // ...while requesters get liveness only: the intake must not tell them which cameras exist or work.
         routes.MapGet("/api/healthz", () => Results.Text("ok\n")).OnListener(Listener.Intake);
     }
 }

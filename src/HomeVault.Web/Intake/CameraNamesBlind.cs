@@ -14,6 +14,11 @@ internal static class CameraNamesBlind
     public static IEnumerable<string> KnownFor(ReadOnlySpan<byte> json, IEnumerable<string> catalogCameras)
     {
         var names = new HashSet<string>(catalogCameras, StringComparer.Ordinal);
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            // The validator refuses it as "not valid UTF-8"; reading names out of it would throw.
+            return names;
+        }
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 8, CommentHandling = JsonCommentHandling.Disallow });
@@ -40,6 +45,10 @@ internal static class CameraNamesBlind
         catch (JsonException)
         {
             // The validator reports malformed JSON itself.
+        }
+        catch (InvalidOperationException)
+        {
+            // A name that is no Unicode string (an escaped unpaired surrogate): the validator names that field.
         }
         return names;
     }

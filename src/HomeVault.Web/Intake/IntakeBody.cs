@@ -27,7 +27,11 @@ internal sealed record IntakeBody(byte[] Json, byte[]? Document)
         }
         try
         {
-            if (request.HasJsonContentType())
+            if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type))
+            {
+                return (null, IntakeProblems.UnsupportedMedia());
+            }
+            if (IntakeMediaType.IsJson(type))
             {
                 if (request.ContentLength > limits.MaxJsonBytes)
                 {
@@ -36,8 +40,7 @@ internal sealed record IntakeBody(byte[] Json, byte[]? Document)
                 var json = await ReadCapped(request.Body, limits.MaxJsonBytes, ct).ConfigureAwait(false);
                 return json is null ? (null, IntakeProblems.TooLarge(limits.MaxJsonBytes)) : (new IntakeBody(json, null), null);
             }
-            if (request.HasFormContentType && MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
-                && HeaderUtilities.RemoveQuotes(type.Boundary).Value is { Length: > 0 and <= 200 } boundary)
+            if (IntakeMediaType.MultipartBoundary(type) is { } boundary)
             {
                 if (request.ContentLength > MaxBytes(limits))
                 {

@@ -1,0 +1,28 @@
+using System.Text.Json;
+using HomeVault.Tests;
+
+namespace HomeVault.Cli.Tests;
+
+/// <summary>`cameras test` against a camera that does not answer: real ffprobe, a loopback port nobody listens on.</summary>
+public sealed class CamerasCommandTests
+{
+    [Fact]
+    public void A_camera_that_cannot_be_probed_is_named_once_in_one_line()
+    {
+        var dir = TestEnv.NewTempDir("hvcamtest");
+        var config = Path.Combine(dir, "homevault.json");
+        File.WriteAllText(config, JsonSerializer.Serialize(new
+        {
+            HomeVault = new
+            {
+                DataDirectory = Path.Combine(dir, "data"),
+                Cameras = new[] { new { Name = "front", Url = $"rtsp://127.0.0.1:{LoopbackPort.Closed()}/front" } },
+            },
+        }));
+        var r = Homevault.Run("cameras", "test", "front", "--config", config);
+        Assert.Equal(1, r.Exit);
+        Assert.StartsWith("homevault: camera front: ", r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("camera front: camera front", r.Stderr, StringComparison.Ordinal);
+        Assert.Single(r.Stderr.TrimEnd('\n').Split('\n'));
+    }
+}
