@@ -2,7 +2,7 @@
 # The README's test command: set up, build with warnings as errors, run every test, print one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+./scripts/setup.sh --test
 dotnet build HomeVault.sln -c Release -warnaserror -nologo -v q
 # The CLI and service as the README installs them: one native (AOT) binary. Every test that runs `homevault`
 # as a process runs this one (tests/Shared/TestEnv.cs); the in-process tests cover the same code under the JIT.

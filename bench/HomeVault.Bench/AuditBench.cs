@@ -111,6 +111,7 @@ public static class AuditBench
 
         var dbBytes = new FileInfo(Path.Combine(dir, "catalog.db")).Length;
         Console.WriteLine();
+        BenchStamp.Print(BenchStamp.InProcess);
         Console.WriteLine("| measure                                   | result            | target      | ok  |");
         Console.WriteLine("|-------------------------------------------|-------------------|-------------|-----|");
         Row($"append, batched ({batch}/transaction)", $"{appendsPerSecond:N0} /s", ">= 20,000/s", appendsPerSecond >= 20_000);

@@ -20,10 +20,10 @@ public static partial class IntakeBench
 
     public static int Run(string[] args)
     {
-        var cameras = (int)Num(args, "--cameras", 8);
-        var seconds = (int)Num(args, "--seconds", 20);
-        var size = Text(args, "--size", "640x360");
-        var bitrate = Text(args, "--bitrate", "1M");
+        var cameras = (int)BenchArgs.Num(args, "--cameras", 8);
+        var seconds = (int)BenchArgs.Num(args, "--seconds", 20);
+        var size = BenchArgs.Text(args, "--size", "640x360");
+        var bitrate = BenchArgs.Text(args, "--bitrate", "1M");
         var wrk = File.Exists("/usr/bin/wrk") ? "/usr/bin/wrk" : throw new InvalidOperationException("wrk is not installed: apt-get install wrk");
         var root = NativeCli.RepoRoot();
         var work = Path.Combine(Path.GetTempPath(), $"hv-intakebench-{Guid.NewGuid():N}");
@@ -32,7 +32,7 @@ public static partial class IntakeBench
         try
         {
             var hv = NativeCli.Publish(root, work);
-            Console.WriteLine($"intake bench: {Environment.ProcessorCount} cores, wrk {seconds} s per point, connections {string.Join(",", Connections)}, load {Load()}");
+            Console.WriteLine($"intake bench: {Environment.ProcessorCount} cores, wrk {seconds} s per point, connections {string.Join(",", Connections)}, load {BenchStamp.LoadAverage()}");
             var urls = cameras > 0 ? StartCamsim(root, cameras, size, bitrate, started) : [];
             Console.WriteLine($"camsim: {cameras} cameras {size} 15 fps {bitrate} on 127.0.0.1");
 
@@ -40,6 +40,7 @@ public static partial class IntakeBench
             var b = RunSide(work, hv, wrk, "B", urls, seconds, started);
 
             Console.WriteLine();
+            BenchStamp.Print(BenchStamp.Binary(hv) + ", homevault serve against wrk on loopback");
             Console.WriteLine("| endpoint | connections | A: no cameras req/s | A p99 ms | B: " + cameras + " cameras req/s | B p99 ms | B/A |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
             foreach (var key in a.Points.Keys)
@@ -118,7 +119,7 @@ public static partial class IntakeBench
         // JIT and connection warm-up, not measured.
         Tool.Run(wrk, "-t", "2", "-c", "4", "-d", "3s", "-s", lua, intake + "/api/requests");
         Tool.Run(wrk, "-t", "2", "-c", "4", "-d", "3s", intake + "/api/healthz");
-        Console.WriteLine($"run {name}: {cameras.Count} cameras recording, load {Load()}");
+        Console.WriteLine($"run {name}: {cameras.Count} cameras recording, load {BenchStamp.LoadAverage()}");
         foreach (var c in Connections)
         {
             points[("POST /api/requests", c)] = Wrk(wrk, c, seconds, intake + "/api/requests", lua);
@@ -229,14 +230,6 @@ public static partial class IntakeBench
             Thread.Sleep(500);
         }
     }
-
-    private static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-
-    private static double Num(string[] args, string name, double fallback) =>
-        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-
-    private static string Text(string[] args, string name, string fallback) =>
-        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 
     [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
     private static partial Regex RpsLine();

@@ -135,6 +135,7 @@ public static partial class RecordingBench
         if (pairs > 1)
         {
             Console.WriteLine();
+            BenchStamp.Print(BenchStamp.Binary(hv));
             Console.WriteLine("| pair | A CPU s | B CPU s | B / A | B's service process s | B's ffmpeg children s |");
             Console.WriteLine("|-----:|--------:|--------:|------:|-------------------:|----------------------:|");
             for (var i = 0; i < runs.Count; i++)
@@ -146,6 +147,7 @@ public static partial class RecordingBench
         }
 
         Console.WriteLine();
+        BenchStamp.Print(BenchStamp.Binary(hv));
         Console.WriteLine($"| side ({n} cameras, {seconds} s)        | CPU s | CPU % of 1 core | peak RSS                                   | bytes stored  | media s per camera (min / max / sum) |");
         Console.WriteLine("|-----------------------------------|------:|----------------:|--------------------------------------------|--------------:|--------------------------------------|");
         Console.WriteLine($"| A: bare ffmpeg ×{n,-2} (plaintext)     | {a.CpuSeconds,5:F1} | {a.CpuPercent,14:F0}% | ffmpeg max {Mb(a.FfmpegMaxHwmKb),6}, sum {Mb(a.FfmpegSumHwmKb),-18} | {a.Bytes,13:N0} | {a.MediaMin,7:F1} / {a.MediaMax,7:F1} / {a.MediaSum,8:F1}   |");
@@ -169,11 +171,12 @@ public static partial class RecordingBench
         Console.WriteLine($"HomeVault: {b.Clips} clips ({b.Complete} complete, {b.Truncated} truncated, {b.OtherStates} other), largest gap between consecutive clips of a camera {b.MaxGap:F3} s, runs per camera max {b.MaxRuns}, first clip started {b.StartupSeconds:F1} s after serve started");
         Console.WriteLine($"HomeVault status/cameras.json near the end: {b.StatusSummary}");
         Console.WriteLine($"bare ffmpeg: {a.Clips} segments, all ffprobe-readable: {(a.Unreadable == 0 ? "yes" : $"NO ({a.Unreadable} unreadable)")}");
-        PrintPerCamera(a, b);
+        PrintPerCamera(hv, a, b);
 
         var worstShortfall = urls.Select((_, i) => a.PerCamera[i] - b.PerCamera[i]).Max();
         var noDrop = b.Truncated == 0 && b.OtherStates == 0 && b.MaxGap < 0.05 && b.AllRecording && worstShortfall < 1.5;
         Console.WriteLine();
+        BenchStamp.Print(BenchStamp.Binary(hv));
         Console.WriteLine("| target                                         | measured                    | met |");
         Console.WriteLine("|------------------------------------------------|-----------------------------|-----|");
         Console.WriteLine($"| HomeVault CPU <= 1.10 × bare ffmpeg             | {cpuRatio,6:F2}×                     | {YesNo(cpuRatio <= 1.10)} |");
@@ -184,9 +187,10 @@ public static partial class RecordingBench
         return 0;
     }
 
-    private static void PrintPerCamera(RunResult a, RunResult b)
+    private static void PrintPerCamera(string hv, RunResult a, RunResult b)
     {
         Console.WriteLine();
+        BenchStamp.Print(BenchStamp.Binary(hv));
         Console.WriteLine("| camera | ffmpeg media s | ffmpeg segments | HomeVault media s | HomeVault clips | status   |");
         Console.WriteLine("|--------|---------------:|----------------:|------------------:|----------------:|----------|");
         for (var i = 0; i < a.PerCamera.Count; i++)
@@ -202,6 +206,7 @@ public static partial class RecordingBench
     {
         Console.WriteLine();
         Console.WriteLine($"find-max: HomeVault alone, {seconds} s per step; keeps up = every camera recording in status near the end, each camera's media >= 95% of (run seconds - start-up), CPU < 190% of one core");
+        BenchStamp.Print(BenchStamp.Binary(hv));
         Console.WriteLine("| cameras | CPU s | CPU % of 1 core | service peak RSS | min media/expected | all recording | load before | keeps up |");
         Console.WriteLine("|--------:|------:|----------------:|--------------:|-------------------:|---------------|-------------|----------|");
         var best = 0;
@@ -245,6 +250,7 @@ public static partial class RecordingBench
         var half = samples.Where(x => x.Minutes >= tailFrom).ToList();
         var slope = Slope(half);
         Console.WriteLine();
+        BenchStamp.Print(BenchStamp.Binary(hv));
         Console.WriteLine("| minute | service RSS |");
         Console.WriteLine("|-------:|---------:|");
         foreach (var x in samples.Where((_, i) => i % 6 == 0 || i == samples.Count - 1))
@@ -276,7 +282,7 @@ public static partial class RecordingBench
 
     private static string YesNo(bool ok) => ok ? "yes" : "NO ";
 
-    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+    private static string LoadAverage() => BenchStamp.LoadAverage();
 
     private static (double Elapsed, double User, double Sys, long MaxRssKb) TimeFile(string path)
     {

@@ -142,6 +142,7 @@ public static class ReleaseBench
         Console.WriteLine();
         string Row(string what, TimeSpan t) => string.Create(CultureInfo.InvariantCulture,
             $"| {what} | {t.TotalSeconds:0.00} | {sealedBytes / 1e6 / t.TotalSeconds:0} | {t / peer:0.00}x |");
+        BenchStamp.Print(BenchStamp.InProcess + " against age processes");
         Console.WriteLine($"| {minutes} min, one camera, {sealedBytes / 1e9:0.00} GB sealed | seconds | MB/s | / age |");
         Console.WriteLine("|---|---:|---:|---:|");
         Console.WriteLine(Row("age -d \\| age -r, per clip (best of 3)", peer));

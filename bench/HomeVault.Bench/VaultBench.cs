@@ -1,32 +1,35 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using HomeVault.Core.Vault;
 
 namespace HomeVault.Bench;
 
 /// <summary>
-/// `vault [--size-mib N]`: HomeVault's age encrypt/decrypt against the stock `age` CLI on the same
-/// random file (best of 3, files on the same disk), outputs verified, plus the 64 KiB-chunk AEAD
-/// comparison (BCL/OpenSSL vs NSec/libsodium) that picked the payload cipher.
+/// `vault [--size-mib 512] [--cli PATH] [--dir DIR] [--rounds 3]`: the `homevault encrypt` and `homevault decrypt`
+/// commands against the stock `age` CLI, each as a whole process (start-up included) on the same random file, writing
+/// into the same directory, interleaved (the order alternates every round), best of the rounds. Reports wall MiB/s
+/// and MiB per CPU-second (the child's user + system time) for each, and the ratio. The homevault CLI fsyncs its
+/// output and the directory before it renames the file into place; age does neither, so a second table adds age
+/// followed by `sync OUTPUT`. `--cli` names the homevault binary (default: published natively here, as the README
+/// installs it). Also, in this process: the AEAD comparison that chose the payload cipher and scrypt's cost.
 /// </summary>
 public static class VaultBench
 {
     public static int Run(string[] args)
     {
-        var sizeMib = 512;
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--size-mib" && i + 1 < args.Length)
-            {
-                sizeMib = int.Parse(args[++i], CultureInfo.InvariantCulture);
-            }
-        }
-        var dir = Path.Combine(Path.GetTempPath(), "hv-vaultbench-" + Guid.NewGuid().ToString("N"));
+        var sizeMib = (int)BenchArgs.Num(args, "--size-mib", 512);
+        var rounds = (int)BenchArgs.Num(args, "--rounds", 3);
+        var parent = BenchArgs.Text(args, "--dir", Path.GetTempPath());
+        var dir = Path.Combine(parent, "hv-vaultbench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         try
         {
-            return RunIn(dir, sizeMib);
+            var cli = BenchArgs.Text(args, "--cli", "") is { Length: > 0 } given
+                ? Path.GetFullPath(given)
+                : NativeCli.Publish(NativeCli.RepoRoot(), dir);
+            return RunIn(dir, cli, sizeMib, rounds);
         }
         finally
         {
@@ -34,54 +37,134 @@ public static class VaultBench
         }
     }
 
-    private static int RunIn(string dir, int sizeMib)
+    private static int RunIn(string dir, string cli, int sizeMib, int rounds)
     {
         string P(string n) => Path.Combine(dir, n);
         var bytes = (long)sizeMib * 1024 * 1024;
-        Console.WriteLine($"vault bench: {sizeMib} MiB random file in {dir}, best of 3, {Environment.ProcessorCount} cores");
+        var age = Tool.Run("age", "--version").Trim();
+        Console.WriteLine($"vault bench: {sizeMib} MiB random file in {dir} ({new DriveInfo(dir).DriveFormat}), {rounds} rounds, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"homevault: {BenchStamp.Binary(cli)}; age {age} (Debian)");
         var plainHash = WriteRandom(P("plain"), bytes);
-
-        AeadComparison();
-        ScryptCost();
 
         using var id = X25519Identity.Generate();
         File.WriteAllText(P("key.txt"), IdentityFile.Format(id, DateTimeOffset.UtcNow));
         var recipient = id.Recipient.ToString();
+        // Both decrypt the same file, written by the stock tool.
+        Tool.Run("age", "-r", recipient, "-o", P("sealed.age"), P("plain"));
 
-        var hvEnc = Best(() =>
+        var sides = new Dictionary<string, (string[] Encrypt, string[] Decrypt)>
         {
-            using var input = File.OpenRead(P("plain"));
-            using var output = File.Create(P("hv.age"));
-            Age.Encrypt(input, output, [id.Recipient]);
-        });
-        var hvDec = Best(() =>
+            ["homevault"] = ([cli, "encrypt", "-r", recipient, "-o", P("out.age"), P("plain")],
+                             [cli, "decrypt", "-i", P("key.txt"), "-o", P("out.plain"), P("sealed.age")]),
+            ["age"] = (["age", "-r", recipient, "-o", P("out.age"), P("plain")],
+                       ["age", "-d", "-i", P("key.txt"), "-o", P("out.plain"), P("sealed.age")]),
+        };
+        var best = new Dictionary<(string Side, string Op), Sample>();
+        var loadBefore = BenchStamp.LoadAverage();
+        for (var round = 0; round < rounds; round++)
         {
-            using var input = File.OpenRead(P("hv.age"));
-            using var output = File.Create(P("hv.out"));
-            Age.Decrypt(input, output, [id]);
-        });
-        var ageEnc = Best(() => Tool.Run("age", "-r", recipient, "-o", P("age.age"), P("plain")));
-        var ageDec = Best(() => Tool.Run("age", "-d", "-i", P("key.txt"), "-o", P("age.out"), P("age.age")));
-
-        // Round trips, including across implementations.
-        Verify("HomeVault → HomeVault", P("hv.out"), plainHash);
-        Verify("age → age", P("age.out"), plainHash);
-        Tool.Run("age", "-d", "-i", P("key.txt"), "-o", P("cross1.out"), P("hv.age"));
-        Verify("HomeVault → age -d", P("cross1.out"), plainHash);
-        using (var input = File.OpenRead(P("age.age")))
-        using (var output = File.Create(P("cross2.out")))
-        {
-            Age.Decrypt(input, output, [id]);
+            string[] order = round % 2 == 0 ? ["homevault", "age", "age+sync"] : ["age+sync", "age", "homevault"];
+            foreach (var op in new[] { "encrypt", "decrypt" })
+            {
+                foreach (var side in order)
+                {
+                    var output = P(op == "encrypt" ? "out.age" : "out.plain");
+                    var command = side == "homevault" ? Pick(sides["homevault"], op) : Pick(sides["age"], op);
+                    // age then `sync OUTPUT`: what age costs when its output is made as durable as HomeVault's.
+                    string[][] commands = side == "age+sync" ? [command, ["sync", output]] : [command];
+                    var sample = Measure(dir, output, commands);
+                    Check(side, op, output, plainHash, P("key.txt"));
+                    File.Delete(output);
+                    best[(side, op)] = best.TryGetValue((side, op), out var b) ? Sample.Best(b, sample) : sample;
+                }
+            }
         }
-        Verify("age -r → HomeVault", P("cross2.out"), plainHash);
+        // Each against the other's output: HomeVault's encrypt opened by age, age's (sealed.age) opened by HomeVault above.
+        Tool.Run(cli, "encrypt", "-r", recipient, "-o", P("cross.age"), P("plain"));
+        Tool.Run("age", "-d", "-i", P("key.txt"), "-o", P("cross.plain"), P("cross.age"));
+        Verify("homevault encrypt → age -d", P("cross.plain"), plainHash);
 
-        double Mbs(TimeSpan t) => bytes / 1e6 / t.TotalSeconds;
         Console.WriteLine();
-        Console.WriteLine("| direction | HomeVault MB/s | age 1.1.1 MB/s | HomeVault/age |");
-        Console.WriteLine("|-----------|---------------:|---------------:|--------------:|");
-        Console.WriteLine($"| encrypt   | {Mbs(hvEnc),14:F0} | {Mbs(ageEnc),14:F0} | {ageEnc / hvEnc,13:F2} |");
-        Console.WriteLine($"| decrypt   | {Mbs(hvDec),14:F0} | {Mbs(ageDec),14:F0} | {ageDec / hvDec,13:F2} |");
+        BenchStamp.Print($"{BenchStamp.Binary(cli)} against age {age}, each a whole process", loadBefore);
+        Console.WriteLine($"| {sizeMib} MiB, best of {rounds}, interleaved, same directory | homevault CLI (fsyncs) | age CLI (no fsync) | homevault / age |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var (label, metric) in new (string, Func<Sample, double>)[] { ("wall MiB/s", s => s.Wall), ("MiB per CPU-second", s => s.Cpu) })
+        {
+            foreach (var op in new[] { "encrypt", "decrypt" })
+            {
+                double hv = sizeMib / metric(best[("homevault", op)]), peer = sizeMib / metric(best[("age", op)]);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {op}, {label} | {hv:F0} | {peer:F0} | {hv / peer:F2}x |"));
+            }
+        }
+        Console.WriteLine();
+        Console.WriteLine("The homevault CLI writes a temporary file, fsyncs it, renames it into place and fsyncs the directory; age writes and exits.");
+        Console.WriteLine("With age made as durable (age, then `sync OUTPUT`; the kernel's writeback is not in any process's CPU time):");
+        BenchStamp.Print($"{BenchStamp.Binary(cli)} against age {age} then sync, each a whole process", loadBefore);
+        Console.WriteLine($"| {sizeMib} MiB, wall MiB/s, best of {rounds} | homevault CLI | age + sync | homevault / (age + sync) |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var op in new[] { "encrypt", "decrypt" })
+        {
+            double hv = sizeMib / best[("homevault", op)].Wall, peer = sizeMib / best[("age+sync", op)].Wall;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {op} | {hv:F0} | {peer:F0} | {hv / peer:F2}x |"));
+        }
+
+        Console.WriteLine();
+        BenchStamp.Print(BenchStamp.InProcess);
+        AeadComparison();
+        ScryptCost();
         return 0;
+    }
+
+    private static string[] Pick((string[] Encrypt, string[] Decrypt) side, string op) => op == "encrypt" ? side.Encrypt : side.Decrypt;
+
+    /// <summary>Wall seconds and CPU seconds (user + system of the children, by getrusage) of commands run one after another.</summary>
+    private sealed record Sample(double Wall, double Cpu)
+    {
+        public static Sample Best(Sample a, Sample b) => new(Math.Min(a.Wall, b.Wall), Math.Min(a.Cpu, b.Cpu));
+    }
+
+    private static Sample Measure(string dir, string output, string[][] commands)
+    {
+        File.Delete(output);
+        // Start each measurement with nothing of the previous one's left to write back on this file system.
+        Tool.Run("sync", "-f", dir);
+        var cpuBefore = ChildrenCpuSeconds();
+        var clock = Stopwatch.StartNew();
+        foreach (var c in commands)
+        {
+            Tool.Run(c[0], c[1..]);
+        }
+        var wall = clock.Elapsed.TotalSeconds;
+        return new Sample(wall, ChildrenCpuSeconds() - cpuBefore);
+    }
+
+    private static void Check(string side, string op, string output, byte[] plainHash, string key)
+    {
+        if (op == "decrypt")
+        {
+            Verify($"{side} decrypt", output, plainHash);
+            return;
+        }
+        var check = output + ".check";
+        Tool.Run("age", "-d", "-i", key, "-o", check, output);
+        Verify($"{side} encrypt → age -d", check, plainHash);
+        File.Delete(check);
+    }
+
+    private const int RusageChildren = -1;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int getrusage(int who, [Out] long[] usage);
+
+    /// <summary>User + system CPU of every child this process has waited for (struct rusage: two timevals first).</summary>
+    private static double ChildrenCpuSeconds()
+    {
+        var usage = new long[18];
+        if (getrusage(RusageChildren, usage) != 0)
+        {
+            throw new InvalidOperationException($"getrusage failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+        return usage[0] + usage[1] / 1e6 + usage[2] + usage[3] / 1e6;
     }
 
     private static byte[] WriteRandom(string path, long bytes)
@@ -102,9 +185,7 @@ public static class VaultBench
     private static void Verify(string what, string path, byte[] expected)
     {
         using var f = File.OpenRead(path);
-        var ok = SHA256.HashData(f).AsSpan().SequenceEqual(expected);
-        Console.WriteLine($"round trip {what}: {(ok ? "OK" : "MISMATCH")}");
-        if (!ok)
+        if (!SHA256.HashData(f).AsSpan().SequenceEqual(expected))
         {
             throw new InvalidOperationException($"round trip {what} produced different plaintext");
         }

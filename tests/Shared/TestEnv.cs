@@ -2,11 +2,9 @@ using System.Diagnostics;
 
 namespace HomeVault.Tests;
 
-/// <summary>Where the repository, the shared third-party vectors and the real tools are.</summary>
+/// <summary>Where the repository and the real tools are (the third-party vectors: tests/vectors, see VectorFiles).</summary>
 internal static class TestEnv
 {
-    public static bool UnderCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
     public static string RepoRoot { get; } = FindRepoRoot();
 
     private static string FindRepoRoot()
@@ -19,23 +17,6 @@ internal static class TestEnv
             }
         }
         throw new InvalidOperationException("HomeVault.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    /// <summary>
-    /// ../shared/testdata beside the checkout. Missing: skip with a message, except under CI where it fails.
-    /// </summary>
-    public static string TestData(string sub)
-    {
-        var path = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "testdata", sub));
-        if (!Directory.Exists(path) && !File.Exists(path))
-        {
-            if (UnderCi)
-            {
-                Assert.Fail($"test vectors missing at {path} (CI requires ../shared/testdata)");
-            }
-            Assert.Skip($"test vectors missing at {path}; clone with ../shared beside the checkout to run them");
-        }
-        return path;
     }
 
     /// <summary>Full path of a real binary the test needs; a missing one fails (\.ci/run installs them).</summary>

@@ -10,6 +10,9 @@ namespace HomeVault.Core.Vault;
 /// </summary>
 public sealed class AgeDecryptingStream : Stream
 {
+    // age's post-quantum hybrid recipient type: not implemented, so a file sealed only to it says so instead of a bare "no match".
+    private const string PostQuantumStanzaType = "mlkem768x25519";
+
     private readonly BufferedInput _in;
     private readonly Stream _owned;
     private readonly bool _leaveOpen;
@@ -80,7 +83,9 @@ public sealed class AgeDecryptingStream : Stream
             }
             if (!matched)
             {
-                throw new AgeException(AgeErrorKind.NoIdentityMatched, "no identity matched any of the file's recipients");
+                throw new AgeException(AgeErrorKind.NoIdentityMatched, header.Stanzas.Any(s => s.Type == PostQuantumStanzaType)
+                    ? $"no identity matched any of the file's recipients; it is sealed to a post-quantum hybrid ({PostQuantumStanzaType}) recipient, which HomeVault does not support"
+                    : "no identity matched any of the file's recipients");
             }
             if (!header.VerifyMac(fileKey))
             {

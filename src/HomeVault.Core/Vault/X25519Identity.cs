@@ -10,6 +10,9 @@ namespace HomeVault.Core.Vault;
 public sealed class X25519Identity : IIdentity, IDisposable
 {
     private const string Hrp = "AGE-SECRET-KEY-";
+
+    // age's post-quantum hybrid identities (mlkem768x25519); named so the error says what is missing, not "malformed".
+    private const string PostQuantumPrefix = "AGE-SECRET-KEY-PQ-1";
     private readonly Key _key;
 
     private X25519Identity(Key key)
@@ -27,6 +30,11 @@ public sealed class X25519Identity : IIdentity, IDisposable
     public static X25519Identity Parse(string s)
     {
         ArgumentNullException.ThrowIfNull(s);
+        if (s.StartsWith(PostQuantumPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new AgeException(AgeErrorKind.InvalidKey,
+                "post-quantum hybrid identities (AGE-SECRET-KEY-PQ-1…, mlkem768x25519) are not supported: HomeVault implements age's X25519 and passphrase (scrypt) recipients only");
+        }
         var (hrp, data5) = Bech32.Decode(s);
         byte[]? raw = null;
         try

@@ -3,32 +3,17 @@ using HomeVault.Core.Audit;
 
 namespace HomeVault.Tests.Audit;
 
-/// <summary>transparency-dev/merkle vectors: the verifiers accept exactly where wantErr is false.</summary>
+/// <summary>
+/// transparency-dev/merkle vectors (tests/vectors/merkle, Apache-2.0): the verifiers accept exactly where wantErr is
+/// false. Rows come from the set's SHA256SUMS, so a missing file fails (see <see cref="VectorFiles"/>).
+/// </summary>
 public sealed class MerkleVectorTests(ITestOutputHelper output)
 {
-    private const string Missing = "(vectors missing)";
+    private const string Set = "merkle";
 
-    private static string VectorRoot => Path.GetFullPath(Path.Combine(TestEnv.RepoRoot, "..", "shared", "testdata", "merkle"));
+    public static TheoryData<string> InclusionFiles() => VectorFiles.Rows(Set, f => f.StartsWith("inclusion/", StringComparison.Ordinal));
 
-    public static TheoryData<string> Files(string kind)
-    {
-        var dir = Path.Combine(VectorRoot, kind);
-        var data = new TheoryData<string>();
-        if (!Directory.Exists(dir))
-        {
-            data.Add(Missing);
-            return data;
-        }
-        foreach (var f in Directory.EnumerateFiles(dir, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetRelativePath(VectorRoot, f));
-        }
-        return data;
-    }
-
-    public static TheoryData<string> InclusionFiles() => Files("inclusion");
-
-    public static TheoryData<string> ConsistencyFiles() => Files("consistency");
+    public static TheoryData<string> ConsistencyFiles() => VectorFiles.Rows(Set, f => f.StartsWith("consistency/", StringComparison.Ordinal));
 
     [Theory]
     [MemberData(nameof(InclusionFiles))]
@@ -56,22 +41,17 @@ public sealed class MerkleVectorTests(ITestOutputHelper output)
     [Fact]
     public void Vector_counts()
     {
-        var dir = TestEnv.TestData("merkle");
-        var inclusion = Directory.GetFiles(Path.Combine(dir, "inclusion"), "*.json", SearchOption.AllDirectories);
-        var consistency = Directory.GetFiles(Path.Combine(dir, "consistency"), "*.json", SearchOption.AllDirectories);
-        var accept = inclusion.Concat(consistency).Count(f => !JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("wantErr").GetBoolean());
-        output.WriteLine($"merkle vectors: {inclusion.Length} inclusion + {consistency.Length} consistency = {inclusion.Length + consistency.Length} ({accept} must verify, the rest must fail); subtree* folders not used");
-        Assert.True(inclusion.Length > 50 && consistency.Length > 50);
+        var files = VectorFiles.Manifest(Set).Select(e => e.File).ToList();
+        var inclusion = files.Count(f => f.StartsWith("inclusion/", StringComparison.Ordinal));
+        var consistency = files.Count(f => f.StartsWith("consistency/", StringComparison.Ordinal));
+        var accept = files.Count(f => !JsonDocument.Parse(File.ReadAllText(VectorFiles.PathOf(Set, f))).RootElement.GetProperty("wantErr").GetBoolean());
+        output.WriteLine($"merkle vectors: {inclusion} inclusion + {consistency} consistency = {files.Count} ({accept} must verify, the rest must fail); upstream's subtree* folders are not copied");
+        Assert.Equal(98, inclusion);
+        Assert.Equal(98, consistency);
+        Assert.Equal(files.Count, inclusion + consistency);
     }
 
-    private static JsonDocument Load(string file)
-    {
-        if (file == Missing)
-        {
-            TestEnv.TestData("merkle");
-        }
-        return JsonDocument.Parse(File.ReadAllText(Path.Combine(TestEnv.TestData("merkle"), file)));
-    }
+    private static JsonDocument Load(string file) => JsonDocument.Parse(File.ReadAllText(VectorFiles.PathOf(Set, file)));
 
     private static byte[] B64(JsonElement v, string name) =>
         v.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String ? Convert.FromBase64String(p.GetString()!) : [];

@@ -58,40 +58,69 @@ internal sealed class CctvVector
         };
     }
 
-    /// <summary>Null when applicable; else why the vector is skipped.</summary>
-    public string? SkipReason =>
-        Identities.Any(i => !i.StartsWith("AGE-SECRET-KEY-1", StringComparison.Ordinal))
-            ? "post-quantum hybrid (mlkem768x25519) identities are not implemented"
-            : null;
+    /// <summary>
+    /// Vectors for age's post-quantum hybrid recipients (mlkem768x25519, identities AGE-SECRET-KEY-PQ-1…), which
+    /// HomeVault does not implement: <see cref="CheckUnsupported"/> runs them instead of <see cref="Check"/>.
+    /// </summary>
+    public bool IsPostQuantum => Identities.Any(i => i.StartsWith("AGE-SECRET-KEY-PQ-1", StringComparison.Ordinal));
+
+    /// <summary>
+    /// For a post-quantum vector: every hybrid identity is refused by name as unsupported, and the file, tried with
+    /// the vector's X25519 identities (or a stranger's), releases no plaintext. Null when so, else what went wrong.
+    /// </summary>
+    public string? CheckUnsupported()
+    {
+        foreach (var pq in Identities.Where(i => i.StartsWith("AGE-SECRET-KEY-PQ-1", StringComparison.Ordinal)))
+        {
+            try
+            {
+                X25519Identity.Parse(pq).Dispose();
+                return "a post-quantum identity was accepted as an X25519 one";
+            }
+            catch (AgeException e) when (e.Kind == AgeErrorKind.InvalidKey)
+            {
+                if (!e.Message.Contains("post-quantum", StringComparison.Ordinal) || !e.Message.Contains("not supported", StringComparison.Ordinal))
+                {
+                    return $"the post-quantum identity was refused without saying why: {e.Message}";
+                }
+            }
+        }
+        var classic = Identities.Where(i => !i.StartsWith("AGE-SECRET-KEY-PQ-1", StringComparison.Ordinal)).ToList();
+        var (released, error) = Decrypt(classic.Select(X25519Identity.Parse));
+        Outcome = error is null ? "success" : $"{error.Kind}: {error.Message}";
+        if (error is null || released.Length != 0)
+        {
+            return $"released {released.Length} bytes ({Outcome}) from a file sealed to a post-quantum recipient";
+        }
+        return error.Kind switch
+        {
+            // A flaw age's own header rules catch (a malformed stanza body, an X25519 stanza with a hybrid share).
+            AgeErrorKind.InvalidHeader when Expect == "header failure" => null,
+            // The message must say why: the recipient type is not implemented, not that the key is wrong.
+            AgeErrorKind.NoIdentityMatched when !HasStanza("mlkem768x25519") || error.Message.Contains("(mlkem768x25519) recipient, which HomeVault does not support", StringComparison.Ordinal) => null,
+            _ => $"expected a refusal as unsupported (or, for a header failure, an invalid header), got {Outcome}",
+        };
+    }
+
+    /// <summary>True when the age header (under the armor, if any) has a stanza of exactly this type.</summary>
+    private bool HasStanza(string type)
+    {
+        var text = Encoding.ASCII.GetString(File);
+        if (text.TrimStart().StartsWith("-----BEGIN", StringComparison.Ordinal))
+        {
+            var base64 = string.Concat(text.Split('\n').Select(l => l.Trim()).Where(l => !l.StartsWith("-----", StringComparison.Ordinal)));
+            text = Encoding.ASCII.GetString(Convert.FromBase64String(base64));
+        }
+        return text.Contains($"\n-> {type} ", StringComparison.Ordinal);
+    }
+
+    /// <summary>What the last <see cref="CheckUnsupported"/> saw, for the summary.</summary>
+    public string? Outcome { get; private set; }
 
     /// <summary>Runs the vector; returns null on pass or a description of the mismatch.</summary>
     public string? Check()
     {
-        var identities = new List<IIdentity>();
-        identities.AddRange(Identities.Select(X25519Identity.Parse));
-        identities.AddRange(Passphrases.Select(p => new ScryptIdentity(p)));
-        if (identities.Count == 0)
-        {
-            // Vectors for malformed files name no identity; any non-matching one will do.
-            identities.Add(X25519Identity.Generate());
-        }
-        var released = new MemoryStream();
-        AgeException? error = null;
-        try
-        {
-            Age.Decrypt(new MemoryStream(File), released, identities);
-        }
-        catch (AgeException e)
-        {
-            error = e;
-        }
-        finally
-        {
-            foreach (var id in identities)
-            {
-                ((IDisposable)id).Dispose();
-            }
-        }
+        var (released, error) = Decrypt(Identities.Select(X25519Identity.Parse).Concat<IIdentity>(Passphrases.Select(p => new ScryptIdentity(p))));
         var hash = Convert.ToHexStringLower(SHA256.HashData(released.ToArray()));
         var kindOk = Expect switch
         {
@@ -117,5 +146,32 @@ internal sealed class CctvVector
             return $"released {released.Length} bytes despite a {Expect}";
         }
         return null;
+    }
+
+    private (MemoryStream Released, AgeException? Error) Decrypt(IEnumerable<IIdentity> given)
+    {
+        var identities = given.ToList();
+        if (identities.Count == 0)
+        {
+            // Vectors for malformed files name no identity; any non-matching one will do.
+            identities.Add(X25519Identity.Generate());
+        }
+        var released = new MemoryStream();
+        try
+        {
+            Age.Decrypt(new MemoryStream(File), released, identities);
+            return (released, null);
+        }
+        catch (AgeException e)
+        {
+            return (released, e);
+        }
+        finally
+        {
+            foreach (var id in identities)
+            {
+                ((IDisposable)id).Dispose();
+            }
+        }
     }
 }

@@ -17,13 +17,15 @@ public sealed class ScryptTests
         Assert.Equal(expectedHex, Convert.ToHexStringLower(output));
     }
 
+    /// <summary>
+    /// RFC 7914's last vector, N = 2^20: 1 GiB of memory and about 4 s of CPU (10-15 s of wall time measured on the
+    /// project's shared 2-core machine at a load average of 15-28). It was skipped unless HV_SLOW_TESTS=1, which neither
+    /// scripts/test.sh nor CI sets; it runs always now, as the only vector above age's default work factor (2^18), in a suite whose
+    /// end-to-end tests take minutes.
+    /// </summary>
     [Fact]
     public void Rfc7914_vector_4_N_1048576()
     {
-        if (Environment.GetEnvironmentVariable("HV_SLOW_TESTS") != "1")
-        {
-            Assert.Skip("N=2^20 takes 1 GiB and several seconds; set HV_SLOW_TESTS=1 to run it");
-        }
         var output = new byte[64];
         Scrypt.DeriveKey("pleaseletmein"u8, "SodiumChloride"u8, 20, 8, 1, output);
         Assert.Equal("2101cb9b6a511aaeaddbbe09cf70f881ec568d574a2ffd4dabe5ee9820adaa478e56fd8f4ba5d09ffa1c6d927c40f4c337304049e8a952fbcbf45c6fa77a41a4", Convert.ToHexStringLower(output));
