@@ -1,3 +1,4 @@
+using HomeVault.Core;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.Clips;
@@ -137,7 +138,11 @@ public sealed class RunGapLinkTests : IDisposable
         Assert.Equal([Path.Combine("clips", "front", "stray.mp4.age"), Path.Combine("clips", "garage", "planted.mp4.age")], report.UnknownClipFiles);
         Assert.Contains("2 file(s) under clips/ not in the catalog", report.ToString(), StringComparison.Ordinal);
 
-        var reconciled = ClipReconciler.Reconcile(_vault.Store(), new ManualTime(_vault.T0.AddMinutes(10)));
+        ReconcileReport reconciled;
+        using (var held = DataDirectoryLock.Acquire(_vault.Data))
+        {
+            reconciled = ClipReconciler.Reconcile(_vault.Store(), held, new ManualTime(_vault.T0.AddMinutes(10)));
+        }
         Assert.Equal(reconciled.OrphanFiles, _vault.Verify().UnknownClipFiles);
         Assert.True(File.Exists(stray));
         Assert.Empty(_vault.Audit.Log.Verify(new AuditVerifyOptions()).UnknownClipFiles); // without a data directory, no files are looked at
