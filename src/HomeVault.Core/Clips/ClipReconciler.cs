@@ -39,26 +39,14 @@ public static class ClipReconciler
         var recording = store.Locked((db, _) => new ClipRepository(db).ListRecording());
         foreach (var clip in recording)
         {
-            var full = store.Data.ResolveInside(clip.Path);
-            if (!File.Exists(full))
+            if (SealTruncated(store, clip, restart) is { } sealedClip)
+            {
+                truncated.Add(sealedClip);
+            }
+            else
             {
                 missing.Add(clip.Path);
-                store.Locked((db, audit) =>
-                {
-                    using var tx = db.BeginTransaction();
-                    var empty = Convert.ToHexStringLower(SHA256.HashData(ReadOnlySpan<byte>.Empty));
-                    new ClipRepository(db).MarkDeleted(clip.Id, empty, restart, "file missing after crash", tx);
-                    audit.Append(AuditEvent.ClipDeleted(ClipStore.Actor, clip.Path, empty, "file missing after crash"), tx);
-                    tx.Commit();
-                    return 0;
-                });
-                continue;
             }
-            var progress = store.Locked((db, _) => new ClipRepository(db).PendingProgress(clip.Id));
-            var (sha, length, plaintext, end) = progress.BootId == BootId.Current
-                ? AfterKill(clip, full, progress)
-                : AfterReboot(clip, full);
-            truncated.Add(store.SealRow(clip.Id, clip.Camera, clip.RunId, clip.Path, clip.Start, end, plaintext, length, sha, ClipState.Truncated));
         }
 
         var dangling = store.Locked((db, _) => new RunRepository(db).ListDangling());
@@ -79,6 +67,33 @@ public static class ClipReconciler
         }
 
         return new ReconcileReport(truncated, missing, FindOrphans(store), dangling.Count);
+    }
+
+    /// <summary>
+    /// Seals one clip left 'recording' as truncated: what salvage recovers from its file as it stands. A clip
+    /// whose file is gone is logged as deleted instead, and null is returned.
+    /// </summary>
+    internal static Clip? SealTruncated(ClipStore store, Clip clip, DateTimeOffset now)
+    {
+        var full = store.Data.ResolveInside(clip.Path);
+        if (!File.Exists(full))
+        {
+            store.Locked((db, audit) =>
+            {
+                using var tx = db.BeginTransaction();
+                var empty = Convert.ToHexStringLower(SHA256.HashData(ReadOnlySpan<byte>.Empty));
+                new ClipRepository(db).MarkDeleted(clip.Id, empty, now, "file missing after crash", tx);
+                audit.Append(AuditEvent.ClipDeleted(ClipStore.Actor, clip.Path, empty, "file missing after crash"), tx);
+                tx.Commit();
+                return 0;
+            });
+            return null;
+        }
+        var progress = store.Locked((db, _) => new ClipRepository(db).PendingProgress(clip.Id));
+        var (sha, length, plaintext, end) = progress.BootId == BootId.Current
+            ? AfterKill(clip, full, progress)
+            : AfterReboot(clip, full);
+        return store.SealRow(clip.Id, clip.Camera, clip.RunId, clip.Path, clip.Start, end, plaintext, length, sha, ClipState.Truncated);
     }
 
     /// <summary>

@@ -30,6 +30,7 @@ public sealed class ClipStore
     private readonly CameraRepository _cameras;
     private readonly RunRepository _runs;
     private long? _lastDurableProgress;
+    private readonly Dictionary<long, (string Camera, DateTimeOffset IntendedEnd)> _abandoned = [];
 
     public ClipStore(DataDirectory data, SqliteConnection db, AuditLog audit, TimeProvider? time = null)
     {
@@ -138,6 +139,54 @@ public sealed class ClipStore
             tx.Commit();
             _audit.CheckpointIfDue();
             return new Clip(id, camera, runId, relative, start, DateTimeOffset.FromUnixTimeMilliseconds(endMs), plaintext, ciphertext, sha256, state, index);
+        }
+    }
+
+    /// <summary>A clip whose completion failed (the disk was full): sealed as truncated by <see cref="SealAbandoned"/>.</summary>
+    internal void Abandoned(long clipId, string camera, DateTimeOffset intendedEnd)
+    {
+        lock (_gate)
+        {
+            _abandoned[clipId] = (camera, intendedEnd);
+        }
+    }
+
+    /// <summary>Whether clips wait to be sealed by <see cref="SealAbandoned"/>.</summary>
+    public bool HasAbandoned
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _abandoned.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Seals, now rather than at the next start, the clips of this process whose completion failed: as truncated,
+    /// claiming what salvage recovers from the file (see <see cref="ClipReconciler"/>); the footage received past
+    /// that was never written, so it is a gap with that cause. Throws (and keeps them) while the disk is still full.
+    /// </summary>
+    public void SealAbandoned()
+    {
+        List<(long Id, string Camera, DateTimeOffset IntendedEnd)> abandoned;
+        lock (_gate)
+        {
+            abandoned = _abandoned.Select(kv => (kv.Key, kv.Value.Camera, kv.Value.IntendedEnd)).ToList();
+        }
+        foreach (var (id, camera, intendedEnd) in abandoned)
+        {
+            var clip = Locked((db, _) => new ClipRepository(db).ListRecording()).FirstOrDefault(c => c.Id == id);
+            var sealedEnd = clip is null ? null : ClipReconciler.SealTruncated(this, clip, _time.GetUtcNow())?.End;
+            if (sealedEnd is { } end && end < intendedEnd)
+            {
+                RecordGap(camera, end, intendedEnd, "disk full: footage received but not written");
+            }
+            lock (_gate)
+            {
+                _abandoned.Remove(id);
+            }
         }
     }
 

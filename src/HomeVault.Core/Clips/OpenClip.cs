@@ -117,19 +117,29 @@ public sealed class OpenClip : IDisposable
         end = end > _lastEnd ? end : _lastEnd;
         try
         {
-            _age.Complete();
-            _file.Flush(flushToDisk: true);
+            try
+            {
+                _age.Complete();
+                _file.Flush(flushToDisk: true);
+            }
+            finally
+            {
+                _age.Dispose();
+                _file.Dispose();
+            }
+            var plaintext = _age.WrittenLength;
+            var ciphertext = _hashing.BytesWritten;
+            var sha = _hashing.HexDigest();
+            _hashing.Dispose();
+            return _store.Seal(this, end, plaintext, ciphertext, sha);
         }
-        finally
+        catch
         {
-            _age.Dispose();
-            _file.Dispose();
+            // A full disk, most likely: the store seals it as truncated once there is room (ClipStore.SealAbandoned).
+            _hashing.Dispose();
+            _store.Abandoned(Id, Camera, end);
+            throw;
         }
-        var plaintext = _age.WrittenLength;
-        var ciphertext = _hashing.BytesWritten;
-        var sha = _hashing.HexDigest();
-        _hashing.Dispose();
-        return _store.Seal(this, end, plaintext, ciphertext, sha);
     }
 
     /// <summary>

@@ -86,6 +86,7 @@ public sealed partial class RecorderService(
                 {
                     nextSweep = time.GetUtcNow() + SweepEvery;
                 }
+                SealAbandoned(store);
                 Checkpoint(store);
                 WriteStatus(data);
                 await Task.Delay(StatusEvery, time, stoppingToken).ConfigureAwait(false);
@@ -96,6 +97,7 @@ public sealed partial class RecorderService(
             // Shutdown: the supervisors stop ffmpeg with 'q' and seal their open clips.
         }
         await Task.WhenAll(cameraTasks).ConfigureAwait(false);
+        SealAbandoned(store);
         WriteStatus(data);
         Checkpoint(store, force: true);
         LogStopped(_log);
@@ -134,6 +136,26 @@ public sealed partial class RecorderService(
             throw;
         }
     }
+
+    /// <summary>Clips whose completion a full disk failed are sealed as truncated as soon as there is room for it.</summary>
+    private void SealAbandoned(ClipStore store)
+    {
+        if (!store.HasAbandoned)
+        {
+            return;
+        }
+        try
+        {
+            store.SealAbandoned();
+        }
+        catch (Exception ex) when (DiskFull.Is(ex))
+        {
+            LogSealDeferred(_log, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "clips cut short by a full disk are sealed once there is room: {Error}")]
+    private static partial void LogSealDeferred(ILogger logger, string error);
 
     /// <summary>A checkpoint that cannot be written now (a full disk) is made at the next tick; it is no reason to stop.</summary>
     private void Checkpoint(ClipStore store, bool force = false)

@@ -107,6 +107,38 @@ public sealed class TruncatedClipTests : IDisposable
     }
 
     [Fact]
+    public void A_clip_whose_completion_failed_is_sealed_by_the_running_store_once_it_can_and_no_other_clip_is_touched()
+    {
+        var store = _vault.Store();
+        var crashed = store.Begin("drive", null, _vault.T0);
+        crashed.Write(VaultTestFiles.Random(1_000));
+        crashed.Dispose(); // as a kill leaves it: only the next start may seal it
+        var open = store.Begin("front", null, _vault.T0);
+        var footage = VaultTestFiles.Random(250_000);
+        open.Write(footage.AsSpan(0, 1_000));
+        open.WriteFragment(footage.AsSpan(1_000, 149_000), _vault.T0.AddSeconds(1));
+        open.Sync();
+        open.WriteFragment(footage.AsSpan(150_000), _vault.T0.AddSeconds(2));
+        // The sealing commit fails (as SQLite does on a full disk), after the final chunk reached the file.
+        Exec("CREATE TRIGGER full_at_seal BEFORE UPDATE OF state ON clips WHEN NEW.state IN ('complete', 'truncated') BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+        Assert.Throws<SqliteException>(() => open.Complete(_vault.T0.AddSeconds(2)));
+        Assert.True(store.HasAbandoned);
+        Assert.Throws<SqliteException>(store.SealAbandoned); // still no room: kept for later
+        Assert.True(store.HasAbandoned);
+        Exec("DROP TRIGGER full_at_seal");
+
+        store.SealAbandoned();
+        Assert.False(store.HasAbandoned);
+        var clips = store.Locked((db, _) => new ClipRepository(db).Query(includeDeleted: true)).ToDictionary(c => c.Camera);
+        Assert.Equal(ClipState.Truncated, clips["front"].State);
+        var (recovered, complete) = Salvage(clips["front"], footage);
+        Assert.True(complete);
+        Assert.Equal(footage.Length, recovered);
+        Assert.Equal(_vault.T0.AddSeconds(2), clips["front"].End);
+        Assert.Equal(ClipState.Recording, store.Locked((db, _) => new ClipRepository(db).ListRecording()).Single().State); // the crashed one waits for a start
+    }
+
+    [Fact]
     public void A_clip_begun_before_a_reboot_claims_only_what_its_last_row_knew_was_fsynced()
     {
         var store = _vault.Store();
