@@ -54,7 +54,9 @@ public sealed class SecretsAfterCrashTests : IDisposable
         // The operator's file (systemd's LoadCredential= in production): the one place the password may be.
         var credentials = Path.Combine(Directory.CreateDirectory(Path.Combine(dir, "credentials")).FullName, "secure");
         File.WriteAllText(credentials, $"{User}:{Password}\n");
-        var config = ServeProcesses.WriteConfig(Path.Combine(dir, "homevault.json"), data, [("secure", _cams.Urls["secure"], 4, credentials)]);
+        // 8 s clips of 2 s fragments: a clip's row claims a fragment only once the next sync has pushed its tail's
+        // chunk out, so a clip must span several fragments for an open one to show progress.
+        var config = ServeProcesses.WriteConfig(Path.Combine(dir, "homevault.json"), data, [("secure", _cams.Urls["secure"], 8, credentials)]);
         const string progress = "SELECT count(*) FROM clips WHERE state = 'recording' AND end_ms > start_ms";
 
         // As reported: no XDG_RUNTIME_DIR, so earlier versions wrote the ffmpeg input file under TMPDIR.
