@@ -76,7 +76,9 @@ public sealed class RecorderEndToEndTests : IDisposable
             }
         }
         Assert.Equal("2", Sql(db, "SELECT count(*) FROM recording_runs WHERE end_reason = 'cancelled'"));
-        Assert.Equal("0", Sql(db, "SELECT count(*) FROM gaps"));
+        // No gap but the one before the first fragment and the moment between the last fragment and the stop.
+        Assert.Equal("2", Sql(db, "SELECT count(*) FROM gaps WHERE cause = 'recorder starting' AND end_ms IS NOT NULL"));
+        Assert.Equal("", Sql(db, "SELECT cause FROM gaps WHERE cause NOT IN ('recorder starting', 'cancelled')"));
     }
 
     [Fact]

@@ -29,12 +29,17 @@ internal static class DashboardPage
         {
             body.Append($"<p class=\"note\"><a href=\"/console/requests\">{E(pending)} pending access request(s)</a> await a decision.</p>");
         }
-        body.Append("<h2>Cameras</h2><table id=\"cameras\"><tr><th>camera</th><th>state</th><th>last fragment</th><th>recorded since start</th><th>clips sealed</th><th>runs</th><th>last error</th></tr>");
+        if (fresh && status!.StorageProblem is { } problem)
+        {
+            body.Append($"<p class=\"bad\" id=\"storage-problem\">Not recording: {E(problem)}</p>");
+        }
+        body.Append("<h2>Cameras</h2><table id=\"cameras\"><tr><th>camera</th><th>state</th><th>last fragment</th><th>recorded since start</th><th>clips sealed</th><th>runs</th><th>no footage since</th><th>last error</th></tr>");
         foreach (var c in fresh ? status!.Cameras : [])
         {
             var css = c.State == CameraState.Recording ? "ok" : c.State is CameraState.Failed or CameraState.Backoff or CameraState.DiskFull ? "bad" : "warn";
             body.Append($"<tr><td><a href=\"/console/cameras/{E(c.Name)}\">{E(c.Name)}</a></td><td class=\"{css}\">{E(c.State.ToString().ToLowerInvariant())}</td>")
-                .Append($"<td>{E(Time(c.LastFragmentAt))}</td><td>{E(Bytes(c.Bytes))}</td><td>{E(c.Clips)}</td><td>{E(c.Runs)}</td><td>{E(c.LastError)}</td></tr>");
+                .Append($"<td>{E(Time(c.LastFragmentAt))}</td><td>{E(Bytes(c.Bytes))}</td><td>{E(c.Clips)}</td><td>{E(c.Runs)}</td>")
+                .Append($"<td>{(c.GapSince is { } since ? $"{E(Time(since))}: {E(c.GapCause)}" : "")}</td><td>{E(c.LastError)}</td></tr>");
         }
         body.Append("</table><h2>Storage and retention horizon</h2><table id=\"storage\"><tr><th>camera</th><th>clips kept</th><th>sealed bytes</th><th>oldest footage</th><th>newest footage</th></tr>");
         foreach (var f in footage)

@@ -82,7 +82,7 @@ public sealed class AccountingTests : IDisposable
         using var serve = new ServeHarness(data, config);
         var p = serve.Start();
         serve.WaitFor(() => File.Exists(Path.Combine(data, "status", "cameras.json"))
-            && File.ReadAllText(Path.Combine(data, "status", "cameras.json")).Contains("401", StringComparison.Ordinal), "a failed attempt", p);
+            && File.ReadAllText(Path.Combine(data, "status", "cameras.json")).Contains("401 Unauthorized", StringComparison.Ordinal), "a failed attempt", p);
         var stopAsked = ServeHarness.Ms(DateTimeOffset.UtcNow);
         serve.Stop(p);
 

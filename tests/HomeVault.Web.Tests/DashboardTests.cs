@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Net;
+
+namespace HomeVault.Web.Tests;
+
+/// <summary>The dashboard shows what the recorder publishes: each camera's open gap and why recording waits.</summary>
+public sealed class DashboardTests
+{
+    [Fact]
+    public async Task A_camera_without_footage_shows_since_when_and_why_and_a_full_disk_says_recording_stopped()
+    {
+        await using var host = await WebHost.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        var since = now.AddMinutes(-3).ToString("O", CultureInfo.InvariantCulture);
+        // Exactly what the recorder writes to status/cameras.json (camelCase, enum names in camelCase).
+        Directory.CreateDirectory(Path.Combine(host.Data, "status"));
+        File.WriteAllText(Path.Combine(host.Data, "status", "cameras.json"), $$"""
+            {
+              "written": "{{now.ToString("O", CultureInfo.InvariantCulture)}}",
+              "processId": 4242,
+              "cameras": [
+                { "name": "front", "state": "diskFull", "lastFragmentAt": null, "bytes": 0, "clips": 0, "runs": 0,
+                  "lastError": "disk full", "nextAttemptAt": null, "gapSince": "{{since}}",
+                  "gapCause": "disk full: no space; then 2 failed attempt(s), last: exit 1: 401 Unauthorized" }
+              ],
+              "storageProblem": "disk full (0 bytes free): retention can delete nothing more (7 clips on legal hold are kept)"
+            }
+            """);
+        using var client = new ConsoleClient(host.Console);
+        using var unlocked = await client.Unlock();
+        using var dashboard = await client.Get("/console");
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        var html = await dashboard.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("Not recording: disk full (0 bytes free): retention can delete nothing more (7 clips on legal hold are kept)", html, StringComparison.Ordinal);
+        Assert.Contains("disk full: no space; then 2 failed attempt(s), last: exit 1: 401 Unauthorized", html, StringComparison.Ordinal);
+        Assert.Contains("diskfull", html, StringComparison.Ordinal);
+    }
+}
