@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using HomeVault.Tests;
 
@@ -13,8 +11,8 @@ namespace HomeVault.Cli.Tests.Recording;
 /// </summary>
 internal sealed class ServeHarness : IDisposable
 {
+    private readonly ServeProcesses _processes = new();
     private readonly List<Process> _started = [];
-    private readonly ConcurrentQueue<string> _log = new();
 
     public ServeHarness(string data, string config)
     {
@@ -29,15 +27,11 @@ internal sealed class ServeHarness : IDisposable
     public string Db => Path.Combine(Data, "catalog.db");
 
     /// <summary>Everything every serve printed (stdout and stderr), for failure messages.</summary>
-    public string Log => string.Join('\n', _log);
+    public string Log => string.Join('\n', _started.Select(_processes.Output));
 
     public Process Start()
     {
-        var p = Process.Start(TestEnv.HomevaultStartInfo("serve", "--config", Config))!;
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) { _log.Enqueue(e.Data); } };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _log.Enqueue(e.Data); } };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
+        var p = _processes.Start(Config);
         _started.Add(p);
         return p;
     }
@@ -52,10 +46,11 @@ internal sealed class ServeHarness : IDisposable
     {
         Assert.Equal(0, TestEnv.Run(TestEnv.Tool("kill"), ["-TERM", p.Id.ToString(CultureInfo.InvariantCulture)]).Exit);
         Assert.True(p.WaitForExit(120_000), "serve did not exit after SIGTERM");
+        p.WaitForExit(); // the output handlers have run
         Assert.True(p.ExitCode == 0, $"serve exited {p.ExitCode}:\n{Log}");
     }
 
-    public string Sql(string query) => Encoding.UTF8.GetString(TestEnv.Run(TestEnv.Tool("sqlite3"), [Db, query]).Stdout).Trim();
+    public string Sql(string query) => ServeProcesses.Sql(Db, query);
 
     public long SqlLong(string query) => long.Parse(Sql(query) is { Length: > 0 } s ? s : "0", CultureInfo.InvariantCulture);
 
@@ -140,12 +135,5 @@ internal sealed class ServeHarness : IDisposable
         return new Uri(doc.RootElement.GetProperty("console")[0].GetString()!);
     }
 
-    public void Dispose()
-    {
-        foreach (var p in _started)
-        {
-            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            p.Dispose();
-        }
-    }
+    public void Dispose() => _processes.Dispose();
 }
