@@ -83,12 +83,20 @@ public sealed partial class StorageGuard : IStorageSpace
     {
         lock (_gate)
         {
-            // Several cameras find the disk full at once: the first one's sweep serves them all.
+            // Several cameras find the disk full at once: the first one's sweep serves them all, whether it made
+            // room or found only held footage (each sweep reads the whole catalog).
             if (_lastRoomMade is { } made && _time.GetElapsedTime(made) < TimeSpan.FromSeconds(1) && File.Exists(ReservePath) && _freeBytes() >= RoomBytes)
             {
                 return true;
             }
-            return MakeRoom();
+            if (_problem is not null && _lastFruitlessSweep is { } fruitless && _time.GetElapsedTime(fruitless) < FruitlessSweepPause
+                && _freeBytes() < RoomBytes + ReserveBytes)
+            {
+                return false;
+            }
+            var room = MakeRoom();
+            _lastFruitlessSweep = room ? null : _time.GetTimestamp();
+            return room;
         }
     }
 
