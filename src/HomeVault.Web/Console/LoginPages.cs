@@ -60,7 +60,7 @@ internal static class LoginPages
         }
         catch (KeyStoreException)
         {
-            catalog.Use((db, audit) => audit.Append(new AuditEvent("console", "vault.unlock_failed", "owner/" + owner,
+            catalog.Use((db, audit) => audit.Append(new AuditEvent("console", AuditActions.VaultUnlockFailed, "owner/" + owner,
                 new Dictionary<string, string> { ["via"] = "console" })));
             return Form(context, catalog, "wrong passphrase", StatusCodes.Status401Unauthorized);
         }
