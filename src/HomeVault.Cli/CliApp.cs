@@ -88,17 +88,19 @@ internal static class CliApp
         return names;
     }
 
-    /// <summary>One line for failures users can cause; null for bugs, which keep their stack trace.</summary>
+    /// <summary>
+    /// One line for failures users can cause (a <see cref="UserError"/>, or the system refusing a file); null for
+    /// bugs, which keep their stack trace.
+    /// </summary>
     internal static string? Describe(Exception ex) => ex switch
     {
-        UserError or CatalogException => ex.Message,
+        UserError => ex.Message,
         FileNotFoundException f => $"file not found: {f.FileName ?? f.Message}",
         DirectoryNotFoundException => $"directory not found: {ex.Message}",
         UnauthorizedAccessException => $"permission denied: {ex.Message}",
         IOException => $"I/O error: {ex.Message}",
         CryptographicException => $"cryptographic failure: {ex.Message}",
         OperationCanceledException => "cancelled",
-        _ when ex.GetType().Namespace?.StartsWith("HomeVault.Core", StringComparison.Ordinal) == true && ex is not InvalidOperationException => ex.Message,
         _ => null,
     };
 }

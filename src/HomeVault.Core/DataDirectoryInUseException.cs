@@ -1,7 +1,7 @@
 namespace HomeVault.Core;
 
 /// <summary>Another process holds the data directory's lock: a recorder (serve or demo) already runs on it.</summary>
-public sealed class DataDirectoryInUseException : Exception
+public sealed class DataDirectoryInUseException : UserError
 {
     public DataDirectoryInUseException()
     {

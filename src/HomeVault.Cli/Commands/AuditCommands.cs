@@ -31,7 +31,7 @@ internal static class AuditCommands
         var command = new Command("verify", "Recompute every leaf, node and checkpoint signature, and check each clip, run and gap row and each clip file against the log") { noHash, logKey };
         command.SetAction(result =>
         {
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             // The key on this disk is only as trustworthy as the disk: an auditor pins the one they recorded.
             if (result.GetValue(logKey) is { } pinned && pinned.Trim() != vault.Audit.VerifierKey)
             {
@@ -68,7 +68,7 @@ internal static class AuditCommands
         command.SetAction(result =>
         {
             var from = TimeArgument.ParseOptional(result.GetValue(since), "--since") ?? DateTimeOffset.UnixEpoch;
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var entries = vault.Audit.EntriesSince(from, int.MaxValue);
             if (result.GetValue(json))
             {
@@ -111,7 +111,7 @@ internal static class AuditCommands
         var command = new Command("checkpoint", "Print the latest signed checkpoint (making one if the log grew since)");
         command.SetAction(result =>
         {
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             Console.Out.Write(vault.Audit.Checkpoint().Note);
             return CliApp.Ok;
         });
@@ -123,7 +123,7 @@ internal static class AuditCommands
         var command = new Command("key", "Print the log's verifier key (signed-note form name+keyid+base64)");
         command.SetAction(result =>
         {
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             Console.Out.WriteLine(vault.Audit.VerifierKey);
             return CliApp.Ok;
         });
@@ -136,7 +136,7 @@ internal static class AuditCommands
         var command = new Command("prove", "Print a C2SP tlog-proof that entry INDEX is in the log (inclusion hashes and signed checkpoint)") { index };
         command.SetAction(result =>
         {
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var i = result.GetValue(index);
             var size = vault.Audit.Size();
             if (i < 0 || i >= size)
@@ -156,7 +156,7 @@ internal static class AuditCommands
         var command = new Command("cosign", "Co-sign the latest checkpoint with the owner's own checkpoint key (created on first use), and print it") { owner, passphraseFile };
         command.SetAction(result =>
         {
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var who = vault.ResolveOwner(result.GetValue(owner));
             var passphrase = Passphrases.Read(Passphrases.FileFrom(result.GetValue(passphraseFile)), $"Passphrase for owner '{who.Name}'");
             try
@@ -186,7 +186,7 @@ internal static class AuditCommands
             {
                 throw new UserError($"checkpoint file {path} does not exist");
             }
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var outcome = vault.Audit.CheckConsistency(File.ReadAllText(path));
             if (!outcome.Ok)
             {

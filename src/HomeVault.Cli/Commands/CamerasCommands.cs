@@ -27,7 +27,7 @@ internal static class CamerasCommands
         var command = new Command("status", "Each camera's health as the running recorder reports it, and its footage in the catalog");
         command.SetAction(result =>
         {
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var statusPath = Path.Combine(vault.Data.Root, "status", "cameras.json");
             CameraStatusFile? status = null;
             if (File.Exists(statusPath))

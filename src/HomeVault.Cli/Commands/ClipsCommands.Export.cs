@@ -40,7 +40,7 @@ internal static partial class ClipsCommands
             {
                 throw new UserError($"output directory {Path.GetDirectoryName(outPath)} does not exist");
             }
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var cam = result.GetValue(camera)!;
             if (!new CameraRepository(vault.Db).ListNames().Contains(cam))
             {

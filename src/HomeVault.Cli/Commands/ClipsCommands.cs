@@ -34,7 +34,7 @@ internal static partial class ClipsCommands
             {
                 throw new UserError("--to must be after --from");
             }
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var cam = result.GetValue(camera);
             if (cam is not null && !new CameraRepository(vault.Db).ListNames().Contains(cam))
             {

@@ -108,7 +108,7 @@ internal static class DemoCommand
             host.RunAsync(stop.Token).GetAwaiter().GetResult();
         }
 
-        using var vault = Vault.Open(data.Root);
+        using var vault = Installation.Open(data.Root);
         var clips = new ClipRepository(vault.Db).Query();
         Step($"4. What is on disk: {clips.Count} sealed clips (no plaintext video anywhere under {data.Root})");
         foreach (var c in clips)

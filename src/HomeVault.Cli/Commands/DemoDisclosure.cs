@@ -18,7 +18,7 @@ namespace HomeVault.Cli.Commands;
 /// </summary>
 internal static class DemoDisclosure
 {
-    public static void Run(Vault vault, string owner, char[] passphrase, string workDir, Action<string> step)
+    public static void Run(Installation vault, string owner, char[] passphrase, string workDir, Action<string> step)
     {
         var clips = new ClipRepository(vault.Db).Query();
         var from = new DateTimeOffset(clips.Min(c => c.Start).UtcTicks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);

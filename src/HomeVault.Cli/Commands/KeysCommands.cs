@@ -22,7 +22,7 @@ internal static class KeysCommands
         var command = new Command("show", "Print each owner's age recipient and minisign public key");
         command.SetAction(result =>
         {
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             foreach (var o in new OwnerRepository(vault.Db).List())
             {
                 Console.Out.WriteLine($"owner {o.Name}");
@@ -44,7 +44,7 @@ internal static class KeysCommands
         };
         command.SetAction(result =>
         {
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var who = vault.ResolveOwner(result.GetValue(owner));
             var passphrase = Passphrases.Read(Passphrases.FileFrom(result.GetValue(passphraseFile)), $"Passphrase for owner '{who.Name}'");
             try

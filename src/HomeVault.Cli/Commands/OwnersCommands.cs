@@ -32,7 +32,7 @@ internal static class OwnersCommands
             {
                 throw new UserError($"owner name '{owner}' is invalid: use 1-32 lower-case letters, digits, '-' or '_'");
             }
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var owners = new OwnerRepository(vault.Db);
             if (owners.Find(owner) is not null)
             {
@@ -83,7 +83,7 @@ internal static class OwnersCommands
         var command = new Command("list", "List owners");
         command.SetAction(result =>
         {
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             foreach (var o in new OwnerRepository(vault.Db).List())
             {
                 Console.Out.WriteLine($"{o.Name}\tsince {o.Created:yyyy-MM-dd HH:mm:ss}Z");

@@ -24,7 +24,7 @@ internal static class ReleasesCommands
         var command = new Command("list", "Releases newest first: state, expiry, clips, bytes, downloads and where they are");
         command.SetAction(result =>
         {
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             using var disclosure = new Disclosure(vault.Data, vault.Db);
             var releases = disclosure.ListReleases();
             if (releases.Count == 0)
@@ -50,7 +50,7 @@ internal static class ReleasesCommands
         var command = new Command("revoke", "Withdraw a release (its directory and .tar are deleted) or an approval; audited") { id, reason, owner, passphraseFile };
         command.SetAction(result =>
         {
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var who = vault.ResolveOwner(result.GetValue(owner));
             using var disclosure = new Disclosure(vault.Data, vault.Db);
             var requestId = result.GetValue(id)!;
@@ -67,7 +67,7 @@ internal static class ReleasesCommands
         var command = new Command("expire", "Delete every release past its expiry now (the recorder also does this once a minute); audited");
         command.SetAction(result =>
         {
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             using var disclosure = new Disclosure(vault.Data, vault.Db);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{disclosure.ExpireDue()} expired release(s) deleted"));
             return CliApp.Ok;

@@ -41,7 +41,7 @@ internal static class ReportCommand
             }
             var kind = result.GetValue(format)!;
             var path = result.GetValue(output)!;
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var report = Generate(vault, start, end, kind, path);
             if (path != "-")
             {
@@ -57,7 +57,7 @@ internal static class ReportCommand
     /// standard output) and records report.generated, all in one immediate transaction: the figures, the checkpoint
     /// and the leaf agree, and a failed write rolls the leaf back (no entry for a report nobody received).
     /// </summary>
-    public static TransparencyReport Generate(Vault vault, DateTimeOffset? from, DateTimeOffset to, string kind, string path)
+    public static TransparencyReport Generate(Installation vault, DateTimeOffset? from, DateTimeOffset to, string kind, string path)
     {
         var audit = vault.Audit; // opened outside the transaction: it reads settings
         using var tx = vault.Db.BeginTransaction(deferred: false);

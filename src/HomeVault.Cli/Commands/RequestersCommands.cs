@@ -39,7 +39,7 @@ internal static class RequestersCommands
                 throw new UserError("--recipient: not an age X25519 recipient (age1...)");
             }
             var normalized = key!.ToString();
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var repo = new RequesterRepository(vault.Db);
             if (repo.Find(who) is not null)
             {
@@ -70,7 +70,7 @@ internal static class RequestersCommands
         var command = new Command("list", "List requesters (name, state, created, recipient); tokens are never shown again");
         command.SetAction(result =>
         {
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var all = new RequesterRepository(vault.Db).List();
             foreach (var r in all)
             {
@@ -90,7 +90,7 @@ internal static class RequestersCommands
         command.SetAction(result =>
         {
             var who = result.GetValue(name)!;
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var repo = new RequesterRepository(vault.Db);
             var audit = vault.Audit;
             using (var tx = vault.Db.BeginTransaction())

@@ -29,7 +29,7 @@ internal static partial class RequestsCommands
             var f = TimeArgument.ParseOptional(result.GetValue(from), "--from");
             var t = TimeArgument.ParseOptional(result.GetValue(to), "--to");
             var until = TimeArgument.ParseOptional(result.GetValue(expires), "--expires");
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var q = GetRequest(new RequestRepository(vault.Db), result.GetValue(id)!);
             var who = vault.ResolveOwner(result.GetValue(owner));
             var chosen = result.GetValue(cameras)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -88,7 +88,7 @@ internal static partial class RequestsCommands
         var command = new Command("deny", "Deny a pending request; the owner proves presence with their passphrase") { id, reason, owner, passphraseFile };
         command.SetAction(result =>
         {
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var q = GetRequest(new RequestRepository(vault.Db), result.GetValue(id)!);
             var who = vault.ResolveOwner(result.GetValue(owner));
             using var disclosure = new Disclosure(vault.Data, vault.Db);

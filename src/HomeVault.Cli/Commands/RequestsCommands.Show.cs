@@ -14,7 +14,7 @@ internal static partial class RequestsCommands
         var command = new Command("show", "Show a request, what its scope would disclose (clips, minutes, bytes, gaps per camera) and its history; the viewing is audited") { id };
         command.SetAction(result =>
         {
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var repo = new RequestRepository(vault.Db);
             var q = GetRequest(repo, result.GetValue(id)!);
             var preview = new ScopePreviewer(vault.Db).Preview(q.Request.Scope);

@@ -41,7 +41,7 @@ internal static partial class RequestsCommands
             {
                 throw new UserError($"--document: file {pdfPath} does not exist");
             }
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var validation = new AccessRequestValidator(new CameraRepository(vault.Db).ListNames()).Validate(json);
             if (validation.Request is not { } request)
             {
@@ -95,7 +95,7 @@ internal static partial class RequestsCommands
                     throw new UserError($"--state: unknown state '{s}' (pending, approved, denied, preserved, released, revoked, expired, closed)");
                 }
             }
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var requests = new RequestRepository(vault.Db).List(only);
             if (result.GetValue(json))
             {

@@ -23,7 +23,7 @@ internal static class SignatureCommands
             {
                 throw new UserError($"input file {path} does not exist");
             }
-            using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+            using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var who = vault.ResolveOwner(result.GetValue(owner));
             var passphrase = Passphrases.Read(Passphrases.FileFrom(result.GetValue(passphraseFile)), $"Passphrase for owner '{who.Name}'");
             MinisignSignature signature;

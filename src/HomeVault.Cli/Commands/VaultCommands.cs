@@ -116,7 +116,7 @@ internal static class VaultCommands
             }
             return ids;
         }
-        using var vault = Vault.Open(CommonOptions.DataDirectory(result));
+        using var vault = Installation.Open(CommonOptions.DataDirectory(result));
         var who = vault.ResolveOwner(owner);
         var passphrase = Passphrases.Read(passFile, $"Passphrase for owner '{who.Name}'");
         try

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace HomeVault.Core.Audit;
@@ -27,11 +29,39 @@ public sealed class AuditEntry
 
     public ReadOnlyMemory<byte> LeafHash { get; }
 
-    /// <summary>The canonical bytes of <paramref name="e"/> at <paramref name="timeMs"/>; see <see cref="CanonicalJson"/> for the rule.</summary>
+    /// <summary>
+    /// The canonical bytes of <paramref name="e"/> at <paramref name="timeMs"/>, over which the leaf hash is taken
+    /// (<see cref="CanonicalJson"/>'s rule): one object whose members are <c>action</c>, <c>actor</c>, <c>details</c>,
+    /// <c>subject</c> (strings; <c>details</c> an object of strings, sorted by key) and <c>time</c> (integer Unix
+    /// milliseconds UTC, plain decimal, '-' only when negative, no leading zeros).
+    /// </summary>
     public static byte[] Encode(long timeMs, AuditEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return CanonicalJson.EncodeEntry(timeMs, e);
+        var sb = new StringBuilder(128 + e.Subject.Length);
+        sb.Append("{\"action\":");
+        CanonicalJson.String(sb, e.Action);
+        sb.Append(",\"actor\":");
+        CanonicalJson.String(sb, e.Actor);
+        sb.Append(",\"details\":{");
+        var first = true;
+        foreach (var (key, value) in e.Details)
+        {
+            if (!first)
+            {
+                sb.Append(',');
+            }
+            first = false;
+            CanonicalJson.String(sb, key);
+            sb.Append(':');
+            CanonicalJson.String(sb, value);
+        }
+        sb.Append("},\"subject\":");
+        CanonicalJson.String(sb, e.Subject);
+        sb.Append(",\"time\":");
+        sb.Append(timeMs.ToString(CultureInfo.InvariantCulture));
+        sb.Append('}');
+        return CanonicalJson.StrictUtf8.GetBytes(sb.ToString());
     }
 
     public static AuditEntry Create(long index, long timeMs, AuditEvent e)

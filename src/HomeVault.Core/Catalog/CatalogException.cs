@@ -1,7 +1,7 @@
 namespace HomeVault.Core.Catalog;
 
 /// <summary>The catalog cannot be used as asked; the message is one line fit for the user.</summary>
-public sealed class CatalogException : Exception
+public sealed class CatalogException : UserError
 {
     public CatalogException(string message) : base(message) { }
 

@@ -1,7 +1,7 @@
 namespace HomeVault.Core.Keys;
 
 /// <summary>A key cannot be created or unlocked; the message is one line and holds no secret.</summary>
-public sealed class KeyStoreException : Exception
+public sealed class KeyStoreException : UserError
 {
     public KeyStoreException(string message) : base(message) { }
 

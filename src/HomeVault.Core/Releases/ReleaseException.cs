@@ -1,7 +1,7 @@
 namespace HomeVault.Core.Releases;
 
 /// <summary>A release cannot be built, found, changed or verified; the message is one line naming the problem.</summary>
-public sealed class ReleaseException : Exception
+public sealed class ReleaseException : UserError
 {
     public ReleaseException(string message) : base(message) { }
 

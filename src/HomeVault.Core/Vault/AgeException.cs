@@ -4,7 +4,7 @@ namespace HomeVault.Core.Vault;
 /// An age file or key could not be processed. The message is one line and never contains key
 /// material or passphrases, so it is safe to log.
 /// </summary>
-public sealed class AgeException : Exception
+public sealed class AgeException : UserError
 {
     public AgeException()
         : this(AgeErrorKind.InvalidHeader, "age: invalid input")

@@ -104,7 +104,7 @@ internal sealed class BufferedInput
         return total;
     }
 
-    internal sealed class LineTooLongException : Exception
+    internal sealed class LineTooLongException : UserError
     {
         public LineTooLongException()
             : base("line too long")

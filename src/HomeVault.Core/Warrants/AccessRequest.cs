@@ -6,11 +6,11 @@ namespace HomeVault.Core.Warrants;
 /// </summary>
 public sealed record AccessRequest(Requester Requester, LegalBasis LegalBasis, RequestScope Scope, string Purpose)
 {
-    /// <summary>The canonical JSON (see <see cref="CanonicalJson"/>), UTF-8.</summary>
-    public byte[] ToCanonicalJson() => CanonicalJson.Serialize(this);
+    /// <summary>The canonical JSON (see <see cref="AccessRequestJson"/>), UTF-8.</summary>
+    public byte[] ToCanonicalJson() => AccessRequestJson.Serialize(this);
 
     /// <summary>Lower-case hex SHA-256 of <see cref="ToCanonicalJson"/>: the request digest.</summary>
-    public string Digest() => CanonicalJson.Digest(this);
+    public string Digest() => AccessRequestJson.Digest(this);
 }
 
 /// <summary>Who asks, and the age recipient a release would be encrypted to.</summary>

@@ -4,7 +4,7 @@ namespace HomeVault.Core.Warrants;
 /// A request (or a document, statement or action on a request) was refused. <see cref="Problems"/> holds one
 /// line per problem, each naming the field, e.g. <c>scope.cameras[1]: unknown camera 'garage'</c>.
 /// </summary>
-public sealed class AccessRequestException : Exception
+public sealed class AccessRequestException : UserError
 {
     public AccessRequestException(IReadOnlyList<string> problems)
         : base(Summarise(problems))

@@ -20,7 +20,7 @@ namespace HomeVault.Core.Warrants;
 /// </list>
 /// Because every value is a string, this output is also the RFC 8785 canonicalisation of itself.
 /// </summary>
-public static class CanonicalJson
+public static class AccessRequestJson
 {
     public static byte[] Serialize(AccessRequest request)
     {
@@ -75,9 +75,7 @@ public static class CanonicalJson
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
-    public static string Digest(AccessRequest request) => Sha256Hex(Serialize(request));
-
-    public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+    public static string Digest(AccessRequest request) => CanonicalJson.Sha256Hex(Serialize(request));
 
     private static StringBuilder Key(StringBuilder sb, string key, bool first)
     {
@@ -96,5 +94,5 @@ public static class CanonicalJson
         String(sb, value);
     }
 
-    internal static void String(StringBuilder sb, string value) => Json.JcsString.Append(sb, value);
+    private static void String(StringBuilder sb, string value) => CanonicalJson.String(sb, value);
 }

@@ -1,7 +1,9 @@
+using HomeVault.Core;
+
 namespace HomeVault.Recording.Export;
 
 /// <summary>An export could not be produced; one line for the user.</summary>
-public sealed class ExportException : Exception
+public sealed class ExportException : UserError
 {
     public ExportException(string message) : base(message) { }
 

@@ -53,7 +53,7 @@ public static class FootageExporter
             {
                 psi.ArgumentList.Add(a);
             }
-            using var ffmpeg = Process.Start(psi) ?? throw new InvalidOperationException("ffmpeg could not be started");
+            using var ffmpeg = Start(psi);
             var stderr = ffmpeg.StandardError.ReadToEndAsync(ct);
             var progress = new FeedProgress();
             var writer = Task.Run(() => FeedAll(dataRoot, clips, pipes, from, to, identities, progress, ct), ct);
@@ -178,11 +178,24 @@ public static class FootageExporter
         psi.ArgumentList.Add("-m");
         psi.ArgumentList.Add("600");
         psi.ArgumentList.Add(path);
-        using var p = Process.Start(psi) ?? throw new ExportException("mkfifo could not be started");
+        using var p = Start(psi);
         p.WaitForExit();
         if (p.ExitCode != 0)
         {
             throw new ExportException($"mkfifo failed: {p.StandardError.ReadToEnd().Trim()}");
+        }
+    }
+
+    /// <summary>Starts a tool; one the system cannot run (not installed, not executable) is the user's to fix.</summary>
+    private static Process Start(ProcessStartInfo psi)
+    {
+        try
+        {
+            return Process.Start(psi) ?? throw new ExportException($"{psi.FileName} could not be started");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new ExportException($"cannot run {psi.FileName}: {ex.Message}", ex);
         }
     }
 

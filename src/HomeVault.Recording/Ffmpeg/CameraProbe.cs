@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using HomeVault.Core;
 using HomeVault.Recording.Configuration;
 
 namespace HomeVault.Recording.Ffmpeg;
@@ -9,7 +10,7 @@ namespace HomeVault.Recording.Ffmpeg;
 public sealed record CameraProbeResult(string VideoCodec, int Width, int Height, double FrameRate, string? AudioCodec, int? AudioSampleRate);
 
 /// <summary>Thrown when a probe fails; the message is scrubbed of credentials.</summary>
-public sealed class CameraProbeException : Exception
+public sealed class CameraProbeException : UserError
 {
     public CameraProbeException()
     {

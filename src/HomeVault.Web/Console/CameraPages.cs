@@ -118,7 +118,7 @@ internal static class CameraPages
             }
             catalog.Use((db, audit) =>
             {
-                audit.Append(new AuditEvent(session.Owner, "clip.viewed", c.Path, new Dictionary<string, string> { ["via"] = "console" }));
+                audit.Append(new AuditEvent(session.Owner, AuditActions.ClipViewed, c.Path, new Dictionary<string, string> { ["via"] = "console" }));
                 return audit.CheckpointIfDue();
             });
             await using (plaintext.ConfigureAwait(false))

@@ -58,11 +58,11 @@ internal static class LoginPages
             var identity = new OwnerKeyStore(catalog.Data).UnlockIdentity(owner, passphrase);
             session = new ConsoleSession(owner, identity, catalog.Time.GetUtcNow());
         }
-        catch (KeyStoreException)
+        catch (KeyStoreException ex)
         {
-            catalog.Use((db, audit) => audit.Append(new AuditEvent("console", "vault.unlock_failed", "owner/" + owner,
+            catalog.Use((db, audit) => audit.Append(new AuditEvent("console", AuditActions.VaultUnlockFailed, "owner/" + owner,
                 new Dictionary<string, string> { ["via"] = "console" })));
-            return Form(context, catalog, "wrong passphrase", StatusCodes.Status401Unauthorized);
+            return Form(context, catalog, ex.Message, StatusCodes.Status401Unauthorized);
         }
         catalog.Use((db, audit) =>
         {

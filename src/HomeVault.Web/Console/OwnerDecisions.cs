@@ -49,9 +49,9 @@ internal static class OwnerDecisions
         {
             return (default, ex.Message);
         }
-        catch (KeyStoreException)
+        catch (KeyStoreException ex)
         {
-            return (default, "wrong passphrase");
+            return (default, ex.Message);
         }
         catch (ReleaseException ex)
         {

@@ -10,26 +10,17 @@ namespace HomeVault.Core.Tests.Clips;
 /// <summary>A real data directory (catalog file, audit key, one owner "alice") for clip tests.</summary>
 internal sealed class ClipTestVault : IDisposable
 {
-    public ClipTestVault()
-    {
-        Data = new DataDirectory(TestEnv.NewTempDir("hvclips"));
-        Directory.CreateDirectory(Data.KeysDir);
-        Db = CatalogDatabase.Open(Data.CatalogPath, create: true);
-        new SettingsRepository(Db).Set(SettingsRepository.InstallId, "test");
-        InstallationAudit.CreateKey(Data);
-        Audit = InstallationAudit.Open(Data, Db);
-        new OwnerRepository(Db).Add("alice", Alice.Recipient.ToString(), "RWQalice", T0);
-    }
+    private readonly TestInstallation _installation = new("hvclips");
 
-    public DateTimeOffset T0 { get; } = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+    public DateTimeOffset T0 => _installation.T0;
 
-    public DataDirectory Data { get; }
+    public DataDirectory Data => _installation.Data;
 
-    public SqliteConnection Db { get; }
+    public SqliteConnection Db => _installation.Db;
 
-    public InstallationAudit Audit { get; }
+    public InstallationAudit Audit => _installation.Audit;
 
-    public X25519Identity Alice { get; } = X25519Identity.Generate();
+    public X25519Identity Alice => _installation.Alice;
 
     public ClipStore Store() => new(Data, Db, Audit.Log);
 
@@ -41,12 +32,7 @@ internal sealed class ClipTestVault : IDisposable
         return open.Complete(end);
     }
 
-    public AuditVerificationReport Verify() => Audit.Log.Verify(new AuditVerifyOptions { DataDirectory = Data.Root });
+    public AuditVerificationReport Verify() => _installation.Verify();
 
-    public void Dispose()
-    {
-        Audit.Dispose();
-        Db.Dispose();
-        Alice.Dispose();
-    }
+    public void Dispose() => _installation.Dispose();
 }

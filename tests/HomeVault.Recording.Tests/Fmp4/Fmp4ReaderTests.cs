@@ -8,20 +8,8 @@ namespace HomeVault.Recording.Tests.Fmp4;
 
 public sealed class Fmp4ReaderTests
 {
-    private static readonly Lazy<byte[]> Sample = new(() =>
-    {
-        // 6 s at 15 fps, a keyframe every 15 frames: six 1 s fragments, plus an AAC track.
-        var dir = TestEnv.NewTempDir("hv-fmp4");
-        var path = Path.Combine(dir, "sample.mp4");
-        var (exit, _, err) = TestEnv.Run(TestEnv.Tool("ffmpeg"), [
-            "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000",
-            "-t", "6", "-c:v", "libx264", "-preset", "ultrafast", "-g", "15", "-keyint_min", "15", "-sc_threshold", "0", "-bf", "0",
-            "-c:a", "aac", "-f", "mp4", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", path]);
-        Assert.True(exit == 0, err);
-        var bytes = File.ReadAllBytes(path);
-        Directory.Delete(dir, true);
-        return bytes;
-    });
+    // 6 s at 15 fps, a keyframe every 15 frames: six 1 s fragments, plus an AAC track.
+    private static readonly Lazy<byte[]> Sample = new(() => Media.FragmentedSample);
 
     private static async Task<(InitSegment Init, List<(TimeSpan Start, TimeSpan Duration, int Length)> Fragments, Fmp4Reader Reader)> ReadAll(byte[] data, int chunk = 4096)
     {

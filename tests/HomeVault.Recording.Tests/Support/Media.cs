@@ -32,4 +32,21 @@ internal static class Media
         var (exit, _, stderr) = TestEnv.Run(TestEnv.Tool("ffmpeg"), ["-v", "error", "-i", path, "-f", "null", "-"], timeoutMs: 60_000);
         return exit == 0 ? stderr.Trim() : $"exit {exit}: {stderr}";
     }
+
+    /// <summary>6 s of 320x180 H.264 at 15 fps (a keyframe every 15 frames) with AAC audio: six 1 s fragments, as the ingest writes them.</summary>
+    public static byte[] FragmentedSample => SampleBytes.Value;
+
+    private static readonly Lazy<byte[]> SampleBytes = new(() =>
+    {
+        var dir = TestEnv.NewTempDir("hv-sample");
+        var path = Path.Combine(dir, "sample.mp4");
+        var (exit, _, err) = TestEnv.Run(TestEnv.Tool("ffmpeg"), [
+            "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000",
+            "-t", "6", "-c:v", "libx264", "-preset", "ultrafast", "-g", "15", "-keyint_min", "15", "-sc_threshold", "0", "-bf", "0",
+            "-c:a", "aac", "-f", "mp4", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", path]);
+        Assert.True(exit == 0, err);
+        var bytes = File.ReadAllBytes(path);
+        Directory.Delete(dir, true);
+        return bytes;
+    });
 }

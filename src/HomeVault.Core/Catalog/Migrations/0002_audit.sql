@@ -2,7 +2,7 @@
 -- Append-only by construction (no code path updates or deletes) and, as a second line of defence,
 -- by triggers. Hashes are raw 32-byte BLOBs; times are Unix epoch milliseconds (UTC).
 
--- One row per leaf. `entry` is the canonical JSON of the event (see Audit/CanonicalJson.cs);
+-- One row per leaf. `entry` is the canonical JSON of the event (see AuditEntry.Encode);
 -- `leaf_hash` = SHA-256(0x00 || entry). `time_ms` repeats the time inside `entry` for range scans;
 -- the log stamps non-decreasing times, so "entries since T" is a binary search over idx.
 CREATE TABLE audit_entries (

@@ -5,10 +5,13 @@ using Microsoft.Data.Sqlite;
 
 namespace HomeVault.Cli.Infrastructure;
 
-/// <summary>An opened data directory and its catalog, for commands that need an initialised one.</summary>
-internal sealed class Vault : IDisposable
+/// <summary>
+/// An opened, initialised data directory and its catalog, for the commands that need one. Not the age code
+/// (HomeVault.Core.Vault): this holds no key.
+/// </summary>
+internal sealed class Installation : IDisposable
 {
-    private Vault(DataDirectory data, SqliteConnection db)
+    private Installation(DataDirectory data, SqliteConnection db)
     {
         Data = data;
         Db = db;
@@ -33,14 +36,14 @@ internal sealed class Vault : IDisposable
         }
     }
 
-    public static Vault Open(string dataDirectory)
+    public static Installation Open(string dataDirectory)
     {
         var data = new DataDirectory(dataDirectory);
         if (!data.IsInitialized)
         {
             throw new UserError($"{data.Root} is not a HomeVault data directory (run 'homevault init --data {data.Root}' first)");
         }
-        return new Vault(data, CatalogDatabase.Open(data.CatalogPath));
+        return new Installation(data, CatalogDatabase.Open(data.CatalogPath));
     }
 
     /// <summary>The named owner, or the only owner when none is named.</summary>
