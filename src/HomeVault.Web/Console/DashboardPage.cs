@@ -1,5 +1,5 @@
 using System.Text;
-using HomeVault.Recording.Cameras;
+using HomeVault.Core.Recorder;
 using HomeVault.Web.Hosting;
 using HomeVault.Web.Operations;
 using Microsoft.AspNetCore.Builder;

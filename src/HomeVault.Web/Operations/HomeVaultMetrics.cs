@@ -1,5 +1,5 @@
+using HomeVault.Core.Recorder;
 using HomeVault.Core.Warrants;
-using HomeVault.Recording.Cameras;
 using HomeVault.Web.Hosting;
 using Prometheus;
 

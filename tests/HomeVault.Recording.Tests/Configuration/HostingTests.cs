@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HomeVault.Core.Recorder;
 using HomeVault.Recording.Cameras;
 using HomeVault.Recording.Configuration;
 using HomeVault.Recording.Releases;

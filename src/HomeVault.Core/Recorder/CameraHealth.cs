@@ -1,4 +1,4 @@
-namespace HomeVault.Recording.Cameras;
+namespace HomeVault.Core.Recorder;
 
 /// <summary>
 /// A point-in-time view of one camera for <c>homevault cameras status</c>. Never holds credentials.

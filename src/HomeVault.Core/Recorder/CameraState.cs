@@ -1,4 +1,4 @@
-namespace HomeVault.Recording.Cameras;
+namespace HomeVault.Core.Recorder;
 
 public enum CameraState
 {

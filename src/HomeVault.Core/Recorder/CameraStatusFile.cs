@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using HomeVault.Recording.Cameras;
 
-namespace HomeVault.Recording.Service;
+namespace HomeVault.Core.Recorder;
 
 /// <summary>
 /// What the running recorder publishes about its cameras (no URLs, no credentials). <see cref="StorageProblem"/>

@@ -1,14 +1,18 @@
 using System.Text.Json;
-using HomeVault.Core;
-using HomeVault.Recording.Service;
+namespace HomeVault.Core.Recorder;
 
-namespace HomeVault.Web.Operations;
-
-/// <summary>The recorder's published camera health (status/cameras.json), as `homevault cameras status` reads it.</summary>
+/// <summary>
+/// The recorder's published camera health (status/cameras.json): the recorder writes it every
+/// <see cref="PublishEvery"/>, the console, /healthz, /metrics and webhooks read it here, so the web side needs
+/// nothing of the recorder but this file.
+/// </summary>
 public static class RecorderStatus
 {
+    /// <summary>How often the running recorder rewrites status/cameras.json.</summary>
+    public static readonly TimeSpan PublishEvery = TimeSpan.FromSeconds(2);
+
     /// <summary>Older than this, the recorder is taken to be not running.</summary>
-    public static readonly TimeSpan StaleAfter = RecorderService.StatusEvery * 5;
+    public static readonly TimeSpan StaleAfter = PublishEvery * 5;
 
     public static CameraStatusFile? Read(DataDirectory data)
     {
