@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using HomeVault.Core.Disclosure.Decisions;
+using HomeVault.Core.Disclosure.Releases;
+using HomeVault.Core.Disclosure;
 using HomeVault.Core;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
@@ -11,7 +14,7 @@ using HomeVault.Core.Releases;
 using HomeVault.Core.Signing;
 using HomeVault.Core.Vault;
 using HomeVault.Core.Warrants;
-using HomeVault.Recording.Releases;
+using HomeVault.Recording.ReleasedClips;
 
 namespace HomeVault.Bench;
 
@@ -121,7 +124,7 @@ public static class ReleaseBench
         var bytes = Encoding.UTF8.GetBytes(passphrase);
         ReleaseInfo release;
         var hv = Stopwatch.StartNew();
-        using (var disclosure = new Disclosure(data, db))
+        using (var disclosure = new DisclosureService(data, db, media: new ReleaseMedia()))
         {
             release = disclosure.Approve(new ApproveCommand(id, "bench", null, null, null, false, null, null), bytes, CancellationToken.None).Release!;
         }

@@ -11,7 +11,7 @@ namespace HomeVault.Cli.Commands;
 
 /// <summary>
 /// `homevault requests submit|list|show|approve|deny`: access requests ("warrants") from intake to the owners'
-/// signed decision; the quorum's last approval builds the release (Recording/Releases/Disclosure).
+/// signed decision; the quorum's last approval builds the release (Core/Disclosure/DisclosureService, its clips written by Recording/ReleasedClips).
 /// </summary>
 internal static partial class RequestsCommands
 {

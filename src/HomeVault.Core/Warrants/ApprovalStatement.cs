@@ -26,6 +26,9 @@ public sealed class ApprovalStatement
 {
     public const string Header = "homevault-approval-v1";
 
+    /// <summary>Release validity when the approval names none (see <see cref="DefaultExpiry"/>).</summary>
+    public static readonly TimeSpan DefaultReleaseValidity = TimeSpan.FromDays(14);
+
     private static readonly string[] Keys =
     [
         "request-id", "request-digest", "legal-basis", "legal-reference", "document-sha256",
@@ -48,6 +51,13 @@ public sealed class ApprovalStatement
         Recipient = recipient;
         ReleaseExpires = releaseExpires;
     }
+
+    /// <summary>
+    /// The release expiry an approval gets when the owner names none: <see cref="DefaultReleaseValidity"/> from today's
+    /// UTC midnight, not from now, so co-signers on one day sign byte-identical statements. The one rule the CLI, the
+    /// console's form and the disclosure service all use.
+    /// </summary>
+    public static DateTimeOffset DefaultExpiry(DateTimeOffset now) => new(now.UtcDateTime.Date + DefaultReleaseValidity, TimeSpan.Zero);
 
     public string RequestId { get; }
     public string RequestDigest { get; }

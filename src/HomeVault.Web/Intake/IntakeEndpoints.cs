@@ -84,7 +84,7 @@ internal static partial class IntakeEndpoints
     {
         // The audit names where the download came from; the link itself never reaches a log.
         var who = "download/" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        var download = Console.OwnerDecisions.OpenDownload(catalog, capability, who);
+        var download = WebDisclosure.OpenDownload(catalog, capability, who);
         if (download is null)
         {
             // Unknown, revoked and expired links are answered alike.

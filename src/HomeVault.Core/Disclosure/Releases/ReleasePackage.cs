@@ -11,7 +11,7 @@ using HomeVault.Core.Vault;
 using HomeVault.Core.Warrants;
 using Microsoft.Data.Sqlite;
 
-namespace HomeVault.Recording.Releases;
+namespace HomeVault.Core.Disclosure.Releases;
 
 /// <summary>
 /// One release being built: everything is written into a hidden sibling of the final directory and becomes the
@@ -54,7 +54,7 @@ internal sealed class ReleasePackage
         DateTimeOffset Now);
 
     /// <summary>Builds the package next to <paramref name="finalDirectory"/> (which must not exist yet).</summary>
-    public static ReleasePackage Build(Inputs inputs, string finalDirectory, ClipReleaser releaser, MinisignKey signer, string signerName, CancellationToken ct)
+    public static ReleasePackage Build(Inputs inputs, string finalDirectory, IReleasedClipWriter releaser, MinisignKey signer, string signerName, CancellationToken ct)
     {
         var parent = Path.GetDirectoryName(finalDirectory)!;
         if (Directory.Exists(finalDirectory) || File.Exists(finalDirectory + ".tar"))
@@ -100,7 +100,7 @@ internal sealed class ReleasePackage
     }
 
     /// <summary>Releases each clip in time order per camera; clips of one release are independent, so two run at once.</summary>
-    private static List<ManifestClip> Released(Inputs inputs, ClipReleaser releaser, string work, CancellationToken ct)
+    private static List<ManifestClip> Released(Inputs inputs, IReleasedClipWriter releaser, string work, CancellationToken ct)
     {
         var s = inputs.Statement;
         var results = new ManifestClip?[inputs.Clips.Count];

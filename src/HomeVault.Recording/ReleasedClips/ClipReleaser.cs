@@ -1,10 +1,11 @@
 using HomeVault.Core.Catalog;
 using HomeVault.Core.Clips;
+using HomeVault.Core.Disclosure.Releases;
 using HomeVault.Core.Releases;
 using HomeVault.Core.Vault;
 using HomeVault.Recording.Fmp4;
 
-namespace HomeVault.Recording.Releases;
+namespace HomeVault.Recording.ReleasedClips;
 
 /// <summary>
 /// Turns one owner-sealed clip into a recipient-sealed one for a release, never re-encoding video and never
@@ -12,14 +13,14 @@ namespace HomeVault.Recording.Releases;
 /// re-encrypted as is; an edge clip keeps only the fragments lying wholly inside the window (fragments start at
 /// keyframes), its timeline rebased to zero; audio is removed by ffmpeg stream copy through pipes when asked.
 /// </summary>
-internal sealed class ClipReleaser(IReadOnlyList<IIdentity> ownerIdentities, IRecipient recipient, string ffmpegPath)
+internal sealed class ClipReleaser(IReadOnlyList<IIdentity> ownerIdentities, IRecipient recipient, string ffmpegPath) : IReleasedClipWriter
 {
-    /// <summary>Writes the released form of <paramref name="clip"/> under <paramref name="packageDir"/>; null when none of it lies in [from, to).</summary>
-    public ManifestClip? Release(string clipPath, Clip clip, DateTimeOffset from, DateTimeOffset to, bool stripAudio, string packageDir, CancellationToken ct)
+    /// <summary>Writes the released form of <paramref name="clip"/> under <paramref name="packageDir"/>; null when none of it lies in [<paramref name="windowFrom"/>, <paramref name="windowTo"/>).</summary>
+    public ManifestClip? Release(string clipPath, Clip clip, DateTimeOffset windowFrom, DateTimeOffset windowTo, bool stripAudio, string packageDir, CancellationToken ct)
     {
         try
         {
-            return ReleaseCore(clipPath, clip, from, to, stripAudio, packageDir, ct);
+            return ReleaseCore(clipPath, clip, windowFrom, windowTo, stripAudio, packageDir, ct);
         }
         catch (AgeException ex) when (ex.Kind == AgeErrorKind.NoIdentityMatched)
         {

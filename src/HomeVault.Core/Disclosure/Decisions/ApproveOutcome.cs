@@ -1,6 +1,7 @@
+using HomeVault.Core.Disclosure.Releases;
 using HomeVault.Core.Warrants;
 
-namespace HomeVault.Recording.Releases;
+namespace HomeVault.Core.Disclosure.Decisions;
 
 /// <summary>
 /// What one owner's approval did: where the signed statement is, how many distinct owners have signed it against

@@ -1,3 +1,4 @@
+using HomeVault.Core.Disclosure;
 using HomeVault.Core;
 using HomeVault.Core.Catalog;
 using HomeVault.Recording.Configuration;
@@ -5,10 +6,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace HomeVault.Recording.Releases;
+namespace HomeVault.Recording.Service;
 
 /// <summary>
-/// Deletes releases past their expiry (audited by <see cref="Disclosure.ExpireDue"/>) once a minute, on its own
+/// Deletes releases past their expiry (audited by <see cref="DisclosureService.ExpireDue"/>) once a minute, on its own
 /// catalog connection, so an expired release does not outlive its approval by more than a minute while the
 /// service runs. `homevault releases expire` does the same on demand.
 /// </summary>
@@ -25,7 +26,7 @@ public sealed partial class ReleaseExpiryService(IOptions<HomeVaultOptions> opti
             try
             {
                 using var db = CatalogDatabase.Open(data.CatalogPath);
-                using var disclosure = new Disclosure(data, db, time);
+                using var disclosure = new DisclosureService(data, db, time);
                 var expired = disclosure.ExpireDue();
                 if (expired > 0)
                 {

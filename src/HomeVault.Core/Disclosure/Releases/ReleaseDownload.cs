@@ -1,4 +1,4 @@
-namespace HomeVault.Recording.Releases;
+namespace HomeVault.Core.Disclosure.Releases;
 
 /// <summary>An opened release .tar for its recipient: the caller streams <see cref="Content"/> and disposes it.</summary>
 public sealed record ReleaseDownload(string RequestId, string FileName, long Length, Stream Content) : IDisposable

@@ -1,4 +1,4 @@
-namespace HomeVault.Recording.Releases;
+namespace HomeVault.Core.Disclosure.Releases;
 
 /// <summary>
 /// A release just built. <see cref="CapabilityToken"/> is the only copy of the download token (the catalog keeps

@@ -1,4 +1,4 @@
-namespace HomeVault.Recording.Releases;
+namespace HomeVault.Core.Disclosure.Decisions;
 
 /// <summary>
 /// An owner's approval of a pending request, optionally narrowed: <paramref name="Cameras"/>, <paramref name="From"/>

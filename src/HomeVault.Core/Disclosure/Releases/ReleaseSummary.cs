@@ -1,6 +1,6 @@
 using HomeVault.Core.Releases;
 
-namespace HomeVault.Recording.Releases;
+namespace HomeVault.Core.Disclosure.Releases;
 
 /// <summary>A release as listed to owners (never with its token).</summary>
 public sealed record ReleaseSummary(

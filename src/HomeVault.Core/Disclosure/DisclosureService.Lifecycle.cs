@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using HomeVault.Core.Audit;
+using HomeVault.Core.Disclosure.Releases;
 using HomeVault.Core.Releases;
 using HomeVault.Core.Warrants;
 
-namespace HomeVault.Recording.Releases;
+namespace HomeVault.Core.Disclosure;
 
-public sealed partial class Disclosure
+public sealed partial class DisclosureService
 {
     /// <summary>An owner (proving presence with their passphrase) refuses a pending request.</summary>
     public RequestTransition Deny(string requestId, string owner, ReadOnlySpan<byte> passphrase, string reason)

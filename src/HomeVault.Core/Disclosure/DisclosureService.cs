@@ -3,6 +3,8 @@ using System.Text;
 using HomeVault.Core;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
+using HomeVault.Core.Disclosure.Decisions;
+using HomeVault.Core.Disclosure.Releases;
 using HomeVault.Core.Keys;
 using HomeVault.Core.Releases;
 using HomeVault.Core.Signing;
@@ -10,7 +12,7 @@ using HomeVault.Core.Vault;
 using HomeVault.Core.Warrants;
 using Microsoft.Data.Sqlite;
 
-namespace HomeVault.Recording.Releases;
+namespace HomeVault.Core.Disclosure;
 
 /// <summary>
 /// Disclosure as one service for the CLI and the web console: an owner's approval (and, when it completes the
@@ -18,34 +20,30 @@ namespace HomeVault.Recording.Releases;
 /// releases. Every state change commits together with its audit leaf and a checkpoint. Passphrases are UTF-8,
 /// used for the one act and never kept.
 /// </summary>
-public sealed partial class Disclosure : IDisposable
+public sealed partial class DisclosureService : IDisposable
 {
-    /// <summary>Release validity when the approval names none, counted from today's UTC midnight so co-signers on one day sign identical statements.</summary>
-    public static readonly TimeSpan DefaultReleaseValidity = TimeSpan.FromDays(14);
-
     private readonly DataDirectory _data;
     private readonly SqliteConnection _db;
     private readonly TimeProvider _time;
-    private readonly string _ffmpeg;
+    private readonly IReleaseMedia? _media;
     private readonly RequestRepository _requests;
     private readonly ReleaseRepository _releases;
     private readonly OwnerKeyStore _keys;
     private InstallationAudit? _audit;
 
-    public Disclosure(DataDirectory data, SqliteConnection db, TimeProvider? time = null, string ffmpegPath = "ffmpeg")
+    /// <param name="media">Writes released clips; without it (expiry, listing, downloads) an approval that completes the quorum cannot build its release.</param>
+    public DisclosureService(DataDirectory data, SqliteConnection db, TimeProvider? time = null, IReleaseMedia? media = null)
     {
         _data = data ?? throw new ArgumentNullException(nameof(data));
         _db = db ?? throw new ArgumentNullException(nameof(db));
         _time = time ?? TimeProvider.System;
-        _ffmpeg = ffmpegPath;
+        _media = media;
         _requests = new RequestRepository(db, _time);
         _releases = new ReleaseRepository(db);
         _keys = new OwnerKeyStore(data);
     }
 
     private AuditLog Audit => (_audit ??= InstallationAudit.Open(_data, _db, _time)).Log;
-
-    public static DateTimeOffset DefaultExpiry(DateTimeOffset now) => new(now.UtcDateTime.Date + DefaultReleaseValidity, TimeSpan.Zero);
 
     /// <summary>
     /// Signs the approval statement as <see cref="ApproveCommand.Owner"/>. When this signature completes the quorum
@@ -83,7 +81,7 @@ public sealed partial class Disclosure : IDisposable
         }
         var scope = q.Request.Scope;
         var statement = ApprovalStatement.Create(q, c.Cameras ?? scope.Cameras, c.From ?? scope.From, c.To ?? scope.To, c.StripAudio,
-            c.Expires ?? DefaultExpiry(now), now);
+            c.Expires ?? ApprovalStatement.DefaultExpiry(now), now);
         var bytes = statement.ToBytes();
         using var key = _keys.UnlockSigningKey(c.Owner, passphrase);
         var signature = key.Sign(bytes, trustedComment: $"homevault approval {q.Id}").ToFileText();
@@ -166,7 +164,8 @@ public sealed partial class Disclosure : IDisposable
             .ToList();
         var inputs = new ReleasePackage.Inputs(q, statement, bytes, signatures, quorum, owners, Audit.VerifierKey, clips, now);
         var finalDir = Path.Combine(outDirectory is { } o2 ? Path.GetFullPath(o2) : _data.ReleasesDir, q.Id);
-        var releaser = new ClipReleaser([identity], X25519Recipient.Parse(statement.Recipient), _ffmpeg);
+        var media = _media ?? throw new ReleaseException($"request {q.Id}: this process cannot write released clips (no media side wired)");
+        var releaser = media.Open([identity], X25519Recipient.Parse(statement.Recipient));
         return ReleasePackage.Build(inputs, finalDir, releaser, key, mine.Owner, ct);
     }
 

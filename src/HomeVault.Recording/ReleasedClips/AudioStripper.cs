@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using HomeVault.Core.Releases;
 
-namespace HomeVault.Recording.Releases;
+namespace HomeVault.Recording.ReleasedClips;
 
 /// <summary>
 /// Removes every non-video track from a fragmented MP4 with ffmpeg stream copy (no re-encoding), plaintext in and
