@@ -6,7 +6,6 @@ using HomeVault.Core.Disclosure.Releases;
 using HomeVault.Core.Disclosure;
 using HomeVault.Core;
 using HomeVault.Core.Catalog;
-using HomeVault.Core.Releases;
 using HomeVault.Tests;
 
 namespace HomeVault.Cli.Tests;

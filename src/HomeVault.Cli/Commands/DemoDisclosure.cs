@@ -4,13 +4,14 @@ using System.Text.Json.Nodes;
 using HomeVault.Cli.Infrastructure;
 using HomeVault.Core.Disclosure.Decisions;
 using HomeVault.Core.Disclosure.Releases;
+using HomeVault.Core.Disclosure.Requests;
+using HomeVault.Core.Disclosure.Verification;
 using HomeVault.Core.Disclosure;
+using HomeVault.Core.Json;
 using HomeVault.Core;
 using HomeVault.Core.Catalog;
-using HomeVault.Core.Releases;
 using HomeVault.Core.Signing;
 using HomeVault.Core.Vault;
-using HomeVault.Core.Warrants;
 using HomeVault.Recording.ReleasedClips;
 
 namespace HomeVault.Cli.Commands;

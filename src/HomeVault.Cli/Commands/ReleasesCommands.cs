@@ -3,9 +3,9 @@ using System.Globalization;
 using HomeVault.Cli.Infrastructure;
 using HomeVault.Core.Disclosure.Decisions;
 using HomeVault.Core.Disclosure.Releases;
+using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core.Disclosure;
-using HomeVault.Core.Releases;
-using HomeVault.Core.Warrants;
+using HomeVault.Core.Json;
 
 namespace HomeVault.Cli.Commands;
 

@@ -4,8 +4,9 @@ using System.Text;
 using HomeVault.Cli.Infrastructure;
 using HomeVault.Core.Disclosure.Decisions;
 using HomeVault.Core.Disclosure.Releases;
+using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core.Disclosure;
-using HomeVault.Core.Warrants;
+using HomeVault.Core.Json;
 using HomeVault.Recording.ReleasedClips;
 
 namespace HomeVault.Cli.Commands;

@@ -4,8 +4,9 @@ using System.Text.Json;
 using HomeVault.Cli.Infrastructure;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
+using HomeVault.Core.Disclosure.Requests;
+using HomeVault.Core.Json;
 using HomeVault.Core.Vault;
-using HomeVault.Core.Warrants;
 
 namespace HomeVault.Cli.Commands;
 

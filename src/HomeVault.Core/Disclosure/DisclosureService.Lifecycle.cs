@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Disclosure.Releases;
-using HomeVault.Core.Releases;
-using HomeVault.Core.Warrants;
+using HomeVault.Core.Disclosure.Requests;
+using HomeVault.Core.Json;
 
 namespace HomeVault.Core.Disclosure;
 

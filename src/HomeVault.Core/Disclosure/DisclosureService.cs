@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Text;
+using HomeVault.Core.Disclosure.Requests;
+using HomeVault.Core.Json;
 using HomeVault.Core;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.Disclosure.Decisions;
 using HomeVault.Core.Disclosure.Releases;
 using HomeVault.Core.Keys;
-using HomeVault.Core.Releases;
 using HomeVault.Core.Signing;
 using HomeVault.Core.Vault;
-using HomeVault.Core.Warrants;
 using Microsoft.Data.Sqlite;
 
 namespace HomeVault.Core.Disclosure;

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using HomeVault.Core.Disclosure.Requests;
+using HomeVault.Core.Json;
 
 namespace HomeVault.Core.Warrants;
 

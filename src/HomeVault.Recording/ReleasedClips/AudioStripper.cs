@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using HomeVault.Core.Releases;
+using HomeVault.Core.Disclosure.Releases;
 
 namespace HomeVault.Recording.ReleasedClips;
 

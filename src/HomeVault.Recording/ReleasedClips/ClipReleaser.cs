@@ -1,7 +1,6 @@
 using HomeVault.Core.Catalog;
 using HomeVault.Core.Clips;
 using HomeVault.Core.Disclosure.Releases;
-using HomeVault.Core.Releases;
 using HomeVault.Core.Vault;
 using HomeVault.Recording.Fmp4;
 

@@ -1,11 +1,11 @@
 using System.Text.Json;
+using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.Clips;
 using HomeVault.Core.IO;
 using HomeVault.Core.Recorder;
-using HomeVault.Core.Warrants;
 using HomeVault.Recording.Cameras;
 using HomeVault.Recording.Configuration;
 using HomeVault.Recording.Storage;

@@ -1,5 +1,5 @@
 using System.Text;
-using HomeVault.Core.Releases;
+using HomeVault.Core.Disclosure.Releases;
 using HomeVault.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,10 +1,11 @@
 using System.Text;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
-using HomeVault.Core.Requesters;
-using HomeVault.Core.Warrants;
 using HomeVault.Core.Disclosure.Decisions;
 using HomeVault.Core.Disclosure.Releases;
+using HomeVault.Core.Disclosure.Requesters;
+using HomeVault.Core.Disclosure.Requests;
+using HomeVault.Core.Json;
 using HomeVault.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

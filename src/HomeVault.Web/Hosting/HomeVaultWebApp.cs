@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using System.Threading.RateLimiting;
+using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core;
 using HomeVault.Core.Disclosure.Releases;
-using HomeVault.Core.Warrants;
 using HomeVault.Web.Console;
 using HomeVault.Web.Intake;
 using HomeVault.Web.Operations;

@@ -1,11 +1,10 @@
 using System.Text;
 using HomeVault.Core.Catalog;
+using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core.Disclosure;
 using HomeVault.Core.Disclosure.Decisions;
 using HomeVault.Core.Disclosure.Releases;
 using HomeVault.Core.Keys;
-using HomeVault.Core.Releases;
-using HomeVault.Core.Warrants;
 
 namespace HomeVault.Web.Hosting;
 

@@ -1,7 +1,7 @@
 using HomeVault.Core.Catalog;
-using HomeVault.Core.Requesters;
+using HomeVault.Core.Disclosure.Requesters;
+using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core.Vault;
-using HomeVault.Core.Warrants;
 using HomeVault.Web.Hosting;
 using HomeVault.Web.Operations;
 using Microsoft.AspNetCore.Builder;

@@ -1,5 +1,5 @@
+using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core.Recorder;
-using HomeVault.Core.Warrants;
 using HomeVault.Web.Hosting;
 using Microsoft.Extensions.Hosting;
 

@@ -1,5 +1,5 @@
 using HomeVault.Core.Disclosure.Releases;
-using HomeVault.Core.Warrants;
+using HomeVault.Core.Disclosure.Requests;
 
 namespace HomeVault.Core.Disclosure.Decisions;
 

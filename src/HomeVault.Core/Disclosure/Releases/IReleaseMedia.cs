@@ -1,5 +1,4 @@
 using HomeVault.Core.Catalog;
-using HomeVault.Core.Releases;
 using HomeVault.Core.Vault;
 
 namespace HomeVault.Core.Disclosure.Releases;

@@ -1,4 +1,3 @@
-using HomeVault.Core.Releases;
 
 namespace HomeVault.Core.Disclosure.Releases;
 
