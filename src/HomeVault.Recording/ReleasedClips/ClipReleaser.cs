@@ -93,15 +93,11 @@ internal sealed class ClipReleaser(IReadOnlyList<IIdentity> ownerIdentities, IRe
         {
             init = reader.ReadInitSegmentAsync(ct).AsTask().GetAwaiter().GetResult()
                 ?? throw new ReleaseException($"clip {clip.Path} has no init segment");
-            TimeSpan? origin = null;
-            ulong keepOrigin = 0;
-            uint keepScale = 1;
+            // The clip's wall-clock start is its first fragment's time, as when it was recorded.
+            var window = new FragmentWindow(init, clip.Start);
             while (reader.ReadFragmentAsync(ct).AsTask().GetAwaiter().GetResult() is { } fragment)
             {
-                // The clip's wall-clock start is its first fragment's time, as when it was recorded.
-                origin ??= fragment.Start;
-                var fStart = clip.Start + (fragment.Start - origin.Value);
-                var fEnd = clip.Start + (fragment.End - origin.Value);
+                var (fStart, fEnd) = window.Place(fragment);
                 if (fStart >= to)
                 {
                     break;
@@ -110,18 +106,8 @@ internal sealed class ClipReleaser(IReadOnlyList<IIdentity> ownerIdentities, IRe
                 {
                     continue; // partly outside the window: nothing outside the approved scope leaves
                 }
-                if (start is null)
-                {
-                    start = fStart;
-                    keepOrigin = fragment.BaseMediaDecodeTime;
-                    keepScale = fragment.Timescale;
-                }
-                var tracks = init.Tracks;
-                fragment.Rebase(id =>
-                {
-                    var scale = tracks.FirstOrDefault(t => t.TrackId == id)?.Timescale ?? keepScale;
-                    return (ulong)((System.Numerics.BigInteger)keepOrigin * scale / keepScale);
-                });
+                start ??= fStart;
+                window.Keep(fragment);
                 kept.Add(fragment.Bytes.ToArray());
                 end = fEnd;
             }
