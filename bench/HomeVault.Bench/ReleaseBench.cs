@@ -2,16 +2,20 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using HomeVault.Core.Disclosure.Decisions;
+using HomeVault.Core.Disclosure.Releases;
+using HomeVault.Core.Disclosure.Requests;
+using HomeVault.Core.Disclosure.Verification;
+using HomeVault.Core.Disclosure;
+using HomeVault.Core.Json;
 using HomeVault.Core;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.Clips;
 using HomeVault.Core.Keys;
-using HomeVault.Core.Releases;
 using HomeVault.Core.Signing;
 using HomeVault.Core.Vault;
-using HomeVault.Core.Warrants;
-using HomeVault.Recording.Releases;
+using HomeVault.Recording.ReleasedClips;
 
 namespace HomeVault.Bench;
 
@@ -121,7 +125,7 @@ public static class ReleaseBench
         var bytes = Encoding.UTF8.GetBytes(passphrase);
         ReleaseInfo release;
         var hv = Stopwatch.StartNew();
-        using (var disclosure = new Disclosure(data, db))
+        using (var disclosure = new DisclosureService(data, db, media: new ReleaseMedia()))
         {
             release = disclosure.Approve(new ApproveCommand(id, "bench", null, null, null, false, null, null), bytes, CancellationToken.None).Release!;
         }

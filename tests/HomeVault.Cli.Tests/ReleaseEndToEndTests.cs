@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using HomeVault.Core.Disclosure.Decisions;
+using HomeVault.Core.Disclosure.Releases;
+using HomeVault.Core.Disclosure;
 using HomeVault.Core;
 using HomeVault.Core.Catalog;
-using HomeVault.Core.Releases;
-using HomeVault.Recording.Releases;
 using HomeVault.Tests;
 
 namespace HomeVault.Cli.Tests;
@@ -265,7 +266,7 @@ public sealed class ReleaseEndToEndTests(RecordedFootage footage) : IClassFixtur
 
         var time = new ManualTime(DateTimeOffset.UtcNow);
         using (var db = CatalogDatabase.Open(Path.Combine(data, "catalog.db")))
-        using (var disclosure = new Disclosure(new DataDirectory(data), db, time))
+        using (var disclosure = new DisclosureService(new DataDirectory(data), db, time))
         {
             Assert.Null(disclosure.OpenDownload("hvr_not-a-token", "springfield"));
             Assert.Null(disclosure.OpenDownload(token[..^1] + (token[^1] == 'A' ? 'B' : 'A'), "springfield"));

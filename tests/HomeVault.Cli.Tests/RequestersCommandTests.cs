@@ -1,6 +1,6 @@
+using HomeVault.Core.Disclosure.Requesters;
 using HomeVault.Core;
 using HomeVault.Core.Catalog;
-using HomeVault.Core.Requesters;
 
 namespace HomeVault.Cli.Tests;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HomeVault.Core.Catalog;
-using HomeVault.Core.Warrants;
+using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Tests;
 
 using static HomeVault.Cli.Tests.RequestFixture;

@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
-using HomeVault.Core.Warrants;
 
 namespace HomeVault.Web.Tests;
 

@@ -1,3 +1,4 @@
+using HomeVault.Recording.ReleasedClips;
 using HomeVault.Tests;
 using HomeVault.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -60,7 +61,7 @@ internal sealed class WebHost : IAsyncDisposable
 
     private async Task StartWebAsync(WebOptions options, TimeProvider? time)
     {
-        _app = HomeVaultWebApp.Build(options, Data, time);
+        _app = HomeVaultWebApp.Build(options, Data, new ReleaseMedia(), time);
         await _app.StartAsync();
         var listeners = _app.Services.GetRequiredService<WebListeners>();
         Intake = listeners.Urls(Listener.Intake)[0];

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using HomeVault.Cli.Infrastructure;
 using HomeVault.Core.Catalog;
+using HomeVault.Core.Recorder;
 using HomeVault.Recording.Ffmpeg;
 using HomeVault.Recording.Service;
 
@@ -42,7 +43,7 @@ internal static class CamerasCommands
                 }
             }
             var now = DateTimeOffset.UtcNow;
-            var running = status is not null && now - status.Written < Stale && status.Cameras.Any(c => c.State != Recording.Cameras.CameraState.Stopped);
+            var running = status is not null && now - status.Written < Stale && status.Cameras.Any(c => c.State != CameraState.Stopped);
             Console.Out.WriteLine(running
                 ? $"recorder running (pid {status!.ProcessId}), status from {TimeArgument.Format(status.Written)}"
                 : $"recorder NOT running{(status is null ? "" : $" (last status {TimeArgument.Format(status.Written)})")}");

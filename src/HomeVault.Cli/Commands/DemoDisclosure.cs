@@ -2,13 +2,17 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using HomeVault.Cli.Infrastructure;
+using HomeVault.Core.Disclosure.Decisions;
+using HomeVault.Core.Disclosure.Releases;
+using HomeVault.Core.Disclosure.Requests;
+using HomeVault.Core.Disclosure.Verification;
+using HomeVault.Core.Disclosure;
+using HomeVault.Core.Json;
 using HomeVault.Core;
 using HomeVault.Core.Catalog;
-using HomeVault.Core.Releases;
 using HomeVault.Core.Signing;
 using HomeVault.Core.Vault;
-using HomeVault.Core.Warrants;
-using HomeVault.Recording.Releases;
+using HomeVault.Recording.ReleasedClips;
 
 namespace HomeVault.Cli.Commands;
 
@@ -61,7 +65,7 @@ internal static class DemoDisclosure
         var bytes = Encoding.UTF8.GetBytes(passphrase);
         try
         {
-            using var disclosure = new Disclosure(vault.Data, vault.Db);
+            using var disclosure = new DisclosureService(vault.Data, vault.Db, media: new ReleaseMedia());
             var outcome = disclosure.Approve(new ApproveCommand(stored.Id, owner, [cameras[0]], narrowFrom, narrowTo, true, null, Path.Combine(workDir, "releases")), bytes, CancellationToken.None);
             release = outcome.Release ?? throw new UserError("the demo approval built no release");
         }

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using HomeVault.Cli.Infrastructure;
-using HomeVault.Core.Releases;
-using HomeVault.Core.Warrants;
-using HomeVault.Recording.Releases;
+using HomeVault.Core.Disclosure.Decisions;
+using HomeVault.Core.Disclosure.Releases;
+using HomeVault.Core.Disclosure.Requests;
+using HomeVault.Core.Disclosure;
+using HomeVault.Core.Json;
 
 namespace HomeVault.Cli.Commands;
 
@@ -25,7 +27,7 @@ internal static class ReleasesCommands
         command.SetAction(result =>
         {
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
-            using var disclosure = new Disclosure(vault.Data, vault.Db);
+            using var disclosure = new DisclosureService(vault.Data, vault.Db);
             var releases = disclosure.ListReleases();
             if (releases.Count == 0)
             {
@@ -52,7 +54,7 @@ internal static class ReleasesCommands
         {
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var who = vault.ResolveOwner(result.GetValue(owner));
-            using var disclosure = new Disclosure(vault.Data, vault.Db);
+            using var disclosure = new DisclosureService(vault.Data, vault.Db);
             var requestId = result.GetValue(id)!;
             var transition = RequestsCommands.WithPassphrase(result.GetValue(passphraseFile), who.Name,
                 pass => disclosure.Revoke(requestId, who.Name, pass, result.GetValue(reason)!));
@@ -68,7 +70,7 @@ internal static class ReleasesCommands
         command.SetAction(result =>
         {
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
-            using var disclosure = new Disclosure(vault.Data, vault.Db);
+            using var disclosure = new DisclosureService(vault.Data, vault.Db);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{disclosure.ExpireDue()} expired release(s) deleted"));
             return CliApp.Ok;
         });

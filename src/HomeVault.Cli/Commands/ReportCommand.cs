@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using HomeVault.Cli.Infrastructure;
-using HomeVault.Core.Reports;
+using HomeVault.Core.Disclosure.Reports;
 
 namespace HomeVault.Cli.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using HomeVault.Cli.Infrastructure;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
-using HomeVault.Core.Requesters;
+using HomeVault.Core.Disclosure.Requesters;
 using HomeVault.Core.Vault;
 
 namespace HomeVault.Cli.Commands;

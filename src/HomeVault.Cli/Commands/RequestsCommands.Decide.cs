@@ -2,8 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using HomeVault.Cli.Infrastructure;
-using HomeVault.Core.Warrants;
-using HomeVault.Recording.Releases;
+using HomeVault.Core.Disclosure.Decisions;
+using HomeVault.Core.Disclosure.Releases;
+using HomeVault.Core.Disclosure.Requests;
+using HomeVault.Core.Disclosure;
+using HomeVault.Core.Json;
+using HomeVault.Recording.ReleasedClips;
 
 namespace HomeVault.Cli.Commands;
 
@@ -35,7 +39,7 @@ internal static partial class RequestsCommands
             var chosen = result.GetValue(cameras)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var approval = new ApproveCommand(q.Id, who.Name, chosen, f, t, result.GetValue(strip), until, result.GetValue(outDir));
             ApproveOutcome outcome;
-            using (var disclosure = new Disclosure(vault.Data, vault.Db))
+            using (var disclosure = new DisclosureService(vault.Data, vault.Db, media: new ReleaseMedia()))
             {
                 outcome = WithPassphrase(result.GetValue(passphraseFile), who.Name, pass =>
                 {
@@ -91,7 +95,7 @@ internal static partial class RequestsCommands
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var q = GetRequest(new RequestRepository(vault.Db), result.GetValue(id)!);
             var who = vault.ResolveOwner(result.GetValue(owner));
-            using var disclosure = new Disclosure(vault.Data, vault.Db);
+            using var disclosure = new DisclosureService(vault.Data, vault.Db);
             WithPassphrase(result.GetValue(passphraseFile), who.Name, pass => disclosure.Deny(q.Id, who.Name, pass, result.GetValue(reason)!));
             Console.Out.WriteLine($"denied {q.Id} by {who.Name}");
             return CliApp.Ok;

@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using HomeVault.Cli.Infrastructure;
 using HomeVault.Core.Audit;
-using HomeVault.Core.Warrants;
+using HomeVault.Core.Disclosure.Requests;
+using HomeVault.Core.Json;
 
 namespace HomeVault.Cli.Commands;
 

@@ -4,14 +4,15 @@ using System.Text.Json;
 using HomeVault.Cli.Infrastructure;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
+using HomeVault.Core.Disclosure.Requests;
+using HomeVault.Core.Json;
 using HomeVault.Core.Vault;
-using HomeVault.Core.Warrants;
 
 namespace HomeVault.Cli.Commands;
 
 /// <summary>
 /// `homevault requests submit|list|show|approve|deny`: access requests ("warrants") from intake to the owners'
-/// signed decision; the quorum's last approval builds the release (Recording/Releases/Disclosure).
+/// signed decision; the quorum's last approval builds the release (Core/Disclosure/DisclosureService, its clips written by Recording/ReleasedClips).
 /// </summary>
 internal static partial class RequestsCommands
 {

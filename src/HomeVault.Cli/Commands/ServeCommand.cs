@@ -4,6 +4,7 @@ using HomeVault.Core;
 using HomeVault.Core.IO;
 using HomeVault.Recording.Configuration;
 using HomeVault.Recording.Ffmpeg;
+using HomeVault.Recording.ReleasedClips;
 using HomeVault.Recording.Service;
 using HomeVault.Web.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -138,7 +139,7 @@ internal static partial class ServeCommand
         }));
         if (web is not null)
         {
-            builder.Services.AddHostedService(sp => new WebHostedService(web, options.DataDirectory, ConfigureLogging, sp.GetRequiredService<ILogger<WebHostedService>>()));
+            builder.Services.AddHostedService(sp => new WebHostedService(web, options.DataDirectory, new ReleaseMedia(), ConfigureLogging, sp.GetRequiredService<ILogger<WebHostedService>>()));
         }
         builder.Services.AddHostedService<WatchdogService>();
         return builder.Build();

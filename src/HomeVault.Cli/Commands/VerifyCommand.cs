@@ -2,10 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using HomeVault.Cli.Infrastructure;
-using HomeVault.Core.Releases;
+using HomeVault.Core.Disclosure.Requests;
+using HomeVault.Core.Disclosure.Verification;
+using HomeVault.Core.Json;
 using HomeVault.Core.Signing;
 using HomeVault.Core.Vault;
-using HomeVault.Core.Warrants;
 
 namespace HomeVault.Cli.Commands;
 

@@ -1,3 +1,4 @@
+using HomeVault.Core.Recorder;
 using HomeVault.Recording.Clips;
 using HomeVault.Recording.Configuration;
 using Microsoft.Extensions.Logging;

@@ -18,8 +18,7 @@ public sealed class ClipCutter : IAsyncDisposable
     private readonly TimeSpan _runMediaStart;
     private IClipWriter? _writer;
     private TimeSpan _clipMediaStart;
-    private ulong _clipOrigin;
-    private uint _clipOriginScale = 1;
+    private FragmentWindow? _clipWindow;
 
     /// <param name="firstFragmentAt">Wall clock when the run's first fragment arrived.</param>
     /// <param name="firstFragmentStart">That fragment's media start time.</param>
@@ -53,22 +52,15 @@ public sealed class ClipCutter : IAsyncDisposable
         if (_writer is null)
         {
             _clipMediaStart = fragment.Start;
-            _clipOrigin = fragment.BaseMediaDecodeTime;
-            _clipOriginScale = fragment.Timescale;
             var start = WallTime(fragment.Start);
+            _clipWindow = new FragmentWindow(_init, start);
             FirstStart ??= start;
             _writer = await _sink.BeginClipAsync(_camera, _runId, start, _init.Bytes, ct).ConfigureAwait(false);
         }
         // Each clip's timeline starts at 0: the same wall-clock shift for every track, in its own timescale.
-        fragment.Rebase(RebaseOrigin);
+        _clipWindow!.Keep(fragment);
         await _writer.WriteFragmentAsync(fragment.Bytes, fragment.Duration, ct).ConfigureAwait(false);
         LastEnd = WallTime(fragment.End);
-    }
-
-    private ulong RebaseOrigin(uint trackId)
-    {
-        var scale = _init.Tracks.FirstOrDefault(t => t.TrackId == trackId)?.Timescale ?? _clipOriginScale;
-        return (ulong)((System.Numerics.BigInteger)_clipOrigin * scale / _clipOriginScale);
     }
 
     /// <summary>Seals the open clip, if any (end of run: everything written is whole fragments).</summary>

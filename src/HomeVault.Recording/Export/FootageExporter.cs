@@ -135,13 +135,11 @@ public static class FootageExporter
             var init = reader.ReadInitSegmentAsync(ct).AsTask().GetAwaiter().GetResult()
                 ?? throw new ExportException($"clip {clip.Path} has no init segment");
             pipe?.Write(init.Bytes.Span);
-            TimeSpan? origin = null;
+            // The clip's wall-clock start is its first fragment's time (tfdt may or may not start at zero).
+            var window = new FragmentWindow(init, clip.Start);
             while (reader.ReadFragmentAsync(ct).AsTask().GetAwaiter().GetResult() is { } fragment)
             {
-                // The clip's wall-clock start is its first fragment's time (tfdt may or may not start at zero).
-                origin ??= fragment.Start;
-                var start = clip.Start + (fragment.Start - origin.Value);
-                var end = clip.Start + (fragment.End - origin.Value);
+                var (start, end) = window.Place(fragment);
                 if (end <= from)
                 {
                     continue;

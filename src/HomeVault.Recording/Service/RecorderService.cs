@@ -1,10 +1,11 @@
 using System.Text.Json;
+using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.Clips;
 using HomeVault.Core.IO;
-using HomeVault.Core.Warrants;
+using HomeVault.Core.Recorder;
 using HomeVault.Recording.Cameras;
 using HomeVault.Recording.Configuration;
 using HomeVault.Recording.Storage;
@@ -27,7 +28,6 @@ public sealed partial class RecorderService(
     SupervisorSettings? supervisorSettings = null) : BackgroundService
 {
     public static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(1);
-    public static readonly TimeSpan StatusEvery = TimeSpan.FromSeconds(2);
 
     /// <summary>While the disk is too full to even open the catalog at start, how often to try again.</summary>
     public static readonly TimeSpan StartRetryEvery = TimeSpan.FromSeconds(5);
@@ -89,7 +89,7 @@ public sealed partial class RecorderService(
                 SealAbandoned(store);
                 Checkpoint(store);
                 WriteStatus(data);
-                await Task.Delay(StatusEvery, time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(RecorderStatus.PublishEvery, time, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

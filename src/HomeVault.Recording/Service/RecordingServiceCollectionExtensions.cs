@@ -1,6 +1,5 @@
 using HomeVault.Recording.Cameras;
 using HomeVault.Recording.Configuration;
-using HomeVault.Recording.Releases;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

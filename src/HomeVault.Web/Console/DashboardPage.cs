@@ -1,5 +1,5 @@
 using System.Text;
-using HomeVault.Recording.Cameras;
+using HomeVault.Core.Recorder;
 using HomeVault.Web.Hosting;
 using HomeVault.Web.Operations;
 using Microsoft.AspNetCore.Builder;
@@ -20,7 +20,7 @@ internal static class DashboardPage
         var status = RecorderStatus.Read(catalog.Data);
         var fresh = RecorderStatus.IsFresh(status, now);
         var (footage, checkpoint, pending) = catalog.Use((db, audit) =>
-            (FootageSummary.Query(db), audit.LatestCheckpoint(), new Core.Warrants.RequestRepository(db).List(Core.Warrants.RequestState.Pending).Count));
+            (FootageSummary.Query(db), audit.LatestCheckpoint(), new Core.Disclosure.Requests.RequestRepository(db).List(Core.Disclosure.Requests.RequestState.Pending).Count));
         var body = new StringBuilder();
         body.Append(fresh
             ? $"<p class=\"ok\" id=\"recorder\">Recorder running (status {E(Time(status!.Written))}).</p>"

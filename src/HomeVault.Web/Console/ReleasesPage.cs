@@ -1,5 +1,5 @@
 using System.Text;
-using HomeVault.Core.Releases;
+using HomeVault.Core.Disclosure.Releases;
 using HomeVault.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +20,7 @@ internal static class ReleasesPage
 
     private static IResult Render(HttpContext context, WebCatalog catalog, string? done, string? error, int status = StatusCodes.Status200OK)
     {
-        var releases = OwnerDecisions.ListReleases(catalog);
+        var releases = WebDisclosure.ListReleases(catalog);
         var body = new StringBuilder();
         if (error is not null)
         {
@@ -58,7 +58,7 @@ internal static class ReleasesPage
     private static IResult Revoke(string id, [FromForm] IFormCollection form, HttpContext context, WebCatalog catalog)
     {
         var session = ConsoleEndpoints.Session(context);
-        var refusal = OwnerDecisions.Revoke(catalog, id, session.Owner, form["passphrase"].ToString(), form["reason"].ToString());
+        var refusal = WebDisclosure.Revoke(catalog, id, session.Owner, form["passphrase"].ToString(), form["reason"].ToString());
         return refusal is null
             ? Results.Redirect("/console/releases?done=" + Uri.EscapeDataString($"revoked {id}: its files are deleted and its link no longer works"))
             : Render(context, catalog, null, refusal, StatusCodes.Status400BadRequest);

@@ -1,5 +1,5 @@
 using System.Text;
-using HomeVault.Core.Reports;
+using HomeVault.Core.Disclosure.Reports;
 using HomeVault.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

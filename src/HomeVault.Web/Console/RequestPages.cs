@@ -1,9 +1,11 @@
 using System.Text;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
-using HomeVault.Core.Requesters;
-using HomeVault.Core.Warrants;
-using HomeVault.Recording.Releases;
+using HomeVault.Core.Disclosure.Decisions;
+using HomeVault.Core.Disclosure.Releases;
+using HomeVault.Core.Disclosure.Requesters;
+using HomeVault.Core.Disclosure.Requests;
+using HomeVault.Core.Json;
 using HomeVault.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -17,8 +19,6 @@ namespace HomeVault.Web.Console;
 /// <summary>The request inbox, one request with its scope preview, and the approve (narrowed) and deny forms.</summary>
 internal static class RequestPages
 {
-    private static readonly TimeSpan DefaultReleaseValidity = TimeSpan.FromDays(14);
-
     public static void Map(RouteGroupBuilder routes)
     {
         routes.MapGet("/requests", Inbox);
@@ -120,7 +120,7 @@ internal static class RequestPages
     private static string DecisionForms(HttpContext context, StoredRequest q, DateTimeOffset now)
     {
         var scope = q.Request.Scope;
-        var expires = new DateTimeOffset(now.UtcDateTime.Date + DefaultReleaseValidity, TimeSpan.Zero);
+        var expires = ApprovalStatement.DefaultExpiry(now);
         var boxes = string.Concat(scope.Cameras.Select(c =>
             $"<label><input type=\"checkbox\" name=\"cameras\" value=\"{E(c)}\" checked> {E(c)}</label>"));
         var csrf = Antiforgery(context);
@@ -155,7 +155,7 @@ internal static class RequestPages
         }
         var cameras = form["cameras"].Where(c => !string.IsNullOrEmpty(c)).Select(c => c!).ToList();
         var command = new ApproveCommand(id, session.Owner, cameras, times[0].Value, times[1].Value, form["stripAudio"] == "yes", times[2].Value, null);
-        var (outcome, refusal) = OwnerDecisions.Approve(catalog, command, form["passphrase"].ToString(), context.RequestAborted);
+        var (outcome, refusal) = WebDisclosure.Approve(catalog, context.RequestServices.GetRequiredService<IReleaseMedia>(), command, form["passphrase"].ToString(), context.RequestAborted);
         if (outcome is null)
         {
             return Detail(context, catalog, id, null, refusal, StatusCodes.Status400BadRequest);
@@ -186,7 +186,7 @@ internal static class RequestPages
     private static IResult Deny(string id, [FromForm] IFormCollection form, HttpContext context, WebCatalog catalog)
     {
         var session = ConsoleEndpoints.Session(context);
-        var refusal = OwnerDecisions.Deny(catalog, id, session.Owner, form["passphrase"].ToString(), form["reason"].ToString());
+        var refusal = WebDisclosure.Deny(catalog, id, session.Owner, form["passphrase"].ToString(), form["reason"].ToString());
         return refusal is null
             ? Results.Redirect($"/console/requests/{Uri.EscapeDataString(id)}?done=denied")
             : Detail(context, catalog, id, null, refusal, StatusCodes.Status400BadRequest);

@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using System.Threading.RateLimiting;
+using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core;
-using HomeVault.Core.Warrants;
+using HomeVault.Core.Disclosure.Releases;
 using HomeVault.Web.Console;
 using HomeVault.Web.Intake;
 using HomeVault.Web.Operations;
@@ -23,9 +24,10 @@ namespace HomeVault.Web.Hosting;
 /// </summary>
 public static class HomeVaultWebApp
 {
-    public static WebApplication Build(WebOptions options, string dataDirectory, TimeProvider? time = null, Action<ILoggingBuilder>? logging = null)
+    public static WebApplication Build(WebOptions options, string dataDirectory, IReleaseMedia releaseMedia, TimeProvider? time = null, Action<ILoggingBuilder>? logging = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(releaseMedia);
         var problems = ListenerUrls.Validate(options);
         if (problems.Count > 0)
         {
@@ -60,6 +62,7 @@ public static class HomeVaultWebApp
         });
         var clock = time ?? TimeProvider.System;
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(releaseMedia);
         builder.Services.AddSingleton(listeners);
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(_ => new WebCatalog(new DataDirectory(dataDirectory), clock));

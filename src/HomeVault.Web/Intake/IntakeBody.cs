@@ -1,8 +1,8 @@
-using HomeVault.Core.Warrants;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using HomeVault.Core.Disclosure.Requests;
 
 namespace HomeVault.Web.Intake;
 

@@ -1,7 +1,7 @@
 using HomeVault.Core.Catalog;
-using HomeVault.Core.Requesters;
+using HomeVault.Core.Disclosure.Requesters;
+using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core.Vault;
-using HomeVault.Core.Warrants;
 using HomeVault.Web.Hosting;
 using HomeVault.Web.Operations;
 using Microsoft.AspNetCore.Builder;
@@ -84,7 +84,7 @@ internal static partial class IntakeEndpoints
     {
         // The audit names where the download came from; the link itself never reaches a log.
         var who = "download/" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        var download = Console.OwnerDecisions.OpenDownload(catalog, capability, who);
+        var download = WebDisclosure.OpenDownload(catalog, capability, who);
         if (download is null)
         {
             // Unknown, revoked and expired links are answered alike.

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using HomeVault.Recording.Cameras;
-using HomeVault.Recording.Service;
+using HomeVault.Core.Recorder;
 using HomeVault.Web.Hosting;
 using Microsoft.AspNetCore.Http;
 

@@ -1,5 +1,5 @@
-using HomeVault.Core.Warrants;
-using HomeVault.Recording.Cameras;
+using HomeVault.Core.Disclosure.Requests;
+using HomeVault.Core.Recorder;
 using HomeVault.Web.Hosting;
 using Microsoft.Extensions.Hosting;
 

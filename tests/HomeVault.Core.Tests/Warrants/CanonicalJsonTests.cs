@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using HomeVault.Core.Warrants;
+using HomeVault.Core.Tests.Disclosure.Requests;
 
 namespace HomeVault.Core.Tests.Warrants;
 
@@ -19,7 +19,7 @@ public sealed class CanonicalJsonTests
     [Fact]
     public void Example_has_the_documented_canonical_form_and_digest()
     {
-        var request = Requests.Parse();
+        var request = TestRequests.Parse();
         Assert.Equal(ExampleCanonical, Encoding.UTF8.GetString(request.ToCanonicalJson()));
         Assert.Equal(ExampleDigest, request.Digest());
     }
@@ -38,9 +38,9 @@ public sealed class CanonicalJsonTests
                              "organization": "Springfield Police Department", "contact": "records@springfield.example" }
             }
             """;
-        var request = Requests.Validator().Parse(Encoding.UTF8.GetBytes(text));
+        var request = TestRequests.Validator().Parse(Encoding.UTF8.GetBytes(text));
         Assert.Equal(ExampleDigest, request.Digest());
-        Assert.Equal(ExampleDigest, Requests.Parse().Digest());
+        Assert.Equal(ExampleDigest, TestRequests.Parse().Digest());
     }
 
     [Theory]
@@ -50,7 +50,7 @@ public sealed class CanonicalJsonTests
     [InlineData("requester.contact", "Records@springfield.example")]
     public void Any_change_of_meaning_changes_the_digest(string field, string value)
     {
-        var request = Requests.Parse(j =>
+        var request = TestRequests.Parse(j =>
         {
             var parts = field.Split('.');
             var target = parts.Length == 1 ? j : j[parts[0]]!.AsObject();
@@ -62,7 +62,7 @@ public sealed class CanonicalJsonTests
     [Fact]
     public void Absent_optional_fields_are_omitted_and_milliseconds_kept()
     {
-        var request = Requests.Parse(j =>
+        var request = TestRequests.Parse(j =>
         {
             j["legalBasis"] = new JsonObject { ["type"] = "voluntary" };
             j["scope"]!["to"] = "2026-11-19T21:59:59.5Z";
@@ -76,7 +76,7 @@ public sealed class CanonicalJsonTests
     [Fact]
     public void Strings_are_escaped_as_rfc8785_and_non_ascii_written_literally()
     {
-        var request = Requests.Parse(j => j["purpose"] = "Quote \" backslash \\ slash / café \U0001F697 <tag>");
+        var request = TestRequests.Parse(j => j["purpose"] = "Quote \" backslash \\ slash / café \U0001F697 <tag>");
         var json = Encoding.UTF8.GetString(request.ToCanonicalJson());
         Assert.Contains("\"purpose\":\"Quote \\\" backslash \\\\ slash / café \U0001F697 <tag>\"", json, StringComparison.Ordinal);
     }
@@ -84,8 +84,8 @@ public sealed class CanonicalJsonTests
     [Fact]
     public void Canonical_json_is_itself_accepted_and_is_a_fixed_point()
     {
-        var once = Requests.Parse().ToCanonicalJson();
-        var twice = Requests.Validator().Parse(once).ToCanonicalJson();
+        var once = TestRequests.Parse().ToCanonicalJson();
+        var twice = TestRequests.Validator().Parse(once).ToCanonicalJson();
         Assert.Equal(once, twice);
     }
 }

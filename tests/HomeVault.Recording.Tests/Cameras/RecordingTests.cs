@@ -1,3 +1,4 @@
+using HomeVault.Core.Recorder;
 using HomeVault.Recording.Cameras;
 using HomeVault.Recording.Tests.Support;
 

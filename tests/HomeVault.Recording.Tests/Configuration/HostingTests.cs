@@ -1,7 +1,7 @@
 using System.Text.Json;
+using HomeVault.Core.Recorder;
 using HomeVault.Recording.Cameras;
 using HomeVault.Recording.Configuration;
-using HomeVault.Recording.Releases;
 using HomeVault.Recording.Service;
 using HomeVault.Recording.Clips;
 using HomeVault.Recording.Tests.Support;

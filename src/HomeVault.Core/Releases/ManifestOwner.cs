@@ -1,4 +1,0 @@
-namespace HomeVault.Core.Releases;
-
-/// <summary>An owner of the installation at build time: name and minisign public key (base64 line).</summary>
-public sealed record ManifestOwner(string Name, string MinisignPublicKey);
