@@ -67,7 +67,7 @@ public sealed class CameraSupervisor
         var policy = new ReconnectPolicy(_settings);
         lock (_gate)
         {
-            _gaps.Begin(startedAt ?? _time.GetUtcNow(), "recorder starting");
+            _gaps.Begin(startedAt ?? _time.GetUtcNow(), GapTracker.StartCause);
         }
         try
         {

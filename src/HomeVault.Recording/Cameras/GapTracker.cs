@@ -14,6 +14,9 @@ namespace HomeVault.Recording.Cameras;
 /// </summary>
 internal sealed class GapTracker(string camera, IRecordingJournal journal, ILogger logger)
 {
+    /// <summary>The cause of each camera's first gap: from the recorder's start to the first fragment.</summary>
+    public const string StartCause = "recorder starting";
+
     private readonly List<(DateTimeOffset From, DateTimeOffset Until, string Cause)> _unwritten = [];
     private DateTimeOffset? _from;
     private string _cause = "";

@@ -34,7 +34,26 @@ internal static partial class Log
     public static partial void BackingOff(ILogger logger, string camera, double seconds);
 
     [LoggerMessage(5, LogLevel.Warning, "Camera {Camera}: gap {From:o} .. {To:o}: {Cause}")]
-    public static partial void Gap(ILogger logger, string camera, DateTimeOffset from, DateTimeOffset to, string cause);
+    private static partial void GapWarning(ILogger logger, string camera, DateTimeOffset from, DateTimeOffset to, string cause);
+
+    [LoggerMessage(13, LogLevel.Information, "Camera {Camera}: gap {From:o} .. {To:o}: {Cause}")]
+    private static partial void GapExpected(ILogger logger, string camera, DateTimeOffset from, DateTimeOffset to, string cause);
+
+    /// <summary>
+    /// The moments before a camera's first fragment and after its last at a clean stop are gaps like any other in
+    /// the books, but expected ones: a warning at every start and stop would teach owners to ignore the real ones.
+    /// </summary>
+    public static void Gap(ILogger logger, string camera, DateTimeOffset from, DateTimeOffset to, string cause)
+    {
+        if (cause is GapTracker.StartCause or "cancelled")
+        {
+            GapExpected(logger, camera, from, to, cause);
+        }
+        else
+        {
+            GapWarning(logger, camera, from, to, cause);
+        }
+    }
 
     [LoggerMessage(6, LogLevel.Error, "Camera {Camera}: cannot start: {Error}")]
     public static partial void CannotStart(ILogger logger, string camera, string error);
