@@ -122,7 +122,7 @@ public sealed class CameraSupervisor
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            return new RunResult("cancelled");
+            return new RunResult(RunResult.Cancelled);
         }
         catch (Exception e)
         {
@@ -151,7 +151,7 @@ public sealed class CameraSupervisor
 
     private IngestRun NewRun() => new(_camera, _settings, _sink, _journal, _space, _logger, _time, _facts)
     {
-        FootageStarted = (_, start) =>
+        FootageStarted = start =>
         {
             lock (_gate)
             {

@@ -23,8 +23,8 @@ internal sealed class IngestRun(
 {
     private const string ReconfigureReason = "reconfigure: stream needs different ffmpeg arguments";
 
-    /// <summary>Called once, when the first fragment has started a run: the run id and the footage's wall-clock start.</summary>
-    public Action<long, DateTimeOffset>? FootageStarted { get; init; }
+    /// <summary>Called once, when the first fragment has started a run: the footage's wall-clock start.</summary>
+    public Action<DateTimeOffset>? FootageStarted { get; init; }
 
     /// <summary>Called after each fragment: its bytes and how many clips were completed by it.</summary>
     public Action<long, int>? FragmentWritten { get; init; }
@@ -103,7 +103,7 @@ internal sealed class IngestRun(
                         var firstAt = time.GetUtcNow() - fragment.Duration;
                         runId = journal.RunStarted(camera.Name, attemptAt);
                         cutter = new ClipCutter(sink, camera.Name, runId.Value, init, TimeSpan.FromSeconds(camera.ClipSeconds), firstAt, fragment.Start);
-                        FootageStarted?.Invoke(runId.Value, cutter.WallTime(fragment.Start));
+                        FootageStarted?.Invoke(cutter.WallTime(fragment.Start));
                         Log.Recording(logger, camera.Name, runId.Value);
                     }
                     var clipsBefore = cutter.ClipsCompleted;
@@ -152,7 +152,7 @@ internal sealed class IngestRun(
 
         if (ct.IsCancellationRequested)
         {
-            reason = "cancelled";
+            reason = RunResult.Cancelled;
         }
         else if (watchdog.Fired)
         {

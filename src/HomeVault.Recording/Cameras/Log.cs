@@ -20,7 +20,7 @@ internal static partial class Log
     /// <summary>A run ending because the recorder stops is the plan, not a warning.</summary>
     public static void RunEnded(ILogger logger, string camera, long runId, int clips, string reason)
     {
-        if (reason == "cancelled")
+        if (reason == RunResult.Cancelled)
         {
             RunEndedOnStop(logger, camera, runId, clips);
         }
@@ -45,7 +45,7 @@ internal static partial class Log
     /// </summary>
     public static void Gap(ILogger logger, string camera, DateTimeOffset from, DateTimeOffset to, string cause)
     {
-        if (cause is GapTracker.StartCause or "cancelled")
+        if (cause is GapTracker.StartCause or RunResult.Cancelled)
         {
             GapExpected(logger, camera, from, to, cause);
         }

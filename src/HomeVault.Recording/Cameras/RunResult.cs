@@ -13,5 +13,8 @@ internal sealed record RunResult(
     DateTimeOffset? FootageStart = null,
     DateTimeOffset? FootageEnd = null)
 {
+    /// <summary>The reason of a run the recorder's stop ended: the plan, not a fault.</summary>
+    public const string Cancelled = "cancelled";
+
     public bool Recorded => FootageEnd is not null;
 }
