@@ -13,7 +13,7 @@ namespace HomeVault.Core.Clips;
 public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimeProvider? time = null, Func<long>? freeBytes = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly Func<long> _freeBytes = freeBytes ?? (() => new DriveInfo(store.Data.Root).AvailableFreeSpace);
+    private readonly Func<long> _freeBytes = freeBytes ?? (() => Durable.FreeBytes(store.Data.Root));
 
     public RetentionReport Sweep(RetentionRules rules)
     {

@@ -8,6 +8,22 @@ public static class Durable
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
+    /// <summary>
+    /// Bytes free for this process on the file system holding <paramref name="path"/>; a file system that cannot
+    /// tell counts as roomy, so retention never deletes footage on a guess.
+    /// </summary>
+    public static long FreeBytes(string path)
+    {
+        try
+        {
+            return new DriveInfo(path).AvailableFreeSpace;
+        }
+        catch (IOException)
+        {
+            return long.MaxValue;
+        }
+    }
+
     /// <summary>Creates a new file (refusing to overwrite) with owner-only permissions, fsynced with its directory.</summary>
     public static void CreateNew(string path, ReadOnlySpan<byte> content)
     {

@@ -48,7 +48,7 @@ public sealed partial class StorageGuard : IStorageSpace
         _rules = rules;
         _log = logger;
         _time = time ?? TimeProvider.System;
-        _freeBytes = freeBytes ?? (() => FreeBytesOf(data.Root));
+        _freeBytes = freeBytes ?? (() => Durable.FreeBytes(data.Root));
         (ReserveBytes, RoomBytes) = Sizes(rules);
     }
 
@@ -72,10 +72,10 @@ public sealed partial class StorageGuard : IStorageSpace
     /// </summary>
     public static void ReleaseReserveIfFull(DataDirectory data, RetentionRules rules, ILogger logger)
     {
-        if (FreeBytesOf(data.Root) < Sizes(rules).Room && File.Exists(ReservePathOf(data)))
+        if (Durable.FreeBytes(data.Root) < Sizes(rules).Room && File.Exists(ReservePathOf(data)))
         {
             File.Delete(ReservePathOf(data));
-            LogReserveReleased(logger, FreeBytesOf(data.Root));
+            LogReserveReleased(logger, Durable.FreeBytes(data.Root));
         }
     }
 
@@ -238,18 +238,6 @@ public sealed partial class StorageGuard : IStorageSpace
     private static string Describe(long free, RetentionReport? report) => report is null
         ? $"disk full ({free} bytes free) and the retention sweep failed"
         : $"disk full ({free} bytes free): retention can delete nothing more ({report.HeldClipsKept} clips on legal hold are kept)";
-
-    private static long FreeBytesOf(string root)
-    {
-        try
-        {
-            return new DriveInfo(root).AvailableFreeSpace;
-        }
-        catch (IOException)
-        {
-            return long.MaxValue;
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "disk nearly full: released the space reserve ({Free} bytes free now) to log the deletions that free the disk")]
     private static partial void LogReserveReleased(ILogger logger, long free);
