@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using HomeVault.Core.Vault;
 
@@ -59,7 +58,7 @@ public static class VaultBench
             ["age"] = (["age", "-r", recipient, "-o", P("out.age"), P("plain")],
                        ["age", "-d", "-i", P("key.txt"), "-o", P("out.plain"), P("sealed.age")]),
         };
-        var best = new Dictionary<(string Side, string Op), Sample>();
+        var best = new Dictionary<(string Side, string Op), ProcessSample>();
         var loadBefore = BenchStamp.LoadAverage();
         for (var round = 0; round < rounds; round++)
         {
@@ -72,10 +71,11 @@ public static class VaultBench
                     var command = side == "homevault" ? Pick(sides["homevault"], op) : Pick(sides["age"], op);
                     // age then `sync OUTPUT`: what age costs when its output is made as durable as HomeVault's.
                     string[][] commands = side == "age+sync" ? [command, ["sync", output]] : [command];
-                    var sample = Measure(dir, output, commands);
+                    File.Delete(output);
+                    var sample = ProcessSample.Measure(dir, commands);
                     Check(side, op, output, plainHash, P("key.txt"));
                     File.Delete(output);
-                    best[(side, op)] = best.TryGetValue((side, op), out var b) ? Sample.Best(b, sample) : sample;
+                    best[(side, op)] = best.TryGetValue((side, op), out var b) ? ProcessSample.Best(b, sample) : sample;
                 }
             }
         }
@@ -88,7 +88,7 @@ public static class VaultBench
         BenchStamp.Print($"{BenchStamp.Binary(cli)} against age {age}, each a whole process", loadBefore);
         Console.WriteLine($"| {sizeMib} MiB, best of {rounds}, interleaved, same directory | homevault CLI (fsyncs) | age CLI (no fsync) | homevault / age |");
         Console.WriteLine("|---|---:|---:|---:|");
-        foreach (var (label, metric) in new (string, Func<Sample, double>)[] { ("wall MiB/s", s => s.Wall), ("MiB per CPU-second", s => s.Cpu) })
+        foreach (var (label, metric) in new (string, Func<ProcessSample, double>)[] { ("wall MiB/s", s => s.Wall), ("MiB per CPU-second", s => s.Cpu) })
         {
             foreach (var op in new[] { "encrypt", "decrypt" })
             {
@@ -117,27 +117,6 @@ public static class VaultBench
 
     private static string[] Pick((string[] Encrypt, string[] Decrypt) side, string op) => op == "encrypt" ? side.Encrypt : side.Decrypt;
 
-    /// <summary>Wall seconds and CPU seconds (user + system of the children, by getrusage) of commands run one after another.</summary>
-    private sealed record Sample(double Wall, double Cpu)
-    {
-        public static Sample Best(Sample a, Sample b) => new(Math.Min(a.Wall, b.Wall), Math.Min(a.Cpu, b.Cpu));
-    }
-
-    private static Sample Measure(string dir, string output, string[][] commands)
-    {
-        File.Delete(output);
-        // Start each measurement with nothing of the previous one's left to write back on this file system.
-        Tool.Run("sync", "-f", dir);
-        var cpuBefore = ChildrenCpuSeconds();
-        var clock = Stopwatch.StartNew();
-        foreach (var c in commands)
-        {
-            Tool.Run(c[0], c[1..]);
-        }
-        var wall = clock.Elapsed.TotalSeconds;
-        return new Sample(wall, ChildrenCpuSeconds() - cpuBefore);
-    }
-
     private static void Check(string side, string op, string output, byte[] plainHash, string key)
     {
         if (op == "decrypt")
@@ -149,22 +128,6 @@ public static class VaultBench
         Tool.Run("age", "-d", "-i", key, "-o", check, output);
         Verify($"{side} encrypt → age -d", check, plainHash);
         File.Delete(check);
-    }
-
-    private const int RusageChildren = -1;
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int getrusage(int who, [Out] long[] usage);
-
-    /// <summary>User + system CPU of every child this process has waited for (struct rusage: two timevals first).</summary>
-    private static double ChildrenCpuSeconds()
-    {
-        var usage = new long[18];
-        if (getrusage(RusageChildren, usage) != 0)
-        {
-            throw new InvalidOperationException($"getrusage failed: errno {Marshal.GetLastPInvokeError()}");
-        }
-        return usage[0] + usage[1] / 1e6 + usage[2] + usage[3] / 1e6;
     }
 
     private static byte[] WriteRandom(string path, long bytes)
