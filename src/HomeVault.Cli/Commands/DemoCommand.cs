@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using HomeVault.Cli.Infrastructure;
@@ -10,6 +9,7 @@ using HomeVault.Core.IO;
 using HomeVault.Core.Keys;
 using HomeVault.Core.Vault;
 using HomeVault.Recording.Configuration;
+using HomeVault.Recording.Processes;
 using HomeVault.Recording.Simulation;
 using Microsoft.Extensions.Hosting;
 
@@ -158,29 +158,26 @@ internal static class DemoCommand
     /// <summary>Streams the decrypted clip into ffprobe and returns its one-line summary.</summary>
     private static string Probe(string clipPath, X25519Identity identity)
     {
-        var psi = new ProcessStartInfo("ffprobe") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-v", "error", "-count_packets", "-show_entries", "stream=codec_name,width,height,r_frame_rate,nb_read_packets", "-of", "compact=p=0:nk=0", "-i", "pipe:0" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi) ?? throw new UserError("ffprobe could not be started");
-        var output = p.StandardOutput.ReadToEndAsync();
-        var errors = p.StandardError.ReadToEndAsync();
+        using var ffprobe = ChildProcess.Start("ffprobe",
+            ["-v", "error", "-count_packets", "-show_entries", "stream=codec_name,width,height,r_frame_rate,nb_read_packets", "-of", "compact=p=0:nk=0", "-i", "pipe:0"],
+            new ChildOptions { Input = ChildInput.Pipe, Output = true });
+        using var reader = new StreamReader(ffprobe.StandardOutput);
+        var output = reader.ReadToEndAsync();
         using (var input = File.OpenRead(clipPath))
         using (var plain = Age.DecryptingStream(input, [identity]))
         {
             try
             {
-                plain.CopyTo(p.StandardInput.BaseStream);
-                p.StandardInput.Close();
+                plain.CopyTo(ffprobe.StandardInput);
             }
             catch (IOException)
             {
                 // ffprobe may stop reading once it has what it needs.
             }
+            ffprobe.CloseInput();
         }
-        p.WaitForExit();
-        var text = output.Result.Trim().Replace("\n", "; ", StringComparison.Ordinal);
-        return p.ExitCode == 0 ? "ffprobe: " + text : "ffprobe failed: " + errors.Result.Trim();
+        var exit = ffprobe.WaitForExitAsync().GetAwaiter().GetResult();
+        var text = output.GetAwaiter().GetResult().Trim().Replace("\n", "; ", StringComparison.Ordinal);
+        return exit.Success ? "ffprobe: " + text : "ffprobe failed: " + exit.Describe();
     }
 }

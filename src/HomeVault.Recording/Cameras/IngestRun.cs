@@ -2,6 +2,7 @@ using HomeVault.Recording.Clips;
 using HomeVault.Recording.Configuration;
 using HomeVault.Recording.Ffmpeg;
 using HomeVault.Recording.Fmp4;
+using HomeVault.Recording.Processes;
 using Microsoft.Extensions.Logging;
 
 namespace HomeVault.Recording.Cameras;
@@ -146,7 +147,7 @@ internal sealed class IngestRun(
             }
         }
 
-        var exitCode = await StopAsync(process).ConfigureAwait(false);
+        var exit = await StopAsync(process).ConfigureAwait(false);
         await runCts.CancelAsync().ConfigureAwait(false);
         await watching.ConfigureAwait(false);
 
@@ -160,7 +161,7 @@ internal sealed class IngestRun(
         }
         else
         {
-            reason ??= exitCode == 0 ? "eof" : $"exit {exitCode}: {Diagnose(process.Stderr) ?? "(no output)"}";
+            reason ??= exit is null ? "ffmpeg did not exit" : exit.Success ? "eof" : exit.Describe();
         }
         if (!reconfigure && !ArgsMatch(args, input))
         {
@@ -200,7 +201,7 @@ internal sealed class IngestRun(
     private (string Reason, bool DiskFull) SinkError(Exception e, SecretScrubber scrubber) =>
         space?.IsFull(e) == true ? ($"disk full: {scrubber.Scrub(e.Message)}", true) : ($"sink error: {scrubber.Scrub(e.Message)}", false);
 
-    private async Task<int> StopAsync(FfmpegProcess process)
+    private async Task<ChildExit?> StopAsync(ChildProcess process)
     {
         await process.StopAsync(settings.StopGrace).ConfigureAwait(false);
         try
@@ -209,7 +210,7 @@ internal sealed class IngestRun(
         }
         catch (TimeoutException)
         {
-            return -1;
+            return null;
         }
     }
 
@@ -228,28 +229,4 @@ internal sealed class IngestRun(
 
     private bool ArgsMatch(IReadOnlyList<string> args, IngestInput input) =>
         args.SequenceEqual(IngestCommand.Build(input, camera.Audio, facts.Value));
-
-    /// <summary>The most telling recent stderr line: the last one that reads like an error, else the last one.</summary>
-    internal static string? Diagnose(StderrRing stderr)
-    {
-        var lines = stderr.Snapshot();
-        for (var i = lines.Count - 1; i >= 0; i--)
-        {
-            var l = lines[i].Trim();
-            if (l.Length == 0 || l.StartsWith("Stream", StringComparison.Ordinal) || l.StartsWith("Last message repeated", StringComparison.Ordinal)
-                || l is "Conversion failed!" || l.StartsWith("Exiting normally", StringComparison.Ordinal)
-                || l.StartsWith("Error initializing output stream", StringComparison.Ordinal))
-            {
-                continue;
-            }
-            if (l.Contains("error", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase)
-                || l.Contains("refused", StringComparison.OrdinalIgnoreCase) || l.Contains("Could not", StringComparison.Ordinal)
-                || l.Contains("Unauthorized", StringComparison.Ordinal) || l.Contains("Invalid", StringComparison.Ordinal)
-                || l.Contains("timed out", StringComparison.OrdinalIgnoreCase) || l.Contains("not found", StringComparison.OrdinalIgnoreCase))
-            {
-                return l;
-            }
-        }
-        return stderr.LastLine();
-    }
 }

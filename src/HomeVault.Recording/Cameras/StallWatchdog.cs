@@ -1,5 +1,5 @@
-using HomeVault.Recording.Ffmpeg;
 using HomeVault.Recording.Fmp4;
+using HomeVault.Recording.Processes;
 
 namespace HomeVault.Recording.Cameras;
 
@@ -14,7 +14,7 @@ internal sealed class StallWatchdog(TimeSpan limit, TimeProvider time)
     /// <summary>Whether the watchdog killed ffmpeg.</summary>
     public bool Fired { get; private set; }
 
-    public async Task WatchAsync(Fmp4Reader reader, FfmpegProcess process, CancellationToken ct)
+    public async Task WatchAsync(Fmp4Reader reader, ChildProcess process, CancellationToken ct)
     {
         var poll = limit / 4;
         var lastBytes = -1L;

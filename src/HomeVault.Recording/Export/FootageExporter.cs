@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.Vault;
 using HomeVault.Recording.Fmp4;
+using HomeVault.Recording.Processes;
 
 namespace HomeVault.Recording.Export;
 
@@ -40,36 +40,28 @@ public static class FootageExporter
             var entries = pipes.Select((p, i) => $"file '{p}'\nduration {durations[i].TotalSeconds.ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture)}\n");
             await File.WriteAllTextAsync(list, "ffconcat version 1.0\n" + string.Concat(entries), ct).ConfigureAwait(false);
 
-            var psi = new ProcessStartInfo(ffmpegPath) { RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-            foreach (var a in new[] { "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "concat", "-safe", "0", "-i", list, "-map", "0:v", "-map", "0:a?", "-c", "copy" })
-            {
-                psi.ArgumentList.Add(a);
-            }
+            List<string> args = ["-hide_banner", "-nostdin", "-loglevel", "error", "-f", "concat", "-safe", "0", "-i", list, "-map", "0:v", "-map", "0:a?", "-c", "copy"];
             if (stripAudio)
             {
-                psi.ArgumentList.Add("-an");
+                args.Add("-an");
             }
-            foreach (var a in new[] { "-movflags", "+faststart", "-f", "mp4", "-y", outputPath })
-            {
-                psi.ArgumentList.Add(a);
-            }
-            using var ffmpeg = Start(psi);
-            var stderr = ffmpeg.StandardError.ReadToEndAsync(ct);
+            args.AddRange(["-movflags", "+faststart", "-f", "mp4", "-y", outputPath]);
+            await using var ffmpeg = Start(ffmpegPath, args, ct);
             var progress = new FeedProgress();
             var writer = Task.Run(() => FeedAll(dataRoot, clips, pipes, from, to, identities, progress, ct), ct);
             var exited = ffmpeg.WaitForExitAsync(ct);
             if (await Task.WhenAny(writer, exited).ConfigureAwait(false) == writer && writer.IsFaulted)
             {
                 // A clip could not be read: stop ffmpeg, which would otherwise wait on the next pipe forever.
-                ffmpeg.Kill(entireProcessTree: true);
+                ffmpeg.Kill();
                 await exited.ConfigureAwait(false);
                 await writer.ConfigureAwait(false);
             }
-            await exited.ConfigureAwait(false);
+            var exit = await exited.ConfigureAwait(false);
             ReleaseBlockedWriter(writer, pipes, progress);
-            if (ffmpeg.ExitCode != 0)
+            if (!exit.Success)
             {
-                throw new ExportException($"ffmpeg failed to join the clips: {FirstLine(await stderr.ConfigureAwait(false))}");
+                throw new ExportException($"ffmpeg failed to join the clips: {exit.Describe()}");
             }
             return await writer.ConfigureAwait(false);
         }
@@ -172,30 +164,24 @@ public static class FootageExporter
 
     private static void MakeFifo(string path)
     {
-        var psi = new ProcessStartInfo("mkfifo") { UseShellExecute = false, RedirectStandardError = true };
-        psi.ArgumentList.Add("-m");
-        psi.ArgumentList.Add("600");
-        psi.ArgumentList.Add(path);
-        using var p = Start(psi);
-        p.WaitForExit();
-        if (p.ExitCode != 0)
+        using var mkfifo = Start("mkfifo", ["-m", "600", path], CancellationToken.None);
+        var exit = mkfifo.WaitForExitAsync().GetAwaiter().GetResult();
+        if (!exit.Success)
         {
-            throw new ExportException($"mkfifo failed: {p.StandardError.ReadToEnd().Trim()}");
+            throw new ExportException($"mkfifo failed: {exit.Describe()}");
         }
     }
 
     /// <summary>Starts a tool; one the system cannot run (not installed, not executable) is the user's to fix.</summary>
-    private static Process Start(ProcessStartInfo psi)
+    private static ChildProcess Start(string program, IEnumerable<string> arguments, CancellationToken ct)
     {
         try
         {
-            return Process.Start(psi) ?? throw new ExportException($"{psi.FileName} could not be started");
+            return ChildProcess.Start(program, arguments, ct: ct);
         }
-        catch (System.ComponentModel.Win32Exception ex)
+        catch (ChildProcessException e)
         {
-            throw new ExportException($"cannot run {psi.FileName}: {ex.Message}", ex);
+            throw new ExportException(e.Message, e);
         }
     }
-
-    private static string FirstLine(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "(no message)";
 }

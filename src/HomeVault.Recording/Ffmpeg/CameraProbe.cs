@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using HomeVault.Core;
 using HomeVault.Recording.Configuration;
+using HomeVault.Recording.Processes;
 
 namespace HomeVault.Recording.Ffmpeg;
 
@@ -38,39 +38,21 @@ public static class CameraProbe
         var limit = timeout ?? TimeSpan.FromSeconds(20);
         var credentials = camera.CredentialsFile is { } f ? CameraCredentials.Load(f) : null;
         using var input = IngestInput.Create(camera.Url, credentials, limit);
-        var psi = new ProcessStartInfo(ffprobePath)
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timer.CancelAfter(limit + TimeSpan.FromSeconds(5));
+        await using var ffprobe = ChildProcess.Start(ffprobePath, ["-v", "error", "-of", "json", "-show_streams", .. input.Arguments],
+            new ChildOptions { Output = true, Scrubber = input.Scrubber }, timer.Token);
+        using var reader = new StreamReader(ffprobe.StandardOutput);
+        var stdout = reader.ReadToEndAsync(CancellationToken.None);
+        var exit = await ffprobe.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        if (exit.Killed)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in (string[])["-v", "error", "-of", "json", "-show_streams"])
-        {
-            psi.ArgumentList.Add(a);
-        }
-        foreach (var a in input.Arguments)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi) ?? throw new CameraProbeException("cannot start ffprobe");
-        var stdout = p.StandardOutput.ReadToEndAsync(ct);
-        var stderr = p.StandardError.ReadToEndAsync(ct);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(limit + TimeSpan.FromSeconds(5));
-        try
-        {
-            await p.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: true);
+            ct.ThrowIfCancellationRequested();
             throw new CameraProbeException("ffprobe timed out");
         }
-        var err = input.Scrubber.Scrub((await stderr.ConfigureAwait(false)).Trim());
-        if (p.ExitCode != 0)
+        if (!exit.Success)
         {
-            var last = err.Split('\n').LastOrDefault(l => l.Length > 0) ?? $"exit {p.ExitCode}";
-            throw new CameraProbeException(last);
+            throw new CameraProbeException(exit.Describe());
         }
         return Parse(await stdout.ConfigureAwait(false));
     }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using HomeVault.Core.Disclosure.Releases;
+using HomeVault.Recording.Processes;
 
 namespace HomeVault.Recording.ReleasedClips;
 
@@ -11,44 +11,34 @@ internal static class AudioStripper
 {
     public static void VideoOnly(string ffmpegPath, Action<Stream> input, Stream output, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(ffmpegPath)
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        foreach (var a in new[]
-        {
-            "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "mp4", "-i", "pipe:0", "-map", "0:v", "-c", "copy",
-            "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", "pipe:1",
-        })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var ffmpeg = Process.Start(psi) ?? throw new ReleaseException("ffmpeg could not be started to strip audio");
-        using var kill = ct.Register(() => { try { ffmpeg.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } });
-        var stderr = ffmpeg.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var ffmpeg = ChildProcess.Start(ffmpegPath,
+            [
+                "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "mp4", "-i", "pipe:0", "-map", "0:v", "-c", "copy",
+                "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", "pipe:1",
+            ],
+            new ChildOptions { Input = ChildInput.Pipe, Output = true }, ct);
         var feed = Task.Run(() =>
         {
             try
             {
-                input(ffmpeg.StandardInput.BaseStream);
+                input(ffmpeg.StandardInput);
             }
             catch (IOException)
             {
-                // ffmpeg stopped reading; its exit code says why
+                // ffmpeg stopped reading; its exit says why
             }
             finally
             {
-                try { ffmpeg.StandardInput.Close(); } catch (IOException) { }
+                ffmpeg.CloseInput();
             }
         }, CancellationToken.None);
-        ffmpeg.StandardOutput.BaseStream.CopyTo(output, 1 << 16);
+        ffmpeg.StandardOutput.CopyTo(output, 1 << 16);
         feed.GetAwaiter().GetResult();
-        ffmpeg.WaitForExit();
+        var exit = ffmpeg.WaitForExitAsync(CancellationToken.None).GetAwaiter().GetResult();
         ct.ThrowIfCancellationRequested();
-        if (ffmpeg.ExitCode != 0)
+        if (!exit.Success)
         {
-            var first = stderr.GetAwaiter().GetResult().Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "(no message)";
-            throw new ReleaseException($"ffmpeg could not strip the audio: {first}");
+            throw new ReleaseException($"ffmpeg could not strip the audio: {exit.Describe()}");
         }
     }
 }

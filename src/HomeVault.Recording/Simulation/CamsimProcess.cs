@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using HomeVault.Recording.Processes;
 
 namespace HomeVault.Recording.Simulation;
 
@@ -14,9 +14,9 @@ public sealed class CamsimProcess : IDisposable
     /// <summary>Debian's interpreter, which has python3-gi; a pyenv or venv python on PATH usually lacks it.</summary>
     public const string Python = "/usr/bin/python3";
 
-    private readonly Process _process;
+    private readonly ChildProcess _process;
 
-    private CamsimProcess(Process process, int port, IReadOnlyDictionary<string, string> urls, TimeSpan readyAfter)
+    private CamsimProcess(ChildProcess process, int port, IReadOnlyDictionary<string, string> urls, TimeSpan readyAfter)
     {
         _process = process;
         Port = port;
@@ -53,37 +53,21 @@ public sealed class CamsimProcess : IDisposable
         {
             throw new CamsimException($"the camera simulator needs {Python} with GStreamer's RTSP server (run ./scripts/setup.sh)");
         }
-        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(script);
-        foreach (var a in settings.ToArguments().Concat(extraArguments ?? []))
-        {
-            psi.ArgumentList.Add(a);
-        }
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            psi.Environment[name] = value;
-        }
         var clock = Stopwatch.StartNew();
-        var process = Process.Start(psi) ?? throw new CamsimException("could not start the camera simulator");
-        var stderr = new ConcurrentQueue<string>();
-        process.ErrorDataReceived += (_, e) =>
+        var process = ChildProcess.Start(Python, [script, .. settings.ToArguments(), .. extraArguments ?? []], new ChildOptions
         {
-            if (e.Data is { } line)
-            {
-                stderr.Enqueue(line);
-                while (stderr.Count > 20 && stderr.TryDequeue(out string? _))
-                {
-                }
-                onStderrLine?.Invoke(line);
-            }
-        };
-        process.BeginErrorReadLine();
+            Output = true,
+            OnStderrLine = onStderrLine,
+            Environment = environment,
+        });
         try
         {
-            var ready = ReadReady(process, readyTimeout ?? TimeSpan.FromMinutes(5));
-            if (ready is null)
+            var timeout = readyTimeout ?? TimeSpan.FromMinutes(5);
+            if (ReadReady(process, timeout) is not { } ready)
             {
-                throw new CamsimException("camera simulator did not start: " + (stderr.LastOrDefault() ?? "no output (are python3-gi and gir1.2-gst-rtsp-server-1.0 installed?)"));
+                // It ended (how, and its last words, say why: python3-gi missing, say) or it was too slow.
+                var why = process.HasExited ? process.WaitForExitAsync().GetAwaiter().GetResult().Describe() : $"not ready within {timeout}";
+                throw new CamsimException($"camera simulator did not start: {why}");
             }
             var fields = ready.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(kv => kv.Split('=', 2)).Where(kv => kv.Length == 2).ToList();
             var port = fields.Where(kv => kv[0] == "port").Select(kv => int.Parse(kv[1], CultureInfo.InvariantCulture)).FirstOrDefault();
@@ -92,22 +76,26 @@ public sealed class CamsimProcess : IDisposable
         }
         catch
         {
-            Kill(process);
             process.Dispose();
             throw;
         }
     }
 
-    /// <summary>The READY line, or null when camsim ended or did not get there in time.</summary>
-    private static string? ReadReady(Process process, TimeSpan timeout)
+    /// <summary>
+    /// The READY line, or null when camsim ended or did not get there in time. What it prints after READY is
+    /// drained, so it never blocks writing to stdout.
+    /// </summary>
+    private static string? ReadReady(ChildProcess process, TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
+        var reader = new StreamReader(process.StandardOutput);
         try
         {
-            while (process.StandardOutput.ReadLineAsync(cts.Token).AsTask().GetAwaiter().GetResult() is { } line)
+            while (reader.ReadLineAsync(cts.Token).AsTask().GetAwaiter().GetResult() is { } line)
             {
                 if (line.StartsWith("READY ", StringComparison.Ordinal))
                 {
+                    _ = reader.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
                     return line;
                 }
             }
@@ -118,25 +106,6 @@ public sealed class CamsimProcess : IDisposable
         return null;
     }
 
-    public void Dispose()
-    {
-        Kill(_process);
-        _process.Dispose();
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
-            }
-        }
-        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            // already gone
-        }
-    }
+    /// <summary>Kills the whole tree (the GStreamer server and the encoders it started).</summary>
+    public void Dispose() => _process.Dispose();
 }

@@ -1,4 +1,4 @@
-namespace HomeVault.Recording.Ffmpeg;
+namespace HomeVault.Recording.Processes;
 
 /// <summary>
 /// A read-only view of a stream whose async reads are its synchronous reads: for a pipe that a thread

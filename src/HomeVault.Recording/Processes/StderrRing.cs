@@ -1,7 +1,9 @@
-namespace HomeVault.Recording.Ffmpeg;
+using HomeVault.Recording.Ffmpeg;
+
+namespace HomeVault.Recording.Processes;
 
 /// <summary>
-/// The last N stderr lines of a process, already scrubbed. Bounded so a process that talks for
+/// The last N stderr lines of a child process, already scrubbed. Bounded so a process that talks for
 /// months costs the same memory as one that talked for a minute.
 /// </summary>
 public sealed class StderrRing
@@ -49,7 +51,7 @@ public sealed class StderrRing
         }
     }
 
-    /// <summary>The last non-blank line, for an end reason; null when ffmpeg said nothing.</summary>
+    /// <summary>The last non-blank line; null when the process said nothing.</summary>
     public string? LastLine()
     {
         var lines = Snapshot();
@@ -61,5 +63,32 @@ public sealed class StderrRing
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// The most telling recent line, for an end reason: the last one that reads like an error (ffmpeg's closing
+    /// boilerplate skipped), else the last one; null when the process said nothing.
+    /// </summary>
+    public string? MostTelling()
+    {
+        var lines = Snapshot();
+        for (var i = lines.Count - 1; i >= 0; i--)
+        {
+            var l = lines[i].Trim();
+            if (l.Length == 0 || l.StartsWith("Stream", StringComparison.Ordinal) || l.StartsWith("Last message repeated", StringComparison.Ordinal)
+                || l is "Conversion failed!" || l.StartsWith("Exiting normally", StringComparison.Ordinal)
+                || l.StartsWith("Error initializing output stream", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            if (l.Contains("error", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase)
+                || l.Contains("refused", StringComparison.OrdinalIgnoreCase) || l.Contains("Could not", StringComparison.Ordinal)
+                || l.Contains("Unauthorized", StringComparison.Ordinal) || l.Contains("Invalid", StringComparison.Ordinal)
+                || l.Contains("timed out", StringComparison.OrdinalIgnoreCase) || l.Contains("not found", StringComparison.OrdinalIgnoreCase))
+            {
+                return l;
+            }
+        }
+        return LastLine();
     }
 }
