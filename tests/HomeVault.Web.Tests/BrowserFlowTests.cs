@@ -77,22 +77,31 @@ public sealed class BrowserFlowTests
         await Assertions.Expect(page.Locator("#request")).ToContainTextAsync("over HTTP from requester spd");
         await Browser.Shot(page, "06-request");
 
-        // Narrow: only the real camera, and a later start.
-        var narrowedFrom = Wire(first.AddSeconds(1));
-        await page.UncheckAsync("input[name=cameras][value=drive]");
+        // Narrow: only the real camera (the unknown one starts out unticked), and a later start, typed in the console's
+        // time zone into a date-time input (whole seconds).
+        await Assertions.Expect(page.Locator("input[name=cameras][value=drive]")).Not.ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator("input[name=cameras][value=front]")).ToBeCheckedAsync();
+        var narrowed = first.AddSeconds(1);
+        narrowed = narrowed.AddTicks(-(narrowed.UtcTicks % TimeSpan.TicksPerSecond));
+        var narrowedFrom = TimeZoneInfo.ConvertTime(narrowed, TimeZoneInfo.FindSystemTimeZoneById(ServeProcess.ConsoleZone)).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
         await page.FillAsync("#approve-from", narrowedFrom);
         await page.FillAsync("#approve-passphrase", "not the passphrase");
         await page.ClickAsync("#approve");
         await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("wrong passphrase");
-        await page.UncheckAsync("input[name=cameras][value=drive]");
+        await Assertions.Expect(page.Locator("input[name=cameras][value=drive]")).Not.ToBeCheckedAsync();
         await page.FillAsync("#approve-from", narrowedFrom);
         await page.FillAsync("#approve-passphrase", WebHost.Passphrase);
         await page.ClickAsync("#approve");
         // The signature completes the quorum (one owner), so the release is built and its link shown once.
         await Assertions.Expect(page.Locator("#done")).ToContainTextAsync("the release is built", new() { Timeout = 120_000 });
-        var link = (await page.Locator("#download-link").TextContentAsync())!.Trim();
-        Assert.StartsWith(serve.Intake + "download/", link, StringComparison.Ordinal);
+        // The link is on the intake's public address (a reverse proxy's, configured); the test reaches the same path
+        // on the intake's own listener.
+        var shown = (await page.Locator("#download-link").TextContentAsync())!.Trim();
+        Assert.StartsWith(ServeProcess.PublicIntakeUrl + "download/", shown, StringComparison.Ordinal);
+        var link = serve.Intake + shown[ServeProcess.PublicIntakeUrl.Length..];
         await Browser.Shot(page, "07-release-built");
+        await page.ClickAsync("a:text('Back to the request')");
+        await Assertions.Expect(page.Locator("#approved")).ToContainTextAsync($"front, {Wire(narrowed)} to");
 
         // The requester downloads it over HTTP by the capability link (no token needed) and verifies it.
         var tar = Path.Combine(serve.Dir, "release.tar");

@@ -11,6 +11,12 @@ namespace HomeVault.Web.Tests;
 /// </summary>
 internal sealed class ServeProcess : IDisposable
 {
+    /// <summary>The console's configured time zone (<c>Http:TimeZone</c>).</summary>
+    public const string ConsoleZone = "America/New_York";
+
+    /// <summary>The intake's configured public address (<c>Http:PublicIntakeUrl</c>); nothing listens there.</summary>
+    public const string PublicIntakeUrl = "https://vault.example.org/homevault/";
+
     private readonly CamsimProcess? _cams;
     private readonly Process _serve;
 
@@ -45,7 +51,9 @@ internal sealed class ServeProcess : IDisposable
                 Retention = new { Days = 30, MaxBytes = 0, MinFreeBytes = 1_000_000 },
                 Cameras = cameras.Select(c => new { c.Name, c.Url, ClipSeconds = 3 }).ToArray(),
             },
-            Http = new { IntakeUrls = "http://127.0.0.1:0", ConsoleUrls = "http://127.0.0.1:0" },
+            // A zone far from UTC, so a browser test that types a time proves it is read in the console's zone.
+            // and the intake's public address as a reverse proxy would give it, which the console's download links use.
+            Http = new { IntakeUrls = "http://127.0.0.1:0", ConsoleUrls = "http://127.0.0.1:0", TimeZone = ConsoleZone, PublicIntakeUrl },
         }));
         var psi = TestEnv.HomevaultStartInfo("serve", "--config", config);
         _serve = Process.Start(psi)!;

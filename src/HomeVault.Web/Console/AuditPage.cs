@@ -11,7 +11,7 @@ namespace HomeVault.Web.Console;
 
 /// <summary>
 /// The audit log, newest first, a page at a time, with the last signed checkpoint and, on request, a full verification
-/// (every leaf, subtree, checkpoint signature and clip row; clip files checked for presence, not re-hashed).
+/// (every leaf, subtree, checkpoint signature and clip row, every clip file re-hashed, as `homevault audit verify` does).
 /// </summary>
 internal static class AuditPage
 {
@@ -42,8 +42,9 @@ internal static class AuditPage
         body.Append("<table id=\"entries\"><tr><th>#</th><th>time</th><th>actor</th><th>action</th><th>subject</th><th>details</th></tr>");
         foreach (var e in entries.Reverse())
         {
-            var details = string.Join(", ", e.Event.Details.Select(kv => $"{kv.Key}={kv.Value}"));
-            body.Append($"<tr><td>{E(e.Index)}</td><td>{E(Time(e.Time))}</td><td>{E(e.Event.Actor)}</td><td>{E(e.Event.Action)}</td><td>{E(e.Event.Subject)}</td><td>{E(details)}</td></tr>");
+            var details = string.Join(", ", e.Event.Details.Select(kv => $"{E(kv.Key)}={Short(kv.Value)}"));
+            body.Append($"<tr><td>{E(e.Index)}</td><td>{E(Time(e.Time))}</td><td>{E(e.Event.Actor)}</td><td>{E(e.Event.Action)}</td>")
+                .Append($"<td>{Short(e.Event.Subject)}</td><td>{details}</td></tr>");
         }
         body.Append("</table>");
         if (entries.Count > 0 && entries[0].Index > 0)
@@ -53,11 +54,30 @@ internal static class AuditPage
         return Page(context, "Audit log", body.ToString(), ConsoleEndpoints.Session(context));
     }
 
+    /// <summary>
+    /// A hash or key (a long run of hex, base64 or bech32 after the last '/') as its first 12 characters, the whole on demand (a
+    /// <c>details</c> element: no script); other values as they are. Encoded either way.
+    /// </summary>
+    private static readonly System.Buffers.SearchValues<char> HashCharacters =
+        System.Buffers.SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+=-_");
+
+    internal static string Short(string value)
+    {
+        const int Keep = 12;
+        var token = value.AsSpan(value.LastIndexOf('/') + 1);
+        if (token.Length < 32 || token.ContainsAnyExcept(HashCharacters))
+        {
+            return E(value);
+        }
+        var head = value[..(value.Length - token.Length + Keep)];
+        return $"<details class=\"hash\"><summary>{E(head)}&hellip;</summary><code>{E(value)}</code></details>";
+    }
+
     /// <summary>On a connection of its own, so a long verification does not hold up intake and the rest of the console.</summary>
     private static AuditVerificationReport Verify(WebCatalog catalog)
     {
         using var db = CatalogDatabase.Open(catalog.Data.CatalogPath);
         using var audit = InstallationAudit.Open(catalog.Data, db, catalog.Time);
-        return audit.Log.Verify(new AuditVerifyOptions { DataDirectory = catalog.Data.Root, HashClipFiles = false });
+        return audit.Log.Verify(new AuditVerifyOptions { DataDirectory = catalog.Data.Root, HashClipFiles = true });
     }
 }

@@ -58,7 +58,49 @@ internal static class Html
         return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
     }
 
-    public const string Css = """
+    /// <summary>
+    /// The list tables that become one card per row on a phone, by id, with the label each cell shows there (the
+    /// column headers, which the narrow layout hides). Pages stay plain tables; only the stylesheet knows.
+    /// </summary>
+    private static readonly (string Table, string[] Labels)[] CardTables =
+    [
+        ("cameras", ["camera", "state", "last fragment", "recorded since start", "clips sealed", "runs", "no footage since", "last error"]),
+        ("storage", ["camera", "clips kept", "sealed bytes", "oldest footage", "newest footage"]),
+        ("clips", ["start", "end", "bytes", "state", ""]),
+        ("requests", ["received", "state", "requester", "legal basis", "cameras", "window"]),
+        ("preview", ["camera", "clips", "minutes", "bytes", "gaps"]),
+        ("history", ["time", "from", "to", "owner", "reason"]),
+        ("releases", ["request", "state", "built", "expires", "clips", "bytes", "downloads", ""]),
+        ("entries", ["#", "time", "actor", "action", "subject", "details"]),
+    ];
+
+    /// <summary>The stylesheet: <see cref="BaseCss"/> and, under 640 px, the card layout of <see cref="CardTables"/>.</summary>
+    public static readonly string Css = BaseCss + PhoneCss();
+
+    private static string PhoneCss()
+    {
+        var css = new StringBuilder("@media (max-width: 640px) {\n");
+        var ids = string.Join(", ", CardTables.Select(t => $"#{t.Table}"));
+        var part = (string sel) => string.Join(", ", CardTables.Select(t => $"#{t.Table} {sel}"));
+        css.Append(CultureInfo.InvariantCulture, $"  {ids}, {part("tbody")}, {part("tr")}, {part("td")} {{ display: block; width: auto; }}\n");
+        css.Append(CultureInfo.InvariantCulture, $"  {part("tr:first-child")} {{ display: none; }}\n");
+        css.Append(CultureInfo.InvariantCulture, $"  {part("tr")} {{ border: 1px solid #d5dbe2; margin-bottom: .5rem; background: #fff; }}\n");
+        css.Append(CultureInfo.InvariantCulture, $"  {part("td")} {{ border: none; padding: .15rem .6rem; overflow-wrap: anywhere; }}\n");
+        css.Append(CultureInfo.InvariantCulture, $"  {part("td:empty")} {{ display: none; }}\n");
+        foreach (var (table, labels) in CardTables)
+        {
+            for (var i = 0; i < labels.Length; i++)
+            {
+                if (labels[i].Length > 0)
+                {
+                    css.Append(CultureInfo.InvariantCulture, $"  #{table} td:nth-child({i + 1})::before {{ content: \"{labels[i]}: \"; color: #5a6b7d; }}\n");
+                }
+            }
+        }
+        return css.Append("}\n").ToString();
+    }
+
+    private const string BaseCss = """
         body { font-family: system-ui, sans-serif; margin: 0; color: #1d2733; background: #f6f7f9; }
         header { background: #1d2733; color: #fff; padding: .6rem 1rem; display: flex; gap: 1rem; align-items: center; }
         header a { color: #cfe3ff; margin-right: .8rem; }
@@ -78,5 +120,22 @@ internal static class Html
         .note { background: #eef6ff; border: 1px solid #b7d2f0; padding: .5rem; }
         video { max-width: 100%; background: #000; }
         code { word-break: break-all; }
+        th, td { overflow-wrap: break-word; }
+        #entries td:nth-child(n+5) { overflow-wrap: anywhere; }
+        pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+        details.hash { display: inline-block; vertical-align: top; } details.hash summary { cursor: pointer; font-family: monospace; }
+        .hint { color: #5a6b7d; margin: .2rem 0; }
+        @media (max-width: 640px) {
+          header { flex-wrap: wrap; gap: .4rem; padding: .5rem; }
+          header a { margin-right: .3rem; display: inline-block; padding: .35rem 0; }
+          .who { margin-left: 0; }
+          main { padding: .6rem; }
+          th, td { overflow-wrap: anywhere; padding: .3rem .4rem; } th { overflow-wrap: normal; }
+          input[type=text], input[type=password], input[type=datetime-local], textarea { width: 100%; box-sizing: border-box; }
+          button, input, select, textarea, summary { min-height: 44px; font-size: 1rem; }
+          #hours, #hours tbody { display: block; } #hours tr { display: flex; flex-wrap: wrap; } #hours td { flex: 0 0 3.2rem; padding: .2rem; }
+          input[type=checkbox] { min-height: 0; width: 1.4rem; height: 1.4rem; vertical-align: middle; }
+        }
+
         """;
 }

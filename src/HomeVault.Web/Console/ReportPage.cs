@@ -26,12 +26,22 @@ internal static class ReportPage
         {
             using var tx = db.BeginTransaction(deferred: false);
             var report = TransparencyReport.Compute(db, audit, null, catalog.Time.GetUtcNow(), catalog.Time, transaction: tx);
-            var bytes = Encoding.UTF8.GetBytes(report.ToHtml());
+            // The console's copy carries a way back; the audit entry hashes exactly these bytes, as handed out.
+            var bytes = Encoding.UTF8.GetBytes(WithNavigation(report.ToHtml()));
             audit.Append(report.GeneratedEvent(owner, "html", bytes), tx);
             tx.Commit();
             return bytes;
         });
         context.Response.Headers.ContentSecurityPolicy = ReportPolicy;
         return Results.Bytes(html, "text/html; charset=utf-8");
+    }
+
+    private const string Navigation =
+        "<nav id=\"console-nav\"><a href=\"/console\">Dashboard</a> &middot; <a href=\"/console/requests\">Requests</a> &middot; <a href=\"/console/audit\">Audit log</a></nav>";
+
+    private static string WithNavigation(string html)
+    {
+        var body = html.IndexOf("<body>", StringComparison.Ordinal);
+        return body < 0 ? Navigation + html : html.Insert(body + "<body>".Length, Navigation);
     }
 }

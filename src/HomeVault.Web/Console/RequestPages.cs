@@ -27,9 +27,13 @@ internal static class RequestPages
         routes.MapPost("/requests/{id}/deny", Deny);
     }
 
-    private static IResult Inbox(HttpContext context, WebCatalog catalog)
+    private const int InboxPageSize = 50;
+
+    /// <summary>Newest first, <see cref="InboxPageSize"/> a page: an inbox of thousands stays a small page.</summary>
+    private static IResult Inbox(int? page, HttpContext context, WebCatalog catalog)
     {
-        var requests = catalog.Use((db, _) => new RequestRepository(db).List());
+        var number = Math.Max(1, page ?? 1);
+        var (requests, total) = catalog.Use((db, _) => new RequestRepository(db).Page((number - 1) * InboxPageSize, InboxPageSize));
         var body = new StringBuilder("<table id=\"requests\"><tr><th>received</th><th>state</th><th>requester</th><th>legal basis</th><th>cameras</th><th>window</th></tr>");
         foreach (var q in requests)
         {
@@ -39,9 +43,23 @@ internal static class RequestPages
                 .Append($"<td>{E(WireTime.Format(r.Scope.From))} to {E(WireTime.Format(r.Scope.To))}</td></tr>");
         }
         body.Append("</table>");
-        if (requests.Count == 0)
+        if (total == 0)
         {
             body.Append("<p>No access requests.</p>");
+        }
+        var pages = Math.Max(1, (total + InboxPageSize - 1) / InboxPageSize);
+        if (pages > 1)
+        {
+            body.Append($"<p id=\"pages\">Page {E(number)} of {E(pages)} ({E(total)} requests). ");
+            if (number > 1)
+            {
+                body.Append($"<a rel=\"prev\" href=\"/console/requests?page={E(number - 1)}\">&larr; newer</a> ");
+            }
+            if (number < pages)
+            {
+                body.Append($"<a rel=\"next\" href=\"/console/requests?page={E(number + 1)}\">older &rarr;</a>");
+            }
+            body.Append("</p>");
         }
         return Page(context, "Access requests", body.ToString(), ConsoleEndpoints.Session(context));
     }
@@ -106,7 +124,7 @@ internal static class RequestPages
         }
         if (stored.State == RequestState.Pending)
         {
-            body.Append(DecisionForms(context, stored, catalog.Time.GetUtcNow()));
+            body.Append(DecisionForms(context, stored, found.Cameras, catalog.Time.GetUtcNow()));
         }
         body.Append("<h2>History</h2><table id=\"history\"><tr><th>time</th><th>from</th><th>to</th><th>owner</th><th>reason</th></tr>");
         foreach (var t in found.History)
@@ -117,21 +135,28 @@ internal static class RequestPages
         return Page(context, $"Request from {r.Requester.Organization}", body.ToString(), session, status);
     }
 
-    private static string DecisionForms(HttpContext context, StoredRequest q, DateTimeOffset now)
+    private static string DecisionForms(HttpContext context, StoredRequest q, IReadOnlyCollection<string> ownCameras, DateTimeOffset now)
     {
         var scope = q.Request.Scope;
         var expires = ApprovalStatement.DefaultExpiry(now);
-        var boxes = string.Concat(scope.Cameras.Select(c =>
-            $"<label><input type=\"checkbox\" name=\"cameras\" value=\"{E(c)}\" checked> {E(c)}</label>"));
+        var zone = ConsoleTime.Zone(context.RequestServices.GetRequiredService<WebOptions>());
+        // Only the installation's own cameras start out ticked: a camera the request names that does not exist here is
+        // shown, but approving it has to be a deliberate click.
+        var boxes = string.Concat(scope.Cameras.Select(c => ownCameras.Contains(c, StringComparer.Ordinal)
+            ? $"<label><input type=\"checkbox\" name=\"cameras\" value=\"{E(c)}\" checked> {E(c)}</label>"
+            : $"<label><input type=\"checkbox\" name=\"cameras\" value=\"{E(c)}\"> {E(c)} <span class=\"warn\">(not one of your cameras)</span></label>"));
+        string When(string label, string name, string? id, DateTimeOffset t) =>
+            $"<label>{label} <input type=\"datetime-local\" step=\"1\" name=\"{name}\"{(id is null ? "" : $" id=\"{id}\"")} value=\"{E(ConsoleTime.Input(t, zone))}\"></label>";
         var csrf = Antiforgery(context);
         return $"""
             <h2>Decide</h2>
             <form method="post" action="/console/requests/{E(q.Id)}/approve" id="approve-form"><fieldset><legend>Approve (narrow if you can)</legend>{csrf}
             {boxes}
-            <label>From <input type="text" name="from" id="approve-from" value="{E(WireTime.Format(scope.From))}"></label>
-            <label>To <input type="text" name="to" id="approve-to" value="{E(WireTime.Format(scope.To))}"></label>
+            <p class="hint">Times in {E(zone.Id)}.</p>
+            {When("From", "from", "approve-from", scope.From)}
+            {When("To", "to", "approve-to", scope.To)}
             <label><input type="checkbox" name="stripAudio" value="yes"> strip audio</label>
-            <label>Release expires <input type="text" name="expires" value="{E(WireTime.Format(expires))}"></label>
+            {When("Release expires", "expires", null, expires)}
             <label>Your passphrase (signs the approval) <input type="password" name="passphrase" id="approve-passphrase" autocomplete="off" required></label>
             <button type="submit" id="approve">Sign approval</button></fieldset></form>
             <form method="post" action="/console/requests/{E(q.Id)}/deny" id="deny-form"><fieldset><legend>Deny</legend>{csrf}
@@ -144,10 +169,12 @@ internal static class RequestPages
     private static IResult Approve(string id, [FromForm] IFormCollection form, HttpContext context, WebCatalog catalog)
     {
         var session = ConsoleEndpoints.Session(context);
+        var options = context.RequestServices.GetRequiredService<WebOptions>();
+        var zone = ConsoleTime.Zone(options);
         var times = new List<(string Field, DateTimeOffset Value)>();
         foreach (var field in new[] { "from", "to", "expires" })
         {
-            if (!WireTime.TryParseInstant(form[field].ToString(), out var t, out var problem))
+            if (!ConsoleTime.TryParse(form[field].ToString(), zone, out var t, out var problem))
             {
                 return Detail(context, catalog, id, null, $"{field}: {problem}", StatusCodes.Status400BadRequest);
             }
@@ -164,15 +191,13 @@ internal static class RequestPages
         {
             // The capability token exists only here and now (the catalog keeps its hash): shown once, never redirected
             // through a URL that browsers keep in their history.
-            var intakeUrls = context.RequestServices.GetRequiredService<WebListeners>().Urls(Listener.Intake);
-            var intake = intakeUrls.Count > 0 ? intakeUrls[0].ToString() : "/";
-            var link = $"{intake}download/{release.CapabilityToken}";
+            var link = DownloadLink(options, context.RequestServices.GetRequiredService<WebListeners>(), release.CapabilityToken);
             var body = $"""
                 <p class="note" id="done">approved; the release is built: {E(release.Clips)} clips, {E(Bytes(release.Bytes))}, expires {E(WireTime.Format(release.Expires))}.</p>
                 <p>Give the requester this download link over a private channel. It is shown only now; the link works until the
                 release expires or you revoke it, and every download is on the audit log.</p>
                 <p><code id="download-link">{E(link)}</code></p>
-                <p>(On the intake address the requester reaches, e.g. behind your reverse proxy: <code>/download/{E(release.CapabilityToken)}</code>.)</p>
+                {(options.PublicIntakeUrl.Length > 0 ? "" : $"<p>(This is the intake's listening address; if requesters reach it elsewhere, e.g. behind your reverse proxy, the path is <code>/download/{E(release.CapabilityToken)}</code> there. Set <code>Http:PublicIntakeUrl</code> to show that address here.)</p>")}
                 <p><a href="/console/requests/{E(id)}">Back to the request</a></p>
                 """;
             return Page(context, "Release built", body, session);
@@ -190,6 +215,14 @@ internal static class RequestPages
         return refusal is null
             ? Results.Redirect($"/console/requests/{Uri.EscapeDataString(id)}?done=denied")
             : Detail(context, catalog, id, null, refusal, StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>The link a requester can use: on the configured public intake address, else on the first intake listener.</summary>
+    private static string DownloadLink(WebOptions options, WebListeners listeners, string token)
+    {
+        var intakeUrls = listeners.Urls(Listener.Intake);
+        var intake = options.PublicIntakeUrl.Length > 0 ? options.PublicIntakeUrl : intakeUrls.Count > 0 ? intakeUrls[0].ToString() : "/";
+        return $"{intake.TrimEnd('/')}/download/{token}";
     }
 
     private static string Basis(LegalBasis basis) =>

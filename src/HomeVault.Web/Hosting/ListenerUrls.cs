@@ -51,6 +51,16 @@ public static class ListenerUrls
         {
             problems.Add("Http:ConsoleIdleMinutes: must be 1..1440");
         }
+        if (options.PublicIntakeUrl.Length > 0
+            && (!Uri.TryCreate(options.PublicIntakeUrl, UriKind.Absolute, out var pub) || (pub.Scheme != Uri.UriSchemeHttp && pub.Scheme != Uri.UriSchemeHttps)
+                || pub.Query.Length > 0 || pub.Fragment.Length > 0 || pub.UserInfo.Length > 0))
+        {
+            problems.Add("Http:PublicIntakeUrl: not an http:// or https:// URL without user, query or fragment");
+        }
+        if (Console.ConsoleTime.ZoneProblem(options.TimeZone) is { } zone)
+        {
+            problems.Add($"Http:TimeZone: {zone}");
+        }
         for (var i = 0; i < options.Webhooks.Count; i++)
         {
             if (!Uri.TryCreate(options.Webhooks[i], UriKind.Absolute, out var hook) || (hook.Scheme != Uri.UriSchemeHttp && hook.Scheme != Uri.UriSchemeHttps))

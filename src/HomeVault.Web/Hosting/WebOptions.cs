@@ -11,6 +11,15 @@ public sealed class WebOptions
     /// <summary>The owners' console, /metrics and /healthz; keep it on loopback or a trusted LAN.</summary>
     public string ConsoleUrls { get; set; } = "http://127.0.0.1:8641";
 
+    /// <summary>
+    /// The intake's address as requesters reach it (e.g. <c>https://vault.example.org/</c> behind a reverse proxy),
+    /// used in the download links the console shows owners. Empty: the first intake listener's address.
+    /// </summary>
+    public string PublicIntakeUrl { get; set; } = "";
+
+    /// <summary>The console's time zone (IANA id, e.g. <c>Europe/Berlin</c>) for the times owners type and read. Empty: the server's.</summary>
+    public string TimeZone { get; set; } = "";
+
     /// <summary>Intake requests (submissions and downloads) per client address per minute before 429.</summary>
     public int IntakePermitsPerMinute { get; set; } = 60;
 

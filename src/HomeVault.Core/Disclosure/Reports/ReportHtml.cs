@@ -17,6 +17,7 @@ internal static class ReportHtml
         td.n{text-align:right;font-variant-numeric:tabular-nums}pre{background:#f4f4f4;padding:.75rem;overflow-x:auto}
         .legend span{display:inline-block;margin-right:1rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
         p.note{color:#555;font-size:.9rem}
+        th,td,code{overflow-wrap:anywhere}pre{white-space:pre-wrap;overflow-wrap:anywhere}svg{max-width:100%;height:auto}
         """;
 
     public static string Render(TransparencyReport r)

@@ -96,6 +96,19 @@ public sealed partial class RequestRepository(SqliteConnection connection, TimeP
         return ReadAll(cmd);
     }
 
+    /// <summary>One page of all requests, newest first, and how many there are in all (the console's inbox).</summary>
+    public (IReadOnlyList<StoredRequest> Page, long Total) Page(int offset, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        using var count = Command(null, "SELECT count(*) FROM requests");
+        var total = (long)count.ExecuteScalar()!;
+        using var cmd = Command(null, $"SELECT {Columns} FROM requests ORDER BY received_ms DESC, id LIMIT $limit OFFSET $offset");
+        cmd.Parameters.AddWithValue("$limit", limit);
+        cmd.Parameters.AddWithValue("$offset", offset);
+        return (ReadAll(cmd), total);
+    }
+
     /// <summary>Requests with this digest (the same request submitted more than once).</summary>
     public IReadOnlyList<StoredRequest> FindByDigest(string digest, SqliteTransaction? tx = null)
     {
