@@ -17,7 +17,7 @@ public sealed class SealedClipSinkTests
 
         Assert.Equal([.. init, .. fragments.SelectMany(f => f.Bytes)], v.Decrypt(clip));
         Assert.Equal(ClipState.Complete, clip.State);
-        Assert.Equal(Ms(v.T0 + TimeSpan.FromTicks(fragments.Sum(f => f.Duration.Ticks))), clip.End);
+        Assert.Equal(SealedFootage.Ms(v.T0 + TimeSpan.FromTicks(fragments.Sum(f => f.Duration.Ticks))), clip.End);
         Assert.Equal(init.Length + fragments.Sum(f => f.Bytes.Length), clip.PlaintextBytes);
         Assert.Equal(new FileInfo(Path.Combine(v.Data.Root, clip.Path)).Length, clip.CiphertextBytes);
         Assert.NotNull(clip.Sha256);
@@ -38,13 +38,10 @@ public sealed class SealedClipSinkTests
 
         Assert.Equal([.. init, .. fragments.Take(3).SelectMany(f => f.Bytes)], v.Decrypt(clip));
         Assert.Equal(ClipState.Complete, clip.State);
-        Assert.Equal(Ms(v.T0 + TimeSpan.FromTicks(fragments.Take(3).Sum(f => f.Duration.Ticks))), clip.End);
+        Assert.Equal(SealedFootage.Ms(v.T0 + TimeSpan.FromTicks(fragments.Take(3).Sum(f => f.Duration.Ticks))), clip.End);
         var report = v.Verify();
         Assert.True(report.Ok, report.ToString());
     }
-
-    /// <summary>The catalog keeps instants in whole milliseconds.</summary>
-    private static DateTimeOffset Ms(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());
 
     [Fact]
     public void Runs_and_gaps_reach_the_catalog_and_the_log_and_an_unknown_run_ends_nothing()
