@@ -1,6 +1,9 @@
+using System.Security.Cryptography;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
+using HomeVault.Core.Vault;
 using HomeVault.Recording.Tests.Support;
+using HomeVault.Tests;
 
 namespace HomeVault.Recording.Tests.Storage;
 
@@ -26,6 +29,28 @@ public sealed class SealedClipSinkTests
         var report = v.Verify();
         Assert.True(report.Ok, report.ToString());
         Assert.Equal(1, report.Counts.Clips);
+    }
+
+    [Fact]
+    public async Task Stock_age_decrypts_a_sealed_clip_to_the_exact_fmp4_and_the_catalog_hash_is_the_files()
+    {
+        using var v = new SealedFootage();
+        var (init, fragments) = await SealedFootage.SplitAsync(SealedFootage.Sample);
+        var clip = await v.RecordAsync("front", v.T0);
+        var dir = TestEnv.NewTempDir("hvstockage");
+        var key = Path.Combine(dir, "alice.key");
+        File.WriteAllText(key, IdentityFile.Format(v.Alice, v.T0));
+        var sealedFile = Path.Combine(v.Data.Root, clip.Path);
+        var mp4 = Path.Combine(dir, "clip.mp4");
+
+        var age = TestEnv.Run(TestEnv.Tool("age"), ["-d", "-i", key, "-o", mp4, sealedFile]);
+
+        Assert.True(age.Exit == 0, age.Stderr);
+        Assert.Equal([.. init, .. fragments.SelectMany(f => f.Bytes)], File.ReadAllBytes(mp4));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(sealedFile))), clip.Sha256);
+        Assert.Equal(["audio", "video"], Media.Streams(mp4).Select(s => s.Type).Order());
+        Assert.Equal("", Media.DecodeErrors(mp4));
+        Directory.Delete(dir, recursive: true);
     }
 
     [Fact]
