@@ -2,7 +2,7 @@ using System.Net;
 using HomeVault.Core;
 using HomeVault.Core.Keys;
 
-namespace HomeVault.Web.Tests;
+namespace HomeVault.Web.Tests.Console;
 
 /// <summary>The console reports a failure the user can fix as the CLI does: by its own one-line message.</summary>
 public sealed class ConsoleUserErrorTests
@@ -28,5 +28,55 @@ public sealed class ConsoleUserErrorTests
         Assert.DoesNotContain("wrong passphrase", page, StringComparison.Ordinal);
         using var dashboard = await client.Get("/console");
         Assert.Equal(HttpStatusCode.Redirect, dashboard.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_user_error_on_a_page_without_its_own_handling_is_a_400_page_with_the_line_the_cli_prints()
+    {
+        await using var host = await WebHost.StartAsync();
+        using var client = new ConsoleClient(host.Console);
+        using (var unlocked = await client.Unlock())
+        {
+            Assert.Equal(HttpStatusCode.Redirect, unlocked.StatusCode);
+        }
+        // A key file others may read: the audit page's full verification opens the key afresh and refuses it.
+        var key = new DataDirectory(host.Data).AuditKeyPath;
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        var expected = $"audit key {key} is accessible to other users (mode must be 0600)";
+
+        using var response = await client.Get("/console/audit?verify=true");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("text/html; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.True(response.Headers.TryGetValues("Content-Security-Policy", out var csp), "no CSP on the error page");
+        Assert.StartsWith("default-src 'none'", Assert.Single(csp), StringComparison.Ordinal);
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Contains($"<p class=\"error\" id=\"error\">{expected}</p>", page, StringComparison.Ordinal);
+        Assert.Contains("unlocked as alice", page, StringComparison.Ordinal);
+
+        var cli = Homevault.Run("audit", "verify", "--data", host.Data);
+        Assert.Equal(1, cli.Exit);
+        Assert.Equal($"homevault: {expected}", cli.Stderr.Trim());
+    }
+
+    [Fact]
+    public async Task The_release_list_reports_a_failure_instead_of_showing_no_releases()
+    {
+        await using var host = await WebHost.StartAsync();
+        using var client = new ConsoleClient(host.Console);
+        using (var unlocked = await client.Unlock())
+        {
+            Assert.Equal(HttpStatusCode.Redirect, unlocked.StatusCode);
+        }
+        // The service's own connection stays on the moved file; the release list opens the catalog by its path.
+        var catalog = new DataDirectory(host.Data).CatalogPath;
+        File.Move(catalog, catalog + ".moved");
+
+        using var response = await client.Get("/console/releases");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Contains($"catalog not found at {catalog} (run 'homevault init' first)", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("No release has been built", page, StringComparison.Ordinal);
     }
 }
