@@ -66,8 +66,7 @@ public sealed class DisclosureServiceTests
         var verified = ReleaseVerifier.Verify(release.TarPath, [home.OwnerKey("owner1")], [home.Recipient]);
         Assert.True(verified.Ok, verified.Problem);
         Assert.Equal((1, 1, "owner1"), (verified.ClipsHashed, verified.ClipsDecrypted, Assert.Single(verified.Signers)));
-        var report = home.Verify();
-        Assert.True(report.Ok, report.ToString());
+        home.AssertLogVerifies();
     }
 
     [Fact]
@@ -176,8 +175,7 @@ public sealed class DisclosureServiceTests
         Assert.Null(service.OpenDownload(release.CapabilityToken, "spd"));
         Assert.ThrowsAny<UserError>(() => service.Revoke(r.Id, "owner1", DisclosureHome.Pass, "again"));
         Assert.Equal(before + 1, home.LogSize());
-        var report = home.Verify();
-        Assert.True(report.Ok, report.ToString());
+        home.AssertLogVerifies();
     }
 
     [Fact]
@@ -224,8 +222,7 @@ public sealed class DisclosureServiceTests
         Assert.Equal((AuditActions.ReleaseExpired, "1"), (expired.Event.Action, expired.Event.Details["downloads"]));
         Assert.Equal(0, service.ExpireDue());
         Assert.Equal(before + 2, home.LogSize());
-        var report = home.Verify();
-        Assert.True(report.Ok, report.ToString());
+        home.AssertLogVerifies();
     }
 
     [Fact]

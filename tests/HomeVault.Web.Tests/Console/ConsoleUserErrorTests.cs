@@ -34,11 +34,7 @@ public sealed class ConsoleUserErrorTests
     public async Task A_user_error_on_a_page_without_its_own_handling_is_a_400_page_with_the_line_the_cli_prints()
     {
         await using var host = await WebHost.StartAsync();
-        using var client = new ConsoleClient(host.Console);
-        using (var unlocked = await client.Unlock())
-        {
-            Assert.Equal(HttpStatusCode.Redirect, unlocked.StatusCode);
-        }
+        using var client = await Unlocked(host);
         // A key file others may read: the audit page's full verification opens the key afresh and refuses it.
         var key = new DataDirectory(host.Data).AuditKeyPath;
         File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
@@ -63,11 +59,7 @@ public sealed class ConsoleUserErrorTests
     public async Task The_release_list_reports_a_failure_instead_of_showing_no_releases()
     {
         await using var host = await WebHost.StartAsync();
-        using var client = new ConsoleClient(host.Console);
-        using (var unlocked = await client.Unlock())
-        {
-            Assert.Equal(HttpStatusCode.Redirect, unlocked.StatusCode);
-        }
+        using var client = await Unlocked(host);
         // The service's own connection stays on the moved file; the release list opens the catalog by its path.
         var catalog = new DataDirectory(host.Data).CatalogPath;
         File.Move(catalog, catalog + ".moved");
@@ -78,5 +70,13 @@ public sealed class ConsoleUserErrorTests
         var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Contains($"catalog not found at {catalog} (run 'homevault init' first)", page, StringComparison.Ordinal);
         Assert.DoesNotContain("No release has been built", page, StringComparison.Ordinal);
+    }
+
+    private static async Task<ConsoleClient> Unlocked(WebHost host)
+    {
+        var client = new ConsoleClient(host.Console);
+        using var unlocked = await client.Unlock();
+        Assert.Equal(HttpStatusCode.Redirect, unlocked.StatusCode);
+        return client;
     }
 }
