@@ -40,7 +40,7 @@ public static class AuditKeyFile
         return Load(path);
     }
 
-    /// <summary>Loads an existing key; refuses a file that group or others can read.</summary>
+    /// <summary>Loads an existing key; refuses a file that group or others can read, or that holds no key.</summary>
     public static NoteSigner Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -49,10 +49,18 @@ public static class AuditKeyFile
             var mode = File.GetUnixFileMode(path);
             if ((mode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
             {
-                throw new InvalidOperationException($"audit key {path} is accessible to other users (mode must be 0600)");
+                throw new AuditException($"audit key {path} is accessible to other users (mode must be 0600)");
             }
         }
         var text = File.ReadAllText(path, Encoding.UTF8);
-        return NoteSigner.ParsePrivateKey(text);
+        try
+        {
+            return NoteSigner.ParsePrivateKey(text);
+        }
+        catch (FormatException ex)
+        {
+            // The key itself stays out of the message: only that the file is not one.
+            throw new AuditException($"audit key {path} is damaged: {ex.Message}", ex);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using HomeVault.Core;
 using HomeVault.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -27,19 +28,40 @@ internal static class ConsoleEndpoints
         });
     }
 
+    /// <summary>
+    /// The console's headers, and its one handler of a <see cref="UserError"/> from any page: a 400 page with the
+    /// error's own line, as the CLI prints it (anything else is a bug and stays a 500).
+    /// </summary>
     public static void UseMiddleware(IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (ListenerGate.Of(context) == Listener.Console)
+        if (ListenerGate.Of(context) != Listener.Console)
         {
-            var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = Html.ContentSecurityPolicy;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.CacheControl = "no-store";
+            await next(context).ConfigureAwait(false);
+            return;
         }
-        await next(context).ConfigureAwait(false);
+        SecurityHeaders(context.Response.Headers);
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (UserError ex) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            SecurityHeaders(context.Response.Headers);
+            var body = $"<p class=\"error\" id=\"error\">{Html.E(ex.Message)}</p>";
+            await Html.Page(context, "Cannot do that", body, context.Items[SessionItem] as ConsoleSession, StatusCodes.Status400BadRequest)
+                .ExecuteAsync(context).ConfigureAwait(false);
+        }
     });
+
+    private static void SecurityHeaders(IHeaderDictionary headers)
+    {
+        headers.ContentSecurityPolicy = Html.ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.CacheControl = "no-store";
+    }
 
     public static void Map(IEndpointRouteBuilder routes)
     {

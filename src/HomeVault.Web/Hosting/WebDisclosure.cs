@@ -1,10 +1,9 @@
 using System.Text;
+using HomeVault.Core;
 using HomeVault.Core.Catalog;
-using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core.Disclosure;
 using HomeVault.Core.Disclosure.Decisions;
 using HomeVault.Core.Disclosure.Releases;
-using HomeVault.Core.Keys;
 
 namespace HomeVault.Web.Hosting;
 
@@ -26,8 +25,8 @@ internal static class WebDisclosure
     public static string? Revoke(WebCatalog catalog, string requestId, string owner, string passphrase, string reason) =>
         Run(catalog, null, passphrase, (d, pass) => d.Revoke(requestId, owner, pass, reason)).Refusal;
 
-    public static IReadOnlyList<ReleaseSummary> ListReleases(WebCatalog catalog) =>
-        Run(catalog, null, "", (d, _) => d.ListReleases()).Result ?? [];
+    /// <summary>The release list; a failure reaches the console's handler rather than showing as no releases.</summary>
+    public static IReadOnlyList<ReleaseSummary> ListReleases(WebCatalog catalog) => With(catalog, null, d => d.ListReleases());
 
     /// <summary>The recipient's download (audited by the service), or null for an unknown, revoked or expired link.</summary>
     public static ReleaseDownload? OpenDownload(WebCatalog catalog, string capability, string who) =>
@@ -38,23 +37,9 @@ internal static class WebDisclosure
         var bytes = Encoding.UTF8.GetBytes(passphrase);
         try
         {
-            using var db = CatalogDatabase.Open(catalog.Data.CatalogPath);
-            using var disclosure = new DisclosureService(catalog.Data, db, catalog.Time, media);
-            return (act(disclosure, bytes), null);
+            return (With(catalog, media, d => act(d, bytes)), null);
         }
-        catch (AccessRequestException ex)
-        {
-            return (default, string.Join("; ", ex.Problems));
-        }
-        catch (CatalogException ex)
-        {
-            return (default, ex.Message);
-        }
-        catch (KeyStoreException ex)
-        {
-            return (default, ex.Message);
-        }
-        catch (ReleaseException ex)
+        catch (UserError ex)
         {
             return (default, ex.Message);
         }
@@ -62,5 +47,12 @@ internal static class WebDisclosure
         {
             Array.Clear(bytes);
         }
+    }
+
+    private static T With<T>(WebCatalog catalog, IReleaseMedia? media, Func<DisclosureService, T> act)
+    {
+        using var db = CatalogDatabase.Open(catalog.Data.CatalogPath);
+        using var disclosure = new DisclosureService(catalog.Data, db, catalog.Time, media);
+        return act(disclosure);
     }
 }

@@ -38,6 +38,28 @@ public sealed class FootageExporterTests
     }
 
     [Fact]
+    public async Task A_window_across_three_clips_is_one_mp4_with_every_frame_in_order_from_zero()
+    {
+        using var v = new SealedFootage();
+        var first = await v.RecordAsync("front", v.T0);
+        var second = await v.RecordAsync("front", first.End);
+        await v.RecordAsync("front", second.End);
+        var clips = new ClipRepository(v.Db).Query("front");
+        var at = await SealedFootage.BoundariesAsync();
+        var output = Output();
+
+        // From inside the first clip's last fragment to inside the third's first: 1 + 6 + 1 fragments of 15 frames.
+        var used = await FootageExporter.ExportAsync(v.Data.Root, clips, clips[0].Start + at[5] + TimeSpan.FromSeconds(0.5),
+            clips[2].Start + TimeSpan.FromSeconds(0.5), [v.Alice], output, ct: TestContext.Current.CancellationToken);
+
+        Assert.Equal(3, used);
+        Assert.Equal((120, 0.0), Media.Video(output));
+        var seconds = (at[6] - at[5] + at[6] + at[1]).TotalSeconds;
+        Assert.InRange(Media.Duration(output), seconds - 0.2, seconds + 0.2);
+        Assert.Equal("", Media.DecodeErrors(output));
+    }
+
+    [Fact]
     public async Task A_window_inside_one_clip_uses_only_that_clip_and_strip_audio_leaves_the_audio_out()
     {
         var (v, clips) = await TwoClipsAsync();

@@ -1,6 +1,9 @@
+using System.Security.Cryptography;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
+using HomeVault.Core.Vault;
 using HomeVault.Recording.Tests.Support;
+using HomeVault.Tests;
 
 namespace HomeVault.Recording.Tests.Storage;
 
@@ -17,7 +20,7 @@ public sealed class SealedClipSinkTests
 
         Assert.Equal([.. init, .. fragments.SelectMany(f => f.Bytes)], v.Decrypt(clip));
         Assert.Equal(ClipState.Complete, clip.State);
-        Assert.Equal(Ms(v.T0 + TimeSpan.FromTicks(fragments.Sum(f => f.Duration.Ticks))), clip.End);
+        Assert.Equal(SealedFootage.Ms(v.T0 + TimeSpan.FromTicks(fragments.Sum(f => f.Duration.Ticks))), clip.End);
         Assert.Equal(init.Length + fragments.Sum(f => f.Bytes.Length), clip.PlaintextBytes);
         Assert.Equal(new FileInfo(Path.Combine(v.Data.Root, clip.Path)).Length, clip.CiphertextBytes);
         Assert.NotNull(clip.Sha256);
@@ -26,6 +29,28 @@ public sealed class SealedClipSinkTests
         var report = v.Verify();
         Assert.True(report.Ok, report.ToString());
         Assert.Equal(1, report.Counts.Clips);
+    }
+
+    [Fact]
+    public async Task Stock_age_decrypts_a_sealed_clip_to_the_exact_fmp4_and_the_catalog_hash_is_the_files()
+    {
+        using var v = new SealedFootage();
+        var (init, fragments) = await SealedFootage.SplitAsync(SealedFootage.Sample);
+        var clip = await v.RecordAsync("front", v.T0);
+        var dir = TestEnv.NewTempDir("hvstockage");
+        var key = Path.Combine(dir, "alice.key");
+        File.WriteAllText(key, IdentityFile.Format(v.Alice, v.T0));
+        var sealedFile = Path.Combine(v.Data.Root, clip.Path);
+        var mp4 = Path.Combine(dir, "clip.mp4");
+
+        var age = TestEnv.Run(TestEnv.Tool("age"), ["-d", "-i", key, "-o", mp4, sealedFile]);
+
+        Assert.True(age.Exit == 0, age.Stderr);
+        Assert.Equal([.. init, .. fragments.SelectMany(f => f.Bytes)], File.ReadAllBytes(mp4));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(sealedFile))), clip.Sha256);
+        Assert.Equal(["audio", "video"], Media.Streams(mp4).Select(s => s.Type).Order());
+        Assert.Equal("", Media.DecodeErrors(mp4));
+        Directory.Delete(dir, recursive: true);
     }
 
     [Fact]
@@ -38,13 +63,10 @@ public sealed class SealedClipSinkTests
 
         Assert.Equal([.. init, .. fragments.Take(3).SelectMany(f => f.Bytes)], v.Decrypt(clip));
         Assert.Equal(ClipState.Complete, clip.State);
-        Assert.Equal(Ms(v.T0 + TimeSpan.FromTicks(fragments.Take(3).Sum(f => f.Duration.Ticks))), clip.End);
+        Assert.Equal(SealedFootage.Ms(v.T0 + TimeSpan.FromTicks(fragments.Take(3).Sum(f => f.Duration.Ticks))), clip.End);
         var report = v.Verify();
         Assert.True(report.Ok, report.ToString());
     }
-
-    /// <summary>The catalog keeps instants in whole milliseconds.</summary>
-    private static DateTimeOffset Ms(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());
 
     [Fact]
     public void Runs_and_gaps_reach_the_catalog_and_the_log_and_an_unknown_run_ends_nothing()

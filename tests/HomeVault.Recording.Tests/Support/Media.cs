@@ -33,20 +33,21 @@ internal static class Media
         return exit == 0 ? stderr.Trim() : $"exit {exit}: {stderr}";
     }
 
-    /// <summary>6 s of 320x180 H.264 at 15 fps (a keyframe every 15 frames) with AAC audio: six 1 s fragments, as the ingest writes them.</summary>
-    public static byte[] FragmentedSample => SampleBytes.Value;
-
-    private static readonly Lazy<byte[]> SampleBytes = new(() =>
+    /// <summary>The decoded video frames and the first video packet's presentation time (seconds).</summary>
+    public static (int Frames, double FirstPts) Video(string path)
     {
-        var dir = TestEnv.NewTempDir("hv-sample");
-        var path = Path.Combine(dir, "sample.mp4");
-        var (exit, _, err) = TestEnv.Run(TestEnv.Tool("ffmpeg"), [
-            "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000",
-            "-t", "6", "-c:v", "libx264", "-preset", "ultrafast", "-g", "15", "-keyint_min", "15", "-sc_threshold", "0", "-bf", "0",
-            "-c:a", "aac", "-f", "mp4", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", path]);
-        Assert.True(exit == 0, err);
-        var bytes = File.ReadAllBytes(path);
-        Directory.Delete(dir, true);
-        return bytes;
-    });
+        var frames = Probe(path, "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames");
+        var first = Probe(path, "-select_streams", "v:0", "-show_entries", "packet=pts_time", "-read_intervals", "%+#1");
+        return (int.Parse(frames, CultureInfo.InvariantCulture), double.Parse(first.Split('\n')[0], CultureInfo.InvariantCulture));
+    }
+
+    private static string Probe(string path, params string[] args)
+    {
+        var (exit, stdout, stderr) = TestEnv.Run(TestEnv.Tool("ffprobe"), ["-v", "error", .. args, "-of", "csv=p=0", path], timeoutMs: 60_000);
+        Assert.True(exit == 0, $"ffprobe {path}: {stderr}");
+        return System.Text.Encoding.UTF8.GetString(stdout).Trim();
+    }
+
+    /// <summary>The shared sample: see <see cref="SampleMp4.Fragmented"/>.</summary>
+    public static byte[] FragmentedSample => SampleMp4.Fragmented;
 }

@@ -54,13 +54,31 @@ internal sealed class SealedFootage : IDisposable
         return (init.Bytes.ToArray(), fragments);
     }
 
+    /// <summary>
+    /// Where the sample's fragments start on a clip's timeline, and (last) where the clip ends: the first fragment is
+    /// longer than a second (AAC priming shifts the keyframes), so tests take the times from the footage, not assume them.
+    /// </summary>
+    public static async Task<TimeSpan[]> BoundariesAsync()
+    {
+        var (_, fragments) = await SplitAsync(Sample);
+        var at = TimeSpan.Zero;
+        return [at, .. fragments.Select(f => at += f.Duration)];
+    }
+
+    /// <summary>The catalog (and the manifest) keep instants in whole milliseconds.</summary>
+    public static DateTimeOffset Ms(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());
+
     /// <summary>Streams the first <paramref name="fragments"/> fragments of the sample through the sink as one clip.</summary>
-    public async Task<Clip> RecordAsync(string camera, DateTimeOffset start, int? fragments = null, bool complete = true)
+    public Task<Clip> RecordAsync(string camera, DateTimeOffset start, int? fragments = null, bool complete = true) =>
+        RecordAsync(Sink, Db, camera, start, fragments, complete);
+
+    /// <summary>Streams the first <paramref name="fragments"/> fragments of the sample through <paramref name="sink"/> (whose catalog is <paramref name="db"/>) as one clip.</summary>
+    public static async Task<Clip> RecordAsync(SealedClipSink sink, SqliteConnection db, string camera, DateTimeOffset start, int? fragments = null, bool complete = true)
     {
         var (init, all) = await SplitAsync(Sample);
-        var run = Sink.RunStarted(camera, start);
+        var run = sink.RunStarted(camera, start);
         var media = TimeSpan.Zero;
-        await using (var writer = await Sink.BeginClipAsync(camera, run, start, init, CancellationToken.None))
+        await using (var writer = await sink.BeginClipAsync(camera, run, start, init, CancellationToken.None))
         {
             foreach (var (bytes, duration) in all.Take(fragments ?? all.Count))
             {
@@ -72,8 +90,8 @@ internal sealed class SealedFootage : IDisposable
                 await writer.CompleteAsync(start + media, CancellationToken.None);
             }
         }
-        Sink.RunEnded(run, start + media, "test");
-        return new ClipRepository(Db).Query(camera).Single(c => c.Start == start);
+        sink.RunEnded(run, start + media, "test");
+        return new ClipRepository(db).Query(camera).Single(c => c.Start == start);
     }
 
     /// <summary>The plaintext of a sealed clip, decrypted with alice's identity.</summary>
