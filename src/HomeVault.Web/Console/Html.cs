@@ -9,12 +9,12 @@ namespace HomeVault.Web.Console;
 
 /// <summary>
 /// Server-rendered console pages. Every value from outside (request fields, camera names, audit details) goes
-/// through <see cref="E"/>; pages carry no script and no external asset, so the strict CSP holds.
+/// through <see cref="E"/>; pages carry no inline script and no external asset (the live view's script is served by the console itself), so the strict CSP holds.
 /// </summary>
 internal static class Html
 {
     public const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; media-src 'self' blob:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? "");
 
@@ -78,5 +78,12 @@ internal static class Html
         .note { background: #eef6ff; border: 1px solid #b7d2f0; padding: .5rem; }
         video { max-width: 100%; background: #000; }
         code { word-break: break-all; }
+        .live-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); gap: .6rem; }
+        figure.live { margin: 0; background: #fff; border: 1px solid #d5dbe2; }
+        figure.live video { width: 100%; aspect-ratio: 16 / 9; display: block; }
+        figure.live figcaption { padding: .3rem .5rem; }
+        .live-state { color: #5b6b7c; font-size: .9em; }
+        .stills { display: flex; flex-wrap: wrap; gap: .6rem; }
+        .stills img { width: 16rem; max-width: 100%; aspect-ratio: 16 / 9; object-fit: cover; background: #1d2733; display: block; }
         """;
 }
