@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using HomeVault.Recording.Cameras;
+using HomeVault.Recording.Fmp4;
+using HomeVault.Recording.Live;
 using HomeVault.Tests;
 using Microsoft.Playwright;
 
@@ -9,7 +12,8 @@ namespace HomeVault.Web.Tests;
 /// <summary>
 /// Live view and stills against the real `homevault serve` recording real camsim cameras: the grid in Debian's
 /// Chromium (Media Source Extensions fed over WebSockets), locking that ends every stream, and at the HTTP level
-/// that a locked console gets no live data and no picture while an unlocked one gets a JPEG that decodes.
+/// that a locked console gets no live data and no picture while an unlocked one gets a JPEG that decodes. The idle
+/// timeout, which needs a clock the test can move, is checked in process with the recorder's tap fed by hand.
 /// </summary>
 public sealed class LiveViewTests
 {
@@ -153,12 +157,58 @@ public sealed class LiveViewTests
         await Assert.ThrowsAsync<WebSocketException>(() => OpenSocketAsync(serve, client, origin: serve.Console));
     }
 
-    private static async Task<ClientWebSocket> OpenSocketAsync(ServeProcess serve, ConsoleClient client, Uri origin)
+    [Fact]
+    public async Task The_idle_timeout_ends_a_live_stream_like_the_lock_button()
+    {
+        // The recorder's part played by hand: a camera's tap fed with a real ffmpeg fMP4.
+        var (exit, mp4, stderr) = TestEnv.Run(TestEnv.Tool("ffmpeg"), [
+            "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15", "-t", "3", "-c:v", "libx264", "-preset", "ultrafast", "-g", "15",
+            "-f", "mp4", "-movflags", "+frag_keyframe+empty_moov+default_base_moof", "pipe:1"]);
+        Assert.True(exit == 0, stderr);
+        var reader = new Fmp4Reader(new MemoryStream(mp4));
+        var init = (await reader.ReadInitSegmentAsync(CancellationToken.None))!;
+        var feed = new LiveFeed();
+        var tap = feed.Tap("front");
+        tap.Begin(init);
+        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var stills = new CameraStills(feed, new SupervisorSettings { FfmpegPath = TestEnv.Tool("ffmpeg") }, time);
+        await using var host = await WebHost.StartAsync(o => o.ConsoleIdleMinutes = 5, time, (feed, stills));
+        using var client = new ConsoleClient(host.Console);
+        using (var unlocked = await client.Unlock())
+        {
+            Assert.Equal(HttpStatusCode.Redirect, unlocked.StatusCode);
+        }
+        using var socket = await OpenSocketAsync(host.Console, client, host.Console);
+        var buffer = new byte[8 << 20];
+        Assert.Equal(WebSocketMessageType.Text, (await ReceiveAsync(socket, buffer)).Type);
+        Assert.Equal(WebSocketMessageType.Binary, (await ReceiveAsync(socket, buffer)).Type);
+        tap.Publish((await reader.ReadFragmentAsync(CancellationToken.None))!.Value.Bytes);
+        var (_, length) = await ReceiveAsync(socket, buffer);
+        Assert.Contains("moof", Encoding.ASCII.GetString(buffer, 0, Math.Min(length, 4096)), StringComparison.Ordinal);
+        Assert.Equal(1, feed.Subscribers);
+
+        // Idle past the limit: the next sweep locks the session, and with it the stream.
+        time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+        WebSocketMessageType last;
+        do
+        {
+            (last, _) = await ReceiveAsync(socket, buffer);
+        }
+        while (last != WebSocketMessageType.Close);
+        Assert.Equal(4003, (int?)socket.CloseStatus);
+        await WaitUntilAsync(() => Task.FromResult(feed.Subscribers == 0), "the subscription ended with the stream");
+        using var after = await client.Get("/console/live/front");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+    }
+
+    private static Task<ClientWebSocket> OpenSocketAsync(ServeProcess serve, ConsoleClient client, Uri origin) => OpenSocketAsync(serve.Console, client, origin);
+
+    private static async Task<ClientWebSocket> OpenSocketAsync(Uri console, ConsoleClient client, Uri origin)
     {
         var socket = new ClientWebSocket();
         socket.Options.Cookies = client.Cookies;
         socket.Options.SetRequestHeader("Origin", origin.GetLeftPart(UriPartial.Authority));
-        var uri = new UriBuilder(serve.Console) { Scheme = "ws", Path = "/console/live/front/socket" }.Uri;
+        var uri = new UriBuilder(console) { Scheme = "ws", Path = "/console/live/front/socket" }.Uri;
         try
         {
             await socket.ConnectAsync(uri, TestContext.Current.CancellationToken);
