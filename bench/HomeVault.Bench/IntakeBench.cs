@@ -60,18 +60,40 @@ public static partial class IntakeBench
         }
         finally
         {
-            foreach (var p in started)
-            {
-                try
-                {
-                    p.Kill(entireProcessTree: true);
-                }
-                catch (InvalidOperationException)
-                {
-                }
-                p.Dispose();
-            }
+            StopAll(started);
             Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>homevault.json in <paramref name="dir"/>: cameras cam01... on the URLs given, both listeners on free loopback ports.</summary>
+    internal static string ServeConfig(string dir, string data, List<string> cameras)
+    {
+        var config = Path.Combine(dir, "homevault.json");
+        File.WriteAllText(config, JsonSerializer.Serialize(new
+        {
+            HomeVault = new
+            {
+                DataDirectory = data,
+                Retention = new { Days = 30, MaxBytes = 0, MinFreeBytes = 1_000_000 },
+                Cameras = cameras.Select((u, i) => new { Name = $"cam{i + 1:D2}", Url = u, ClipSeconds = 10 }).ToArray(),
+            },
+            Http = new { IntakeUrls = "http://127.0.0.1:0", ConsoleUrls = "http://127.0.0.1:0", IntakePermitsPerMinute = 1_000_000 },
+        }));
+        return config;
+    }
+
+    internal static void StopAll(List<Process> started)
+    {
+        foreach (var p in started)
+        {
+            try
+            {
+                p.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+            p.Dispose();
         }
     }
 
@@ -87,17 +109,7 @@ public static partial class IntakeBench
         Tool.Run(hv, "init", "--data", data, "--owner", "alice", "--passphrase-file", pass);
         const string recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
         var token = Tool.Run(hv, "requesters", "add", "spd", "--recipient", recipient, "--data", data).TrimEnd().Split('\n')[^1];
-        var config = Path.Combine(dir, "homevault.json");
-        File.WriteAllText(config, JsonSerializer.Serialize(new
-        {
-            HomeVault = new
-            {
-                DataDirectory = data,
-                Retention = new { Days = 30, MaxBytes = 0, MinFreeBytes = 1_000_000 },
-                Cameras = cameras.Select((u, i) => new { Name = $"cam{i + 1:D2}", Url = u, ClipSeconds = 10 }).ToArray(),
-            },
-            Http = new { IntakeUrls = "http://127.0.0.1:0", ConsoleUrls = "http://127.0.0.1:0", IntakePermitsPerMinute = 1_000_000 },
-        }));
+        var config = ServeConfig(dir, data, cameras);
         var serve = Start(hv, ["serve", "--config", config], started);
         var http = Path.Combine(data, "status", "http.json");
         Wait(() => File.Exists(http), 60, "serve published no HTTP address");
@@ -173,9 +185,9 @@ public static partial class IntakeBench
             $"{clips.Count} clips sealed, {truncated} not complete, {gaps} gaps > 50 ms between consecutive clips (largest {worst:F3} s) => fragments dropped: {(gaps == 0 && truncated == 0 ? "none" : "SOME")}");
     }
 
-    private sealed record ClipRow(string Camera, DateTimeOffset Start, DateTimeOffset End, string State);
+    internal sealed record ClipRow(string Camera, DateTimeOffset Start, DateTimeOffset End, string State);
 
-    private static List<ClipRow> Clips(string hv, string data)
+    internal static List<ClipRow> Clips(string hv, string data)
     {
         using var doc = JsonDocument.Parse(Tool.Run(hv, "clips", "list", "--json", "--data", data));
         return doc.RootElement.EnumerateArray().Select(c => new ClipRow(c.GetProperty("camera").GetString()!,
@@ -183,7 +195,7 @@ public static partial class IntakeBench
             DateTimeOffset.Parse(c.GetProperty("end").GetString()!, CultureInfo.InvariantCulture), c.GetProperty("state").GetString()!)).ToList();
     }
 
-    private static List<string> StartCamsim(string root, int n, string size, string bitrate, List<Process> started)
+    internal static List<string> StartCamsim(string root, int n, string size, string bitrate, List<Process> started)
     {
         List<string> args = [Path.Combine(root, "tools", "camsim", "camsim.py"), "--port", "0", "--size", size, "--fps", "15", "--bitrate", bitrate, "--gop", "30", "--seconds", "900"];
         for (var i = 0; i < n; i++)
@@ -199,7 +211,7 @@ public static partial class IntakeBench
         return Enumerable.Range(0, n).Select(i => fields[$"cam{i + 1:D2}"]).ToList();
     }
 
-    private static Process Start(string file, IEnumerable<string> args, List<Process> started, bool readStdout = true)
+    internal static Process Start(string file, IEnumerable<string> args, List<Process> started, bool readStdout = true)
     {
         var psi = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
@@ -218,7 +230,7 @@ public static partial class IntakeBench
         return p;
     }
 
-    private static void Wait(Func<bool> done, int seconds, string failure)
+    internal static void Wait(Func<bool> done, int seconds, string failure)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!done())

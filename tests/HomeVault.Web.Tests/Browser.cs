@@ -20,6 +20,15 @@ internal static class Browser
         return (playwright, browser);
     }
 
+    /// <summary>Screenshots the README shows, kept in the repository.</summary>
+    public static readonly string DocScreenshots = Path.Combine(TestEnv.RepoRoot, "docs", "screenshots");
+
+    public static Task DocShot(IPage page, string name)
+    {
+        Directory.CreateDirectory(DocScreenshots);
+        return page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DocScreenshots, name + ".png") });
+    }
+
     public static Task Shot(IPage page, string name)
     {
         Directory.CreateDirectory(Screenshots);

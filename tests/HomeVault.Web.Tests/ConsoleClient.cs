@@ -10,8 +10,11 @@ internal sealed partial class ConsoleClient : IDisposable
 
     public ConsoleClient(Uri console)
     {
-        _http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = console };
+        _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = console };
     }
+
+    /// <summary>The session cookie once unlocked (for a WebSocket beside the HTTP client).</summary>
+    public CookieContainer Cookies { get; } = new();
 
     public Task<HttpResponseMessage> Get(string path) => _http.GetAsync(path);
 

@@ -46,6 +46,7 @@ public sealed class PhoneLayoutTests
         await phone.FillAsync("#passphrase", WebHost.Passphrase);
         await phone.ClickAsync("#unlock");
         await AssertFits(phone, "#recorder", 390, "phone-02-dashboard");
+        await Browser.DocShot(phone, "dashboard-phone");
         // Touch-sized: the navigation's lock button is at least 44 px tall.
         var lockBox = await phone.Locator("#lock").BoundingBoxAsync();
         Assert.True(lockBox is { Height: >= 44 }, $"lock button {lockBox?.Height} px tall");
@@ -53,6 +54,7 @@ public sealed class PhoneLayoutTests
         foreach (var (path, ready, shot) in new[]
                  {
                      ("/console/cameras/front", "#clips", "phone-03-camera"),
+                     ("/console/live", "figure.live", "phone-05-live"),
                      ("/console/requests", "#requests", "phone-05-inbox"),
                      ($"/console/requests/{id}", "#approve-form", "phone-06-request"),
                      ("/console/releases", "h1", "phone-07-releases"),
@@ -62,6 +64,10 @@ public sealed class PhoneLayoutTests
         {
             await phone.GotoAsync(path, Shown);
             await AssertFits(phone, ready, 390, shot);
+            if (path.StartsWith("/console/requests/", StringComparison.Ordinal))
+            {
+                await Browser.DocShot(phone, "request-phone");
+            }
             if (path == "/console/cameras/front")
             {
                 await phone.Locator("#clips a.play").First.ClickAsync();
@@ -77,6 +83,7 @@ public sealed class PhoneLayoutTests
         await Assertions.Expect(desktop.Locator("#recorder")).ToBeVisibleAsync();
         await desktop.GotoAsync("/console/audit", Shown);
         await AssertFits(desktop, "#entries", 1280, "desktop-audit");
+        await Browser.DocShot(desktop, "audit-desktop");
         var hash = desktop.Locator("#entries details.hash").First;
         await Assertions.Expect(hash).ToBeVisibleAsync();
         var full = (await hash.Locator("code").TextContentAsync())!;

@@ -25,12 +25,12 @@ internal sealed class ServeProcess : IDisposable
     {
     }
 
-    /// <param name="camsim">Whether to record camsim's camera "front".</param>
+    /// <param name="camsim">Whether to record camsim's cameras (<paramref name="mounts"/>, by default "front").</param>
     /// <param name="moreCameras">Further cameras to configure (e.g. one nobody answers for).</param>
-    public ServeProcess(bool camsim, IReadOnlyList<(string Name, string Url)> moreCameras)
+    public ServeProcess(bool camsim, IReadOnlyList<(string Name, string Url)> moreCameras, IReadOnlyList<string>? mounts = null)
     {
         _cams = camsim
-            ? CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"), new CamsimSettings { Size = "640x360", Seconds = 300, Mounts = ["front"] })
+            ? CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"), new CamsimSettings { Size = "640x360", Seconds = 300, Mounts = mounts ?? ["front"] })
             : null;
         var cameras = (_cams?.Urls.Select(kv => (Name: kv.Key, Url: kv.Value)) ?? []).Concat(moreCameras);
         Dir = TestEnv.NewTempDir("hvserve");
@@ -101,6 +101,45 @@ internal sealed class ServeProcess : IDisposable
             }
             Thread.Sleep(500);
         }
+    }
+
+    /// <summary>Waits until the console's /healthz says every camera is recording.</summary>
+    public async Task WaitForAllRecordingAsync()
+    {
+        using var http = new HttpClient { BaseAddress = Console };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            using var health = await http.GetAsync("/healthz");
+            last = await health.Content.ReadAsStringAsync();
+            if (health.IsSuccessStatusCode)
+            {
+                return;
+            }
+            await Task.Delay(500);
+        }
+        Assert.Fail($"not every camera recording within 90 s: {last}");
+    }
+
+    /// <summary>The live views open now, as the console's /metrics counts them.</summary>
+    public async Task<int> LiveViewersAsync()
+    {
+        using var http = new HttpClient { BaseAddress = Console };
+        var metrics = await http.GetStringAsync("/metrics");
+        var line = metrics.Split('\n').Single(l => l.StartsWith("homevault_live_viewers ", StringComparison.Ordinal));
+        return (int)double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The audit log's (action, subject, reason) entries, read by the real CLI.</summary>
+    public List<(string Action, string Subject, string? Reason)> AuditEntries()
+    {
+        var r = Homevault.Run("audit", "log", "--json", "--data", Data);
+        Assert.True(r.Exit == 0, r.Stderr);
+        return JsonDocument.Parse(r.Stdout).RootElement.EnumerateArray()
+            .Select(e => (e.GetProperty("action").GetString()!, e.GetProperty("subject").GetString()!,
+                e.GetProperty("details").TryGetProperty("reason", out var why) ? why.GetString() : null))
+            .ToList();
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using HomeVault.Core.Recorder;
 using HomeVault.Recording.ReleasedClips;
 using HomeVault.Tests;
 using HomeVault.Web.Hosting;
@@ -42,7 +43,8 @@ internal sealed class WebHost : IAsyncDisposable
 
     public IServiceProvider Services => _app!.Services;
 
-    public static async Task<WebHost> StartAsync(Action<WebOptions>? configure = null, TimeProvider? time = null)
+    /// <param name="live">The recorder's live feed and stills, when a test plays the recorder's part.</param>
+    public static async Task<WebHost> StartAsync(Action<WebOptions>? configure = null, TimeProvider? time = null, (ILiveFeed, ICameraStills)? live = null)
     {
         var dir = TestEnv.NewTempDir("hvweb");
         var pass = Path.Combine(dir, "pass");
@@ -55,13 +57,13 @@ internal sealed class WebHost : IAsyncDisposable
         var host = new WebHost(dir, data, pass, Homevault.LastLine(add.Stdout));
         var options = new WebOptions { IntakeUrls = "http://127.0.0.1:0", ConsoleUrls = "http://127.0.0.1:0" };
         configure?.Invoke(options);
-        await host.StartWebAsync(options, time);
+        await host.StartWebAsync(options, time, live);
         return host;
     }
 
-    private async Task StartWebAsync(WebOptions options, TimeProvider? time)
+    private async Task StartWebAsync(WebOptions options, TimeProvider? time, (ILiveFeed, ICameraStills)? live)
     {
-        _app = HomeVaultWebApp.Build(options, Data, new ReleaseMedia(), time);
+        _app = HomeVaultWebApp.Build(options, Data, new ReleaseMedia(), time, live: live);
         await _app.StartAsync();
         var listeners = _app.Services.GetRequiredService<WebListeners>();
         Intake = listeners.Urls(Listener.Intake)[0];

@@ -2,6 +2,7 @@ using System.CommandLine;
 using HomeVault.Cli.Infrastructure;
 using HomeVault.Core;
 using HomeVault.Core.IO;
+using HomeVault.Core.Recorder;
 using HomeVault.Recording.Configuration;
 using HomeVault.Recording.Ffmpeg;
 using HomeVault.Recording.ReleasedClips;
@@ -139,7 +140,8 @@ internal static partial class ServeCommand
         }));
         if (web is not null)
         {
-            builder.Services.AddHostedService(sp => new WebHostedService(web, options.DataDirectory, new ReleaseMedia(), ConfigureLogging, sp.GetRequiredService<ILogger<WebHostedService>>()));
+            builder.Services.AddHostedService(sp => new WebHostedService(web, options.DataDirectory, new ReleaseMedia(), ConfigureLogging, sp.GetRequiredService<ILogger<WebHostedService>>(),
+                (sp.GetRequiredService<ILiveFeed>(), sp.GetRequiredService<ICameraStills>())));
         }
         builder.Services.AddHostedService<WatchdogService>();
         return builder.Build();

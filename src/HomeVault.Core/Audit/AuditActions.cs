@@ -32,13 +32,15 @@ public static class AuditActions
     public const string RequesterRevoked = "requester.revoked";
     public const string ConsoleLocked = "vault.locked";
     public const string ReportGenerated = "report.generated";
+    public const string LiveStarted = "live.started";
+    public const string LiveStopped = "live.stopped";
 
     public static IReadOnlyList<string> All { get; } =
     [
         ClipSealed, ClipDeleted, ClipTruncated, ClipViewed, RunStarted, RunEnded, Gap, OwnerAdded,
         VaultUnlocked, VaultUnlockFailed, IdentityExported, RequestReceived, RequestViewed, RequestApproved, RequestDenied,
         RequestRevoked, ReleaseBuilt, ReleaseDownloaded, ReleaseExpired, ConfigChanged, ReportGenerated,
-        RequesterAdded, RequesterRevoked, ConsoleLocked,
+        RequesterAdded, RequesterRevoked, ConsoleLocked, LiveStarted, LiveStopped,
     ];
 
     /// <summary>Lowercase ASCII words joined by dots or underscores, at most 64 characters.</summary>

@@ -1,6 +1,7 @@
 using HomeVault.Core.Recorder;
 using HomeVault.Recording.Clips;
 using HomeVault.Recording.Configuration;
+using HomeVault.Recording.Live;
 using Microsoft.Extensions.Logging;
 
 namespace HomeVault.Recording.Cameras;
@@ -23,6 +24,7 @@ public sealed class CameraSupervisor
     private readonly StreamFactsCell _facts = new();
     private readonly GapTracker _gaps;
     private readonly Lock _gate = new();
+    private readonly CameraTap? _live;
 
     private CameraState _state = CameraState.Connecting;
     private DateTimeOffset? _lastFragmentAt;
@@ -33,7 +35,7 @@ public sealed class CameraSupervisor
     private DateTimeOffset? _nextAttemptAt;
 
     public CameraSupervisor(CameraOptions camera, IClipSink sink, IRecordingJournal journal, ILogger<CameraSupervisor> logger,
-        TimeProvider? time = null, SupervisorSettings? settings = null, IStorageSpace? space = null)
+        TimeProvider? time = null, SupervisorSettings? settings = null, IStorageSpace? space = null, LiveFeed? live = null)
     {
         _camera = camera ?? throw new ArgumentNullException(nameof(camera));
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
@@ -43,6 +45,7 @@ public sealed class CameraSupervisor
         _settings = settings ?? new SupervisorSettings();
         _space = space;
         _gaps = new GapTracker(camera.Name, journal, logger);
+        _live = live?.Tap(camera.Name);
     }
 
     public string Name => _camera.Name;
@@ -151,6 +154,7 @@ public sealed class CameraSupervisor
 
     private IngestRun NewRun() => new(_camera, _settings, _sink, _journal, _space, _logger, _time, _facts)
     {
+        Live = _live,
         FootageStarted = start =>
         {
             lock (_gate)

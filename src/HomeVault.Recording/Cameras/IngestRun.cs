@@ -2,6 +2,7 @@ using HomeVault.Recording.Clips;
 using HomeVault.Recording.Configuration;
 using HomeVault.Recording.Ffmpeg;
 using HomeVault.Recording.Fmp4;
+using HomeVault.Recording.Live;
 using HomeVault.Recording.Processes;
 using Microsoft.Extensions.Logging;
 
@@ -29,6 +30,9 @@ internal sealed class IngestRun(
 
     /// <summary>Called after each fragment: its bytes and how many clips were completed by it.</summary>
     public Action<long, int>? FragmentWritten { get; init; }
+
+    /// <summary>Where live viewers take the fragments from (a count check while nobody watches).</summary>
+    public CameraTap? Live { get; init; }
 
     public async Task<RunResult> RunAsync(CancellationToken ct)
     {
@@ -106,7 +110,10 @@ internal sealed class IngestRun(
                         cutter = new ClipCutter(sink, camera.Name, runId.Value, init, TimeSpan.FromSeconds(camera.ClipSeconds), firstAt, fragment.Start);
                         FootageStarted?.Invoke(cutter.WallTime(fragment.Start));
                         Log.Recording(logger, camera.Name, runId.Value);
+                        Live?.Begin(init);
                     }
+                    // Before the cutter rebases the fragment into its clip: viewers get the run's own timeline.
+                    Live?.Publish(fragment.Bytes);
                     var clipsBefore = cutter.ClipsCompleted;
                     await cutter.AddAsync(fragment, CancellationToken.None).ConfigureAwait(false);
                     FragmentWritten?.Invoke(fragment.Bytes.Length, cutter.ClipsCompleted - clipsBefore);
@@ -129,6 +136,7 @@ internal sealed class IngestRun(
         }
         finally
         {
+            Live?.End();
             if (cutter is not null)
             {
                 try

@@ -8,6 +8,7 @@ using HomeVault.Core.IO;
 using HomeVault.Core.Recorder;
 using HomeVault.Recording.Cameras;
 using HomeVault.Recording.Configuration;
+using HomeVault.Recording.Live;
 using HomeVault.Recording.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,8 @@ public sealed partial class RecorderService(
     IOptions<HomeVaultOptions> options,
     ILoggerFactory loggers,
     TimeProvider time,
-    SupervisorSettings? supervisorSettings = null) : BackgroundService
+    SupervisorSettings? supervisorSettings = null,
+    LiveFeed? live = null) : BackgroundService
 {
     public static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(1);
 
@@ -70,7 +72,7 @@ public sealed partial class RecorderService(
         var sink = new SealedClipSink(store);
         foreach (var camera in config.Cameras)
         {
-            _supervisors.Add(new CameraSupervisor(camera, sink, sink, loggers.CreateLogger<CameraSupervisor>(), time, supervisorSettings, _guard));
+            _supervisors.Add(new CameraSupervisor(camera, sink, sink, loggers.CreateLogger<CameraSupervisor>(), time, supervisorSettings, _guard, live));
         }
         var cameraTasks = _supervisors.Select(s => Task.Run(() => s.RunAsync(stoppingToken, startedAt), CancellationToken.None)).ToList();
 

@@ -1,5 +1,7 @@
+using HomeVault.Core.Recorder;
 using HomeVault.Recording.Cameras;
 using HomeVault.Recording.Configuration;
+using HomeVault.Recording.Live;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +25,11 @@ public static class RecordingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HomeVaultOptions>, HomeVaultOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SupervisorSettings>();
+        // Live view and stills: what the web side asks of the recorder, through Core's interfaces.
+        services.TryAddSingleton<LiveFeed>();
+        services.TryAddSingleton<ILiveFeed>(sp => sp.GetRequiredService<LiveFeed>());
+        services.TryAddSingleton<CameraStills>();
+        services.TryAddSingleton<ICameraStills>(sp => sp.GetRequiredService<CameraStills>());
         services.AddHostedService<RecorderService>();
         services.AddHostedService<ReleaseExpiryService>();
         return services;

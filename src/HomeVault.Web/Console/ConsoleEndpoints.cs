@@ -68,6 +68,7 @@ internal static class ConsoleEndpoints
         var open = routes.MapGroup("").OnListener(Listener.Console);
         open.MapGet("/", () => Results.Redirect("/console"));
         open.MapGet("/console/app.css", () => Results.Text(Html.Css, "text/css; charset=utf-8"));
+        LivePages.MapScript(open);
         LoginPages.Map(open);
 
         var owner = routes.MapGroup("/console").OnListener(Listener.Console).AddEndpointFilter(async (invocation, next) =>
@@ -89,6 +90,7 @@ internal static class ConsoleEndpoints
         ReleasesPage.Map(owner);
         AuditPage.Map(owner);
         ReportPage.Map(owner);
+        LivePages.Map(owner);
     }
 
     /// <summary>The session the filter found (only inside the owner group).</summary>

@@ -33,6 +33,7 @@ internal static class DashboardPage
         {
             body.Append($"<p class=\"bad\" id=\"storage-problem\">Not recording: {E(problem)}</p>");
         }
+        body.Append(LivePages.Stills(fresh ? status!.Cameras.Select(c => c.Name) : []));
         body.Append("<h2>Cameras</h2><table id=\"cameras\"><tr><th>camera</th><th>state</th><th>last fragment</th><th>recorded since start</th><th>clips sealed</th><th>runs</th><th>no footage since</th><th>last error</th></tr>");
         foreach (var c in fresh ? status!.Cameras : [])
         {

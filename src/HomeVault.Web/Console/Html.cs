@@ -9,12 +9,12 @@ namespace HomeVault.Web.Console;
 
 /// <summary>
 /// Server-rendered console pages. Every value from outside (request fields, camera names, audit details) goes
-/// through <see cref="E"/>; pages carry no script and no external asset, so the strict CSP holds.
+/// through <see cref="E"/>; pages carry no inline script and no external asset (the live view's script is served by the console itself), so the strict CSP holds.
 /// </summary>
 internal static class Html
 {
     public const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; media-src 'self' blob:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? "");
 
@@ -42,7 +42,7 @@ internal static class Html
         var nav = new StringBuilder();
         if (session is not null)
         {
-            nav.Append("<nav><a href=\"/console\">Dashboard</a> <a href=\"/console/requests\">Requests</a> <a href=\"/console/releases\">Releases</a> <a href=\"/console/audit\">Audit log</a> <a href=\"/console/report\">Transparency report</a> ");
+            nav.Append("<nav><a href=\"/console\">Dashboard</a> <a href=\"/console/live\">Live</a> <a href=\"/console/requests\">Requests</a> <a href=\"/console/releases\">Releases</a> <a href=\"/console/audit\">Audit log</a> <a href=\"/console/report\">Transparency report</a> ");
             nav.Append(CultureInfo.InvariantCulture, $"<span class=\"who\">unlocked as {E(session.Owner)}</span> ");
             nav.Append(CultureInfo.InvariantCulture, $"<form method=\"post\" action=\"/console/lock\" class=\"inline\">{Antiforgery(context)}<button id=\"lock\" type=\"submit\">Lock</button></form></nav>");
         }
@@ -125,6 +125,13 @@ internal static class Html
         pre { white-space: pre-wrap; overflow-wrap: anywhere; }
         details.hash { display: inline-block; vertical-align: top; } details.hash summary { cursor: pointer; font-family: monospace; }
         .hint { color: #5a6b7d; margin: .2rem 0; }
+        .live-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); gap: .6rem; }
+        figure.live { margin: 0; background: #fff; border: 1px solid #d5dbe2; }
+        figure.live video { width: 100%; aspect-ratio: 16 / 9; display: block; }
+        figure.live figcaption { padding: .3rem .5rem; }
+        .live-state { color: #5b6b7c; font-size: .9em; }
+        .stills { display: flex; flex-wrap: wrap; gap: .6rem; }
+        .stills img { width: 16rem; max-width: 100%; aspect-ratio: 16 / 9; object-fit: cover; background: #1d2733; display: block; }
         @media (max-width: 640px) {
           header { flex-wrap: wrap; gap: .4rem; padding: .5rem; }
           header a { margin-right: .3rem; display: inline-block; padding: .35rem 0; }

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core;
 using HomeVault.Core.Disclosure.Releases;
+using HomeVault.Core.Recorder;
 using HomeVault.Web.Console;
 using HomeVault.Web.Intake;
 using HomeVault.Web.Operations;
@@ -24,7 +25,9 @@ namespace HomeVault.Web.Hosting;
 /// </summary>
 public static class HomeVaultWebApp
 {
-    public static WebApplication Build(WebOptions options, string dataDirectory, IReleaseMedia releaseMedia, TimeProvider? time = null, Action<ILoggingBuilder>? logging = null)
+    /// <param name="live">The recorder's live feed and stills (null without a recorder in this process: no live view, no stills).</param>
+    public static WebApplication Build(WebOptions options, string dataDirectory, IReleaseMedia releaseMedia, TimeProvider? time = null, Action<ILoggingBuilder>? logging = null,
+        (ILiveFeed Feed, ICameraStills Stills)? live = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(releaseMedia);
@@ -65,6 +68,11 @@ public static class HomeVaultWebApp
         builder.Services.AddSingleton(releaseMedia);
         builder.Services.AddSingleton(listeners);
         builder.Services.AddSingleton(clock);
+        if (live is var (feed, stills))
+        {
+            builder.Services.AddSingleton(feed);
+            builder.Services.AddSingleton(stills);
+        }
         builder.Services.AddSingleton(_ => new WebCatalog(new DataDirectory(dataDirectory), clock));
         builder.Services.AddSingleton<HomeVaultMetrics>();
         builder.Services.AddSingleton<Webhooks>();
@@ -106,6 +114,7 @@ public static class HomeVaultWebApp
         app.UseRouting();
         app.UseListenerGate();
         app.UseRateLimiter();
+        app.UseWebSockets();
         ConsoleEndpoints.UseMiddleware(app);
         app.UseAntiforgery();
         // A post whose antiforgery token failed is refused here, before its endpoint binds the form: the generated

@@ -11,7 +11,7 @@ namespace HomeVault.Web.Operations;
 /// </summary>
 public sealed class HomeVaultMetrics
 {
-    public HomeVaultMetrics(WebCatalog catalog)
+    public HomeVaultMetrics(WebCatalog catalog, ILiveFeed? live = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         Registry = Metrics.NewCustomRegistry();
@@ -24,8 +24,10 @@ public sealed class HomeVaultMetrics
         var recorder = factory.CreateGauge("homevault_recorder_up", "1 while the recorder publishes fresh status");
         var requests = factory.CreateGauge("homevault_requests", "Access requests by state", "state");
         var diskFull = factory.CreateGauge("homevault_disk_full", "1 while recording is stopped for lack of space (only footage on legal hold is left to delete)");
+        var viewers = factory.CreateGauge("homevault_live_viewers", "Live views open now (over every camera)");
         Registry.AddBeforeCollectCallback(() =>
         {
+            viewers.Set(live?.Subscribers ?? 0);
             var status = RecorderStatus.Read(catalog.Data);
             var fresh = RecorderStatus.IsFresh(status, catalog.Time.GetUtcNow());
             recorder.Set(fresh ? 1 : 0);
