@@ -53,7 +53,7 @@ internal static class DemoDisclosure
             ["purpose"] = "Vehicle break-in reported on Elm Street",
         };
         var request = new AccessRequestValidator(new CameraRepository(vault.Db).ListNames()).Parse(Encoding.UTF8.GetBytes(json.ToJsonString()));
-        var stored = new RequestIntake(vault.Data, vault.Db, vault.Audit).Submit(request, null, "cli");
+        var stored = new RequestIntake(vault.Data, vault.Catalog).Submit(request, null, "cli");
         Console.Out.WriteLine($"   {stored.Id}: pending; its scope is on legal hold");
 
         // The owner narrows it: one camera, the middle half of the window, no audio.
