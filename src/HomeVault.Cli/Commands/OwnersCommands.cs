@@ -85,7 +85,8 @@ internal static class OwnersCommands
         command.SetAction(result =>
         {
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
-            foreach (var o in new OwnerRepository(vault.Db).List())
+            using var read = vault.Catalog.Read();
+            foreach (var o in read.Owners.List())
             {
                 Console.Out.WriteLine($"{o.Name}\tsince {o.Created:yyyy-MM-dd HH:mm:ss}Z");
             }

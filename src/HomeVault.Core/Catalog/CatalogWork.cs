@@ -69,6 +69,10 @@ public sealed class CatalogWork : IDisposable
     /// <summary>Appends an audit leaf in this work's transaction (a read's leaf commits on its own); returns its index.</summary>
     public long Append(AuditEvent auditEvent) => Audit.Append(auditEvent, Transaction);
 
+    /// <summary>The canonical bytes of leaf <paramref name="index"/> and its tlog-proof against a checkpoint made in this write.</summary>
+    public (byte[] EntryBytes, TlogProof Proof) ProveWithin(long index) =>
+        Audit.ProveWithin(index, Transaction ?? throw new InvalidOperationException("a proof inside a transaction needs a write"));
+
     /// <summary>A signed checkpoint of the whole log, in this work's transaction.</summary>
     public SignedCheckpoint Checkpoint() => Audit.Checkpoint(Transaction);
 

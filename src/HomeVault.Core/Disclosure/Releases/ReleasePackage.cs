@@ -152,7 +152,7 @@ internal sealed class ReleasePackage
             ["clips"] = _manifest.Clips.Count.ToString(CultureInfo.InvariantCulture),
             ["bytes"] = bytes.ToString(CultureInfo.InvariantCulture),
         }));
-        var (entry, proof) = work.Audit.ProveWithin(index, work.Transaction!);
+        var (entry, proof) = work.ProveWithin(index);
         Write(_work, ReleaseFiles.AuditEntry, entry);
         Write(_work, ReleaseFiles.AuditProof, Encoding.UTF8.GetBytes(proof.ToText()));
         work.Requests.MarkReleased(_manifest.RequestId);
