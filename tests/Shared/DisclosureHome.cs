@@ -76,7 +76,7 @@ internal sealed class DisclosureHome : IDisposable
             ["purpose"] = "Vehicle break-in reported on Elm Street",
         };
         var request = new AccessRequestValidator(cameras, Time).Parse(Encoding.UTF8.GetBytes(json.ToJsonString()));
-        return new RequestIntake(Data, Db, Audit.Log).Submit(request, null, "test");
+        return new RequestIntake(Data, Store.Catalog).Submit(request, null, "test");
     }
 
     public StoredRequest Request(string id) => new RequestRepository(Db, Time).Get(id);

@@ -37,7 +37,11 @@ internal static class AuditCommands
             {
                 throw new UserError($"audit verification FAILED: this log is signed by {vault.Audit.VerifierKey}, not by the pinned key");
             }
-            var owners = new OwnerRepository(vault.Db).List(includeRemoved: true).Select(o => o.Name);
+            IEnumerable<string> owners;
+            using (var read = vault.Catalog.Read())
+            {
+                owners = read.Owners.List(includeRemoved: true).Select(o => o.Name);
+            }
             var report = vault.Audit.Verify(new AuditVerifyOptions
             {
                 DataDirectory = vault.Data.Root,

@@ -51,8 +51,9 @@ internal static class CamerasCommands
             {
                 Console.Out.WriteLine($"NOT RECORDING: {problem}");
             }
-            var clips = new ClipRepository(vault.Db).Query(from: now.AddDays(-1));
-            var names = new CameraRepository(vault.Db).ListNames().Union(status?.Cameras.Select(c => c.Name) ?? []).Order(StringComparer.Ordinal);
+            using var read = vault.Catalog.Read();
+            var clips = read.Clips.Query(from: now.AddDays(-1));
+            var names = read.Cameras.ListNames().Union(status?.Cameras.Select(c => c.Name) ?? []).Order(StringComparer.Ordinal);
             foreach (var name in names)
             {
                 var health = status?.Cameras.FirstOrDefault(c => c.Name == name);

@@ -42,11 +42,15 @@ internal static partial class ClipsCommands
             }
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var cam = result.GetValue(camera)!;
-            if (!new CameraRepository(vault.Db).ListNames().Contains(cam))
+            IReadOnlyList<Clip> clips;
+            using (var read = vault.Catalog.Read())
             {
-                throw new UserError($"unknown camera '{cam}'");
+                if (!read.Cameras.ListNames().Contains(cam))
+                {
+                    throw new UserError($"unknown camera '{cam}'");
+                }
+                clips = read.Clips.Query(cam, f, t);
             }
-            var clips = new ClipRepository(vault.Db).Query(cam, f, t);
             if (clips.Count == 0)
             {
                 throw new UserError($"no footage of camera '{cam}' between {TimeArgument.Format(f)} and {TimeArgument.Format(t)}");

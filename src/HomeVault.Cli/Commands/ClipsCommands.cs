@@ -36,11 +36,12 @@ internal static partial class ClipsCommands
             }
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
             var cam = result.GetValue(camera);
-            if (cam is not null && !new CameraRepository(vault.Db).ListNames().Contains(cam))
+            using var read = vault.Catalog.Read();
+            if (cam is not null && !read.Cameras.ListNames().Contains(cam))
             {
-                throw new UserError($"unknown camera '{cam}' (this data directory has: {string.Join(", ", new CameraRepository(vault.Db).ListNames())})");
+                throw new UserError($"unknown camera '{cam}' (this data directory has: {string.Join(", ", read.Cameras.ListNames())})");
             }
-            var clips = new ClipRepository(vault.Db).Query(cam, f, t);
+            var clips = read.Clips.Query(cam, f, t);
             if (result.GetValue(json))
             {
                 WriteJson(clips);

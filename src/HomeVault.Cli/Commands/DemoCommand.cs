@@ -109,7 +109,11 @@ internal static class DemoCommand
         }
 
         using var vault = Installation.Open(data.Root);
-        var clips = new ClipRepository(vault.Db).Query();
+        IReadOnlyList<Clip> clips;
+        using (var read = vault.Catalog.Read())
+        {
+            clips = read.Clips.Query();
+        }
         Step($"4. What is on disk: {clips.Count} sealed clips (no plaintext video anywhere under {data.Root})");
         foreach (var c in clips)
         {

@@ -24,7 +24,11 @@ internal static class DemoDisclosure
 {
     public static void Run(Installation vault, string owner, char[] passphrase, string workDir, Action<string> step)
     {
-        var clips = new ClipRepository(vault.Db).Query();
+        IReadOnlyList<Clip> clips;
+        using (var read = vault.Catalog.Read())
+        {
+            clips = read.Clips.Query();
+        }
         var from = new DateTimeOffset(clips.Min(c => c.Start).UtcTicks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
         var to = new DateTimeOffset((clips.Max(c => c.End).UtcTicks / TimeSpan.TicksPerSecond + 1) * TimeSpan.TicksPerSecond, TimeSpan.Zero);
         var wait = to - DateTimeOffset.UtcNow;
@@ -52,8 +56,13 @@ internal static class DemoDisclosure
             ["scope"] = new JsonObject { ["cameras"] = new JsonArray([.. cameras.Select(c => JsonValue.Create(c))]), ["from"] = WireTime.Format(from), ["to"] = WireTime.Format(to) },
             ["purpose"] = "Vehicle break-in reported on Elm Street",
         };
-        var request = new AccessRequestValidator(new CameraRepository(vault.Db).ListNames()).Parse(Encoding.UTF8.GetBytes(json.ToJsonString()));
-        var stored = new RequestIntake(vault.Data, vault.Db, vault.Audit).Submit(request, null, "cli");
+        IReadOnlyList<string> known;
+        using (var read = vault.Catalog.Read())
+        {
+            known = read.Cameras.ListNames();
+        }
+        var request = new AccessRequestValidator(known).Parse(Encoding.UTF8.GetBytes(json.ToJsonString()));
+        var stored = new RequestIntake(vault.Data, vault.Catalog).Submit(request, null, "cli");
         Console.Out.WriteLine($"   {stored.Id}: pending; its scope is on legal hold");
 
         // The owner narrows it: one camera, the middle half of the window, no audio.

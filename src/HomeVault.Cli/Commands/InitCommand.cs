@@ -65,18 +65,19 @@ internal static class InitCommand
         var keys = new OwnerKeyStore(data).Create(ownerName, passphrase, now);
         InstallationAudit.CreateKey(data);
         using var db = CatalogDatabase.Open(data.CatalogPath, create: true);
+        // The install id comes first, in a transaction of its own: the audit log (and so a unit of work) needs it.
         using (var tx = db.BeginTransaction())
         {
-            new SettingsRepository(db).Set(SettingsRepository.InstallId, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), tx);
-            new OwnerRepository(db).Add(ownerName, keys.AgeRecipient, keys.MinisignPublicKey, now, tx);
+            new SettingsRepository(db, tx).Set(SettingsRepository.InstallId, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
+            new OwnerRepository(db, tx).Add(ownerName, keys.AgeRecipient, keys.MinisignPublicKey, now);
             tx.Commit();
         }
-        using var audit = InstallationAudit.Open(data, db);
-        using (var tx = db.BeginTransaction())
+        using var catalog = new CatalogConnection(data, db);
+        using (var work = catalog.Write())
         {
-            audit.Log.Append(OwnersCommands.OwnerAddedEvent("cli:init", keys), tx);
-            audit.Log.Checkpoint(tx);
-            tx.Commit();
+            work.Append(OwnersCommands.OwnerAddedEvent("cli:init", keys));
+            work.Checkpoint();
+            work.Commit();
         }
         return keys;
     }

@@ -23,7 +23,8 @@ internal static class KeysCommands
         command.SetAction(result =>
         {
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
-            foreach (var o in new OwnerRepository(vault.Db).List())
+            using var read = vault.Catalog.Read();
+            foreach (var o in read.Owners.List())
             {
                 Console.Out.WriteLine($"owner {o.Name}");
                 Console.Out.WriteLine($"  age recipient:       {o.AgeRecipient}");

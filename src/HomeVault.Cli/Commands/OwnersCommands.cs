@@ -33,10 +33,12 @@ internal static class OwnersCommands
                 throw new UserError($"owner name '{owner}' is invalid: use 1-32 lower-case letters, digits, '-' or '_'");
             }
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
-            var owners = new OwnerRepository(vault.Db);
-            if (owners.Find(owner) is not null)
+            using (var read = vault.Catalog.Read())
             {
-                throw new UserError($"owner '{owner}' already exists; nothing was changed");
+                if (read.Owners.Find(owner) is not null)
+                {
+                    throw new UserError($"owner '{owner}' already exists; nothing was changed");
+                }
             }
             var passphrase = Passphrases.ReadNew(Passphrases.FileFrom(result.GetValue(passphraseFile)), $"New passphrase for owner '{owner}'");
             var store = new OwnerKeyStore(vault.Data);
@@ -52,12 +54,11 @@ internal static class OwnersCommands
             }
             try
             {
-                var audit = vault.Audit; // opened outside the transaction: it reads settings
-                using var tx = vault.Db.BeginTransaction();
-                owners.Add(owner, keys.AgeRecipient, keys.MinisignPublicKey, now, tx);
-                audit.Append(OwnerAddedEvent("cli", keys), tx);
-                audit.Checkpoint(tx);
-                tx.Commit();
+                using var work = vault.Catalog.Write();
+                work.Owners.Add(owner, keys.AgeRecipient, keys.MinisignPublicKey, now);
+                work.Append(OwnerAddedEvent("cli", keys));
+                work.Checkpoint();
+                work.Commit();
             }
             catch
             {
@@ -84,7 +85,8 @@ internal static class OwnersCommands
         command.SetAction(result =>
         {
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
-            foreach (var o in new OwnerRepository(vault.Db).List())
+            using var read = vault.Catalog.Read();
+            foreach (var o in read.Owners.List())
             {
                 Console.Out.WriteLine($"{o.Name}\tsince {o.Created:yyyy-MM-dd HH:mm:ss}Z");
             }

@@ -59,18 +59,17 @@ internal static class ReportCommand
     /// </summary>
     public static TransparencyReport Generate(Installation vault, DateTimeOffset? from, DateTimeOffset to, string kind, string path)
     {
-        var audit = vault.Audit; // opened outside the transaction: it reads settings
-        using var tx = vault.Db.BeginTransaction(deferred: false);
-        var report = TransparencyReport.Compute(vault.Db, audit, from, to, transaction: tx);
+        using var work = vault.Catalog.Write();
+        var report = TransparencyReport.Compute(work, from, to);
         var bytes = kind switch
         {
             "json" => report.ToJson(),
             "html" => Encoding.UTF8.GetBytes(report.ToHtml()),
             _ => Encoding.UTF8.GetBytes(report.ToMarkdown()),
         };
-        audit.Append(report.GeneratedEvent("cli", kind, bytes), tx);
+        work.Append(report.GeneratedEvent("cli", kind, bytes));
         OutputFile.Write(path, stream => stream.Write(bytes));
-        tx.Commit();
+        work.Commit();
         return report;
     }
 }

@@ -40,22 +40,23 @@ internal static class RequestersCommands
             }
             var normalized = key!.ToString();
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
-            var repo = new RequesterRepository(vault.Db);
-            if (repo.Find(who) is not null)
+            using (var read = vault.Catalog.Read())
             {
-                throw new UserError($"requester '{who}' already exists (names are never reused, even after revoking); nothing was changed");
+                if (read.Requesters.Find(who) is not null)
+                {
+                    throw new UserError($"requester '{who}' already exists (names are never reused, even after revoking); nothing was changed");
+                }
             }
             var token = RequesterToken.New();
-            var audit = vault.Audit; // opened outside the transaction: it reads settings
-            using (var tx = vault.Db.BeginTransaction())
+            using (var work = vault.Catalog.Write())
             {
-                repo.Add(who, normalized, token, TimeProvider.System.GetUtcNow(), tx);
-                audit.Append(new AuditEvent("cli", AuditActions.RequesterAdded, "requester/" + who, new Dictionary<string, string>
+                work.Requesters.Add(who, normalized, token, TimeProvider.System.GetUtcNow());
+                work.Append(new AuditEvent("cli", AuditActions.RequesterAdded, "requester/" + who, new Dictionary<string, string>
                 {
                     ["recipient"] = normalized,
-                }), tx);
-                audit.Checkpoint(tx);
-                tx.Commit();
+                }));
+                work.Checkpoint();
+                work.Commit();
             }
             Console.Out.WriteLine($"requester {who}: recipient {normalized}");
             Console.Error.WriteLine("homevault: the token below is shown only this once; give it to the requester over a private channel");
@@ -71,7 +72,8 @@ internal static class RequestersCommands
         command.SetAction(result =>
         {
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
-            var all = new RequesterRepository(vault.Db).List();
+            using var read = vault.Catalog.Read();
+            var all = read.Requesters.List();
             foreach (var r in all)
             {
                 var state = r.Revoked is { } at ? "revoked " + at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) : "active";
@@ -91,17 +93,15 @@ internal static class RequestersCommands
         {
             var who = result.GetValue(name)!;
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
-            var repo = new RequesterRepository(vault.Db);
-            var audit = vault.Audit;
-            using (var tx = vault.Db.BeginTransaction())
+            using (var work = vault.Catalog.Write())
             {
-                if (!repo.Revoke(who, TimeProvider.System.GetUtcNow(), tx))
+                if (!work.Requesters.Revoke(who, TimeProvider.System.GetUtcNow()))
                 {
                     throw new UserError($"no active requester named '{who}' (see 'homevault requesters list')");
                 }
-                audit.Append(new AuditEvent("cli", AuditActions.RequesterRevoked, "requester/" + who), tx);
-                audit.Checkpoint(tx);
-                tx.Commit();
+                work.Append(new AuditEvent("cli", AuditActions.RequesterRevoked, "requester/" + who));
+                work.Checkpoint();
+                work.Commit();
             }
             Console.Out.WriteLine($"revoked {who}");
             return CliApp.Ok;

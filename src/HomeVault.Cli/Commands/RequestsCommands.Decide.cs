@@ -34,7 +34,7 @@ internal static partial class RequestsCommands
             var t = TimeArgument.ParseOptional(result.GetValue(to), "--to");
             var until = TimeArgument.ParseOptional(result.GetValue(expires), "--expires");
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
-            var q = GetRequest(new RequestRepository(vault.Db), result.GetValue(id)!);
+            var q = GetRequest(vault, result.GetValue(id)!);
             var who = vault.ResolveOwner(result.GetValue(owner));
             var chosen = result.GetValue(cameras)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var approval = new ApproveCommand(q.Id, who.Name, chosen, f, t, result.GetValue(strip), until, result.GetValue(outDir));
@@ -93,7 +93,7 @@ internal static partial class RequestsCommands
         command.SetAction(result =>
         {
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
-            var q = GetRequest(new RequestRepository(vault.Db), result.GetValue(id)!);
+            var q = GetRequest(vault, result.GetValue(id)!);
             var who = vault.ResolveOwner(result.GetValue(owner));
             using var disclosure = new DisclosureService(vault.Data, vault.Db);
             WithPassphrase(result.GetValue(passphraseFile), who.Name, pass => disclosure.Deny(q.Id, who.Name, pass, result.GetValue(reason)!));

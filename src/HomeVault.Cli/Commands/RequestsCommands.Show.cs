@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using HomeVault.Cli.Infrastructure;
 using HomeVault.Core.Audit;
+using HomeVault.Core.Disclosure.Decisions;
 using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core.Json;
 
@@ -16,11 +17,16 @@ internal static partial class RequestsCommands
         command.SetAction(result =>
         {
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
-            var repo = new RequestRepository(vault.Db);
-            var q = GetRequest(repo, result.GetValue(id)!);
-            var preview = new ScopePreviewer(vault.Db).Preview(q.Request.Scope);
-            var history = repo.History(q.Id);
-            var approvals = repo.Approvals(q.Id);
+            var q = GetRequest(vault, result.GetValue(id)!);
+            ScopePreview preview;
+            IReadOnlyList<RequestTransition> history;
+            IReadOnlyList<ApprovalRecord> approvals;
+            using (var read = vault.Catalog.Read())
+            {
+                preview = read.Scopes.Preview(q.Request.Scope);
+                history = read.Requests.History(q.Id);
+                approvals = read.Requests.Approvals(q.Id);
+            }
             vault.Record(new AuditEvent(Actor, AuditActions.RequestViewed, Subject(q.Id), new Dictionary<string, string>
             {
                 ["digest"] = q.Digest,

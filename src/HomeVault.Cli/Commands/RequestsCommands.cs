@@ -43,17 +43,26 @@ internal static partial class RequestsCommands
                 throw new UserError($"--document: file {pdfPath} does not exist");
             }
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
-            var validation = new AccessRequestValidator(new CameraRepository(vault.Db).ListNames()).Validate(json);
+            IReadOnlyList<string> known;
+            using (var read = vault.Catalog.Read())
+            {
+                known = read.Cameras.ListNames();
+            }
+            var validation = new AccessRequestValidator(known).Validate(json);
             if (validation.Request is not { } request)
             {
                 throw Refused(validation.Problems);
             }
-            var earlier = new RequestRepository(vault.Db).FindByDigest(request.Digest());
+            IReadOnlyList<StoredRequest> earlier;
+            using (var read = vault.Catalog.Read())
+            {
+                earlier = read.Requests.FindByDigest(request.Digest());
+            }
             StoredRequest added;
             try
             {
                 using var pdf = pdfPath is null ? null : File.OpenRead(pdfPath);
-                added = new RequestIntake(vault.Data, vault.Db, vault.Audit).Submit(request, pdf, Actor);
+                added = new RequestIntake(vault.Data, vault.Catalog).Submit(request, pdf, Actor);
             }
             catch (CatalogException ex)
             {
@@ -97,7 +106,8 @@ internal static partial class RequestsCommands
                 }
             }
             using var vault = Installation.Open(CommonOptions.DataDirectory(result));
-            var requests = new RequestRepository(vault.Db).List(only);
+            using var read = vault.Catalog.Read();
+            var requests = read.Requests.List(only);
             if (result.GetValue(json))
             {
                 WriteJson(requests);
@@ -156,6 +166,9 @@ internal static partial class RequestsCommands
     private static UserError Refused(IReadOnlyList<string> problems) =>
         new(problems.Count == 0 ? "request refused" : string.Join("\nhomevault: ", problems));
 
-    private static StoredRequest GetRequest(RequestRepository repo, string id) =>
-        repo.Find(id) ?? throw new UserError($"no request with id '{id}' (see 'homevault requests list')");
+    private static StoredRequest GetRequest(Installation vault, string id)
+    {
+        using var read = vault.Catalog.Read();
+        return read.Requests.Find(id) ?? throw new UserError($"no request with id '{id}' (see 'homevault requests list')");
+    }
 }

@@ -15,26 +15,21 @@ internal sealed class Installation : IDisposable
     {
         Data = data;
         Db = db;
+        Catalog = new CatalogConnection(data, db);
     }
 
     public DataDirectory Data { get; }
 
     public SqliteConnection Db { get; }
 
-    private InstallationAudit? _audit;
+    /// <summary>The command's units of work on the catalog (its audit log opened on first use).</summary>
+    public CatalogConnection Catalog { get; }
 
     /// <summary>The installation's audit log, opened on first use.</summary>
-    public AuditLog Audit => (_audit ??= InstallationAudit.Open(Data, Db)).Log;
+    public AuditLog Audit => Catalog.Audit;
 
     /// <summary>Appends one event and makes a checkpoint if one is due.</summary>
-    public void Record(AuditEvent auditEvent, SqliteTransaction? tx = null)
-    {
-        Audit.Append(auditEvent, tx);
-        if (tx is null)
-        {
-            Audit.CheckpointIfDue();
-        }
-    }
+    public void Record(AuditEvent auditEvent) => Catalog.Record(auditEvent);
 
     public static Installation Open(string dataDirectory)
     {
@@ -49,7 +44,11 @@ internal sealed class Installation : IDisposable
     /// <summary>The named owner, or the only owner when none is named.</summary>
     public Owner ResolveOwner(string? name)
     {
-        var owners = new OwnerRepository(Db).List();
+        IReadOnlyList<Owner> owners;
+        using (var read = Catalog.Read())
+        {
+            owners = read.Owners.List();
+        }
         if (name is not null)
         {
             return owners.FirstOrDefault(o => o.Name == name)
@@ -65,7 +64,7 @@ internal sealed class Installation : IDisposable
 
     public void Dispose()
     {
-        _audit?.Dispose();
+        Catalog.Dispose();
         Db.Dispose();
     }
 }

@@ -9,7 +9,7 @@ public sealed partial class AuditLog
     /// against a checkpoint made now. A release carries the proof of its own leaf, written before the transaction
     /// commits, so a failed build leaves neither the leaf nor the package.
     /// </summary>
-    public (byte[] EntryBytes, TlogProof Proof) ProveWithin(long index, SqliteTransaction transaction)
+    internal (byte[] EntryBytes, TlogProof Proof) ProveWithin(long index, SqliteTransaction transaction)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         var row = _store.Entry(transaction, index) ?? throw new AuditException($"audit log has no entry {index}");

@@ -41,21 +41,26 @@ public sealed partial class AuditLog
     public string VerifierKey => _key.Verifier.VerifierKey;
 
     /// <summary>Number of leaves.</summary>
-    public long Size(SqliteTransaction? transaction = null) => _store.Tail(transaction).Size;
+    public long Size() => _store.Tail(null).Size;
 
     /// <summary>
-    /// Appends one event and returns its leaf index. Pass the caller's transaction to make the
-    /// leaf part of a larger atomic change (a clip row and its leaf); otherwise one is used here.
+    /// Appends one event in a transaction of its own and returns its leaf index. A leaf that is part of a larger
+    /// atomic change (a clip row and its leaf) goes through <see cref="Catalog.CatalogWork.Append"/> instead.
     /// The stamped time never goes backwards, even if the clock does.
     /// </summary>
-    public long Append(AuditEvent auditEvent, SqliteTransaction? transaction = null)
+    public long Append(AuditEvent auditEvent) => Append(auditEvent, null);
+
+    /// <summary>Appends one event inside <paramref name="transaction"/> (a unit of work's), or in one of its own when null.</summary>
+    internal long Append(AuditEvent auditEvent, SqliteTransaction? transaction)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         return AppendBatch([auditEvent], transaction);
     }
 
-    /// <summary>Appends events in order within one transaction; returns the index of the first.</summary>
-    public long AppendBatch(IReadOnlyList<AuditEvent> events, SqliteTransaction? transaction = null)
+    /// <summary>Appends events in order within one transaction of its own; returns the index of the first.</summary>
+    public long AppendBatch(IReadOnlyList<AuditEvent> events) => AppendBatch(events, null);
+
+    private long AppendBatch(IReadOnlyList<AuditEvent> events, SqliteTransaction? transaction)
     {
         ArgumentNullException.ThrowIfNull(events);
         if (events.Count == 0)
@@ -128,14 +133,14 @@ public sealed partial class AuditLog
     }
 
     /// <summary>The root hash of the first <paramref name="size"/> leaves.</summary>
-    public byte[] RootAt(long size, SqliteTransaction? transaction = null)
+    public byte[] RootAt(long size)
     {
-        var current = Size(transaction);
+        var current = Size();
         if (size < 0 || size > current)
         {
             throw new ArgumentOutOfRangeException(nameof(size), $"the log has {current} entries, not {size}");
         }
-        using var nodes = new SqliteNodeSource(_store, transaction);
+        using var nodes = new SqliteNodeSource(_store, null);
         return MerkleProofs.Root(nodes, size);
     }
 
@@ -181,7 +186,10 @@ public sealed partial class AuditLog
     /// Signs and stores a checkpoint of the whole log now (forced: every disclosure event calls
     /// this). When the latest stored checkpoint already covers the whole log it is returned as is.
     /// </summary>
-    public SignedCheckpoint Checkpoint(SqliteTransaction? transaction = null) => InTransaction(transaction, tx =>
+    public SignedCheckpoint Checkpoint() => Checkpoint(null);
+
+    /// <summary>As <see cref="Checkpoint()"/>, inside <paramref name="transaction"/> (a unit of work's), or in one of its own when null.</summary>
+    internal SignedCheckpoint Checkpoint(SqliteTransaction? transaction) => InTransaction(transaction, tx =>
     {
         var size = _store.Tail(tx).Size;
         var latest = _store.Checkpoint(tx, null);

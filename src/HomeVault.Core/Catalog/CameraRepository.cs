@@ -3,14 +3,14 @@ using Microsoft.Data.Sqlite;
 namespace HomeVault.Core.Catalog;
 
 /// <summary>Cameras by name. Only the name is stored: URLs and credentials stay in configuration.</summary>
-public sealed class CameraRepository(SqliteConnection connection)
+public sealed class CameraRepository(SqliteConnection connection, SqliteTransaction? transaction = null)
 {
     /// <summary>The camera's id, adding it on first sight.</summary>
-    public long Ensure(string name, DateTimeOffset now, SqliteTransaction? tx = null)
+    public long Ensure(string name, DateTimeOffset now)
     {
         Names.ThrowIfInvalid(name, "camera name");
         using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
+        cmd.Transaction = transaction;
         cmd.CommandText = """
             INSERT INTO cameras (name, created_ms) VALUES ($name, $now) ON CONFLICT(name) DO NOTHING;
             SELECT id FROM cameras WHERE name = $name;
@@ -23,6 +23,7 @@ public sealed class CameraRepository(SqliteConnection connection)
     public IReadOnlyList<string> ListNames()
     {
         using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
         cmd.CommandText = "SELECT name FROM cameras ORDER BY name";
         using var reader = cmd.ExecuteReader();
         var list = new List<string>();

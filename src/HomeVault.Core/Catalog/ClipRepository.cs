@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace HomeVault.Core.Catalog;
 
 /// <summary>Clip rows. Rows are added only after the clip file and its directory are fsynced.</summary>
-public sealed class ClipRepository(SqliteConnection connection)
+public sealed class ClipRepository(SqliteConnection connection, SqliteTransaction? transaction = null)
 {
     private const string Columns = """
         c.id, cam.name, c.run_id, c.path, c.start_ms, c.end_ms, c.plaintext_bytes, c.ciphertext_bytes,
@@ -11,10 +11,10 @@ public sealed class ClipRepository(SqliteConnection connection)
         """;
 
     public long Add(long cameraId, long? runId, string relativePath, DateTimeOffset start, DateTimeOffset end,
-        long plaintextBytes, long ciphertextBytes, string? sha256, ClipState state, SqliteTransaction? tx = null, string? bootId = null)
+        long plaintextBytes, long ciphertextBytes, string? sha256, ClipState state, string? bootId = null)
     {
         using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
+        cmd.Transaction = transaction;
         cmd.CommandText = """
             INSERT INTO clips (camera_id, run_id, path, start_ms, end_ms, plaintext_bytes, ciphertext_bytes, sha256, state, boot_id)
             VALUES ($camera, $run, $path, $start, $end, $pbytes, $cbytes, $sha, $state, $boot) RETURNING id
@@ -40,6 +40,7 @@ public sealed class ClipRepository(SqliteConnection connection)
     public void UpdateProgress(long clipId, DateTimeOffset end, long plaintextBytes, long ciphertextBytes, string? pendingFragments, long? finalPlaintext)
     {
         using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
         cmd.CommandText = """
             UPDATE clips SET end_ms = max($end, start_ms), plaintext_bytes = $p, ciphertext_bytes = $c, pending_fragments = $f, final_plaintext = $final
             WHERE id = $id AND state = 'recording'
@@ -57,6 +58,7 @@ public sealed class ClipRepository(SqliteConnection connection)
     public OpenClipProgress PendingProgress(long clipId)
     {
         using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
         cmd.CommandText = "SELECT pending_fragments, final_plaintext, boot_id FROM clips WHERE id = $id AND state = 'recording'";
         cmd.Parameters.AddWithValue("$id", clipId);
         using var reader = cmd.ExecuteReader();
@@ -66,14 +68,14 @@ public sealed class ClipRepository(SqliteConnection connection)
     }
 
     /// <summary>Turns a 'recording' row into a sealed one (complete or truncated) with its ciphertext hash.</summary>
-    public void Seal(long clipId, DateTimeOffset end, long plaintextBytes, long ciphertextBytes, string sha256, ClipState state, SqliteTransaction tx)
+    public void Seal(long clipId, DateTimeOffset end, long plaintextBytes, long ciphertextBytes, string sha256, ClipState state)
     {
         if (state is not (ClipState.Complete or ClipState.Truncated))
         {
             throw new ArgumentOutOfRangeException(nameof(state), "a clip is sealed as complete or truncated");
         }
         using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
+        cmd.Transaction = transaction;
         cmd.CommandText = """
             UPDATE clips SET end_ms = max($end, start_ms), plaintext_bytes = $p, ciphertext_bytes = $c, sha256 = $sha, state = $state,
                 pending_fragments = NULL, final_plaintext = NULL
@@ -92,10 +94,10 @@ public sealed class ClipRepository(SqliteConnection connection)
     }
 
     /// <summary>Marks a clip deleted (its file is removed by the caller after this commits). The row stays, for the record.</summary>
-    public void MarkDeleted(long clipId, string sha256, DateTimeOffset at, string reason, SqliteTransaction tx)
+    public void MarkDeleted(long clipId, string sha256, DateTimeOffset at, string reason)
     {
         using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
+        cmd.Transaction = transaction;
         cmd.CommandText = """
             UPDATE clips SET state = 'deleted', sha256 = coalesce(sha256, $sha), deleted_ms = $at, delete_reason = $reason
             WHERE id = $id AND state <> 'deleted'
@@ -114,6 +116,7 @@ public sealed class ClipRepository(SqliteConnection connection)
     public HashSet<string> AllPaths()
     {
         using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
         cmd.CommandText = "SELECT path FROM clips";
         using var reader = cmd.ExecuteReader();
         var set = new HashSet<string>(StringComparer.Ordinal);
@@ -128,6 +131,7 @@ public sealed class ClipRepository(SqliteConnection connection)
     public IReadOnlyList<Clip> ListRecording()
     {
         using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
         cmd.CommandText = $"SELECT {Columns} FROM clips c JOIN cameras cam ON cam.id = c.camera_id WHERE c.state = 'recording' ORDER BY c.id";
         using var reader = cmd.ExecuteReader();
         var list = new List<Clip>();
@@ -138,10 +142,10 @@ public sealed class ClipRepository(SqliteConnection connection)
         return list;
     }
 
-    public void SetAuditIndex(long clipId, long auditIndex, SqliteTransaction? tx = null)
+    public void SetAuditIndex(long clipId, long auditIndex)
     {
         using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
+        cmd.Transaction = transaction;
         cmd.CommandText = "UPDATE clips SET audit_index = $index WHERE id = $id AND audit_index IS NULL";
         cmd.Parameters.AddWithValue("$index", auditIndex);
         cmd.Parameters.AddWithValue("$id", clipId);
@@ -155,6 +159,7 @@ public sealed class ClipRepository(SqliteConnection connection)
     public IReadOnlyList<Clip> Query(string? camera = null, DateTimeOffset? from = null, DateTimeOffset? to = null, bool includeDeleted = false)
     {
         using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
         cmd.CommandText = $"""
             SELECT {Columns} FROM clips c JOIN cameras cam ON cam.id = c.camera_id
             WHERE ($camera IS NULL OR cam.name = $camera)
@@ -179,6 +184,7 @@ public sealed class ClipRepository(SqliteConnection connection)
     public Clip? FindByPath(string relativePath)
     {
         using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
         cmd.CommandText = $"SELECT {Columns} FROM clips c JOIN cameras cam ON cam.id = c.camera_id WHERE c.path = $path";
         cmd.Parameters.AddWithValue("$path", relativePath);
         using var reader = cmd.ExecuteReader();

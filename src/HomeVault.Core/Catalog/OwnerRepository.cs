@@ -3,13 +3,13 @@ using Microsoft.Data.Sqlite;
 namespace HomeVault.Core.Catalog;
 
 /// <summary>Owners in the catalog. Owners are never deleted, only marked removed, so old clips stay attributable.</summary>
-public sealed class OwnerRepository(SqliteConnection connection)
+public sealed class OwnerRepository(SqliteConnection connection, SqliteTransaction? transaction = null)
 {
-    public long Add(string name, string ageRecipient, string minisignPublicKey, DateTimeOffset now, SqliteTransaction? tx = null)
+    public long Add(string name, string ageRecipient, string minisignPublicKey, DateTimeOffset now)
     {
         Names.ThrowIfInvalid(name, "owner name");
         using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
+        cmd.Transaction = transaction;
         cmd.CommandText = """
             INSERT INTO owners (name, age_recipient, minisign_public_key, created_ms)
             VALUES ($name, $recipient, $pub, $now) RETURNING id
@@ -31,6 +31,7 @@ public sealed class OwnerRepository(SqliteConnection connection)
     public IReadOnlyList<Owner> List(bool includeRemoved = false)
     {
         using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
         cmd.CommandText = "SELECT id, name, age_recipient, minisign_public_key, created_ms, removed_ms FROM owners"
             + (includeRemoved ? "" : " WHERE removed_ms IS NULL") + " ORDER BY id";
         using var reader = cmd.ExecuteReader();

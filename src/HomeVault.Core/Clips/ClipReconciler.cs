@@ -36,7 +36,11 @@ public static class ClipReconciler
         var restart = now ?? (time ?? TimeProvider.System).GetUtcNow();
         var truncated = new List<Clip>();
         var missing = new List<string>();
-        var recording = store.Locked((db, _) => new ClipRepository(db).ListRecording());
+        IReadOnlyList<Clip> recording;
+        using (var work = store.Catalog.Read())
+        {
+            recording = work.Clips.ListRecording();
+        }
         foreach (var clip in recording)
         {
             if (SealTruncated(store, clip, restart) is { } sealedClip)
@@ -49,7 +53,11 @@ public static class ClipReconciler
             }
         }
 
-        var dangling = store.Locked((db, _) => new RunRepository(db).ListDangling());
+        IReadOnlyList<(long RunId, string Camera, DateTimeOffset Started, DateTimeOffset LastFootage)> dangling;
+        using (var work = store.Catalog.Read())
+        {
+            dangling = work.Runs.ListDangling();
+        }
         foreach (var (runId, camera, _, lastFootage) in dangling)
         {
             store.EndRun(camera, runId, lastFootage, "crash");
@@ -60,7 +68,11 @@ public static class ClipReconciler
         }
 
         // A camera that was down when the service died: its gap runs on to this start.
-        var openGaps = store.Locked((db, _) => new RunRepository(db).ListOpenGaps());
+        IReadOnlyList<(long GapId, string Camera, DateTimeOffset From, string Cause)> openGaps;
+        using (var work = store.Catalog.Read())
+        {
+            openGaps = work.Runs.ListOpenGaps();
+        }
         foreach (var (gapId, camera, from, cause) in openGaps)
         {
             store.CloseGap(gapId, camera, from, restart, cause + "; service stopped unexpectedly");
@@ -78,18 +90,18 @@ public static class ClipReconciler
         var full = store.Data.ResolveInside(clip.Path);
         if (!File.Exists(full))
         {
-            store.Locked((db, audit) =>
-            {
-                using var tx = db.BeginTransaction();
-                var empty = Convert.ToHexStringLower(SHA256.HashData(ReadOnlySpan<byte>.Empty));
-                new ClipRepository(db).MarkDeleted(clip.Id, empty, now, "file missing after crash", tx);
-                audit.Append(AuditEvent.ClipDeleted(ClipStore.Actor, clip.Path, empty, "file missing after crash"), tx);
-                tx.Commit();
-                return 0;
-            });
+            using var work = store.Catalog.Write();
+            var empty = Convert.ToHexStringLower(SHA256.HashData(ReadOnlySpan<byte>.Empty));
+            work.Clips.MarkDeleted(clip.Id, empty, now, "file missing after crash");
+            work.Append(AuditEvent.ClipDeleted(ClipStore.Actor, clip.Path, empty, "file missing after crash"));
+            work.Commit();
             return null;
         }
-        var progress = store.Locked((db, _) => new ClipRepository(db).PendingProgress(clip.Id));
+        OpenClipProgress progress;
+        using (var work = store.Catalog.Read())
+        {
+            progress = work.Clips.PendingProgress(clip.Id);
+        }
         var (sha, length, plaintext, end) = progress.BootId == BootId.Current
             ? AfterKill(clip, full, progress)
             : AfterReboot(clip, full);
@@ -144,7 +156,11 @@ public static class ClipReconciler
         {
             return [];
         }
-        var known = store.Locked((db, _) => new ClipRepository(db).AllPaths());
+        HashSet<string> known;
+        using (var work = store.Catalog.Read())
+        {
+            known = work.Clips.AllPaths();
+        }
         return Directory.EnumerateFiles(clipsDir, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(store.Data.Root, f))
             .Where(rel => !known.Contains(rel))

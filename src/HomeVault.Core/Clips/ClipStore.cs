@@ -10,7 +10,7 @@ namespace HomeVault.Core.Clips;
 /// <summary>
 /// Where the recorder's clips, runs and gaps go: sealed files under clips/, catalog rows, audit
 /// leaves. Thread-safe: cameras record concurrently, while catalog and log writes are serialised
-/// on the one connection. Durability order for each clip: file (age header) → fsync file → fsync
+/// on the one connection by its <see cref="CatalogConnection"/>. Durability order for each clip: file (age header) → fsync file → fsync
 /// directory → 'recording' row; progress row (where the fragments end) → chunks → fsync; final length →
 /// final chunk → fsync → sealed row + leaf.
 /// </summary>
@@ -22,37 +22,30 @@ public sealed class ClipStore
     public static readonly TimeSpan DurableProgressEvery = TimeSpan.FromSeconds(5);
 
     private readonly DataDirectory _data;
-    private readonly SqliteConnection _db;
-    private readonly AuditLog _audit;
     private readonly TimeProvider _time;
-    private readonly Lock _gate = new();
-    private readonly ClipRepository _clips;
-    private readonly CameraRepository _cameras;
-    private readonly RunRepository _runs;
     private long? _lastDurableProgress;
     private readonly Dictionary<long, (string Camera, DateTimeOffset IntendedEnd)> _abandoned = [];
 
     public ClipStore(DataDirectory data, SqliteConnection db, AuditLog audit, TimeProvider? time = null)
     {
         _data = data;
-        _db = db;
-        _audit = audit;
         _time = time ?? TimeProvider.System;
-        _clips = new ClipRepository(db);
-        _cameras = new CameraRepository(db);
-        _runs = new RunRepository(db);
+        Catalog = new CatalogConnection(db, audit, _time);
     }
 
     public DataDirectory Data => _data;
+
+    /// <summary>The store's catalog connection and audit log: retention and reconciliation work through it too.</summary>
+    public CatalogConnection Catalog { get; }
 
     /// <summary>Opens a new clip for <paramref name="camera"/>, sealed to every current owner.</summary>
     public OpenClip Begin(string camera, long? runId, DateTimeOffset start)
     {
         Names.ThrowIfInvalid(camera, "camera name");
         List<IRecipient> recipients;
-        lock (_gate)
+        using (var work = Catalog.Read())
         {
-            recipients = new OwnerRepository(_db).List().Select(o => (IRecipient)X25519Recipient.Parse(o.AgeRecipient)).ToList();
+            recipients = work.Owners.List().Select(o => (IRecipient)X25519Recipient.Parse(o.AgeRecipient)).ToList();
         }
         if (recipients.Count == 0)
         {
@@ -70,10 +63,10 @@ public sealed class ClipStore
             file.Flush(flushToDisk: true);
             Durable.SyncDirectory(Path.GetDirectoryName(full)!);
             long id;
-            lock (_gate)
+            using (var work = Catalog.Read())
             {
-                var cameraId = _cameras.Ensure(camera, _time.GetUtcNow());
-                id = _clips.Add(cameraId, runId, relative, start, start, 0, hashing.BytesWritten, null, ClipState.Recording, bootId: BootId.Current);
+                var cameraId = work.Cameras.Ensure(camera, _time.GetUtcNow());
+                id = work.Clips.Add(cameraId, runId, relative, start, start, 0, hashing.BytesWritten, null, ClipState.Recording, bootId: BootId.Current);
             }
             return new OpenClip(this, id, camera, runId, relative, file, hashing, age, start);
         }
@@ -99,24 +92,23 @@ public sealed class ClipStore
     /// </summary>
     internal void RecordProgress(long clipId, DateTimeOffset end, long plaintext, long ciphertext, string? pendingFragments, long? finalPlaintext)
     {
-        lock (_gate)
+        // No transaction: one statement that commits by itself, with or without an fsync.
+        using var work = Catalog.Read();
+        var now = _time.GetTimestamp();
+        if (_lastDurableProgress is not { } last || _time.GetElapsedTime(last, now) >= DurableProgressEvery)
         {
-            var now = _time.GetTimestamp();
-            if (_lastDurableProgress is not { } last || _time.GetElapsedTime(last, now) >= DurableProgressEvery)
-            {
-                _clips.UpdateProgress(clipId, end, plaintext, ciphertext, pendingFragments, finalPlaintext);
-                _lastDurableProgress = now;
-                return;
-            }
-            CatalogDatabase.SetSynchronous(_db, full: false);
-            try
-            {
-                _clips.UpdateProgress(clipId, end, plaintext, ciphertext, pendingFragments, finalPlaintext);
-            }
-            finally
-            {
-                CatalogDatabase.SetSynchronous(_db, full: true);
-            }
+            work.Clips.UpdateProgress(clipId, end, plaintext, ciphertext, pendingFragments, finalPlaintext);
+            _lastDurableProgress = now;
+            return;
+        }
+        CatalogDatabase.SetSynchronous(work.Connection, full: false);
+        try
+        {
+            work.Clips.UpdateProgress(clipId, end, plaintext, ciphertext, pendingFragments, finalPlaintext);
+        }
+        finally
+        {
+            CatalogDatabase.SetSynchronous(work.Connection, full: true);
         }
     }
 
@@ -125,27 +117,24 @@ public sealed class ClipStore
 
     internal Clip SealRow(long id, string camera, long? runId, string relative, DateTimeOffset start, DateTimeOffset end, long plaintext, long ciphertext, string sha256, ClipState state)
     {
-        lock (_gate)
-        {
-            using var tx = _db.BeginTransaction();
-            _clips.Seal(id, end, plaintext, ciphertext, sha256, state, tx);
-            var startMs = start.ToUnixTimeMilliseconds();
-            var endMs = Math.Max(end.ToUnixTimeMilliseconds(), startMs);
-            var evt = state == ClipState.Complete
-                ? AuditEvent.ClipSealed(Actor, camera, startMs, endMs, sha256, relative)
-                : AuditEvent.ClipTruncated(Actor, camera, startMs, endMs, sha256, relative);
-            var index = _audit.Append(evt, tx);
-            _clips.SetAuditIndex(id, index, tx);
-            tx.Commit();
-            _audit.CheckpointIfDue();
-            return new Clip(id, camera, runId, relative, start, DateTimeOffset.FromUnixTimeMilliseconds(endMs), plaintext, ciphertext, sha256, state, index);
-        }
+        using var work = Catalog.Write();
+        work.Clips.Seal(id, end, plaintext, ciphertext, sha256, state);
+        var startMs = start.ToUnixTimeMilliseconds();
+        var endMs = Math.Max(end.ToUnixTimeMilliseconds(), startMs);
+        var evt = state == ClipState.Complete
+            ? AuditEvent.ClipSealed(Actor, camera, startMs, endMs, sha256, relative)
+            : AuditEvent.ClipTruncated(Actor, camera, startMs, endMs, sha256, relative);
+        var index = work.Append(evt);
+        work.Clips.SetAuditIndex(id, index);
+        work.Commit();
+        work.Audit.CheckpointIfDue();
+        return new Clip(id, camera, runId, relative, start, DateTimeOffset.FromUnixTimeMilliseconds(endMs), plaintext, ciphertext, sha256, state, index);
     }
 
     /// <summary>A clip whose completion failed (the disk was full): sealed as truncated by <see cref="SealAbandoned"/>.</summary>
     internal void Abandoned(long clipId, string camera, DateTimeOffset intendedEnd)
     {
-        lock (_gate)
+        lock (_abandoned)
         {
             _abandoned[clipId] = (camera, intendedEnd);
         }
@@ -156,7 +145,7 @@ public sealed class ClipStore
     {
         get
         {
-            lock (_gate)
+            lock (_abandoned)
             {
                 return _abandoned.Count > 0;
             }
@@ -171,19 +160,23 @@ public sealed class ClipStore
     public void SealAbandoned()
     {
         List<(long Id, string Camera, DateTimeOffset IntendedEnd)> abandoned;
-        lock (_gate)
+        lock (_abandoned)
         {
             abandoned = _abandoned.Select(kv => (kv.Key, kv.Value.Camera, kv.Value.IntendedEnd)).ToList();
         }
         foreach (var (id, camera, intendedEnd) in abandoned)
         {
-            var clip = Locked((db, _) => new ClipRepository(db).ListRecording()).FirstOrDefault(c => c.Id == id);
+            Clip? clip;
+            using (var work = Catalog.Read())
+            {
+                clip = work.Clips.ListRecording().FirstOrDefault(c => c.Id == id);
+            }
             var sealedEnd = clip is null ? null : ClipReconciler.SealTruncated(this, clip, _time.GetUtcNow())?.End;
             if (sealedEnd is { } end && end < intendedEnd)
             {
                 RecordGap(camera, end, intendedEnd, "disk full: footage received but not written");
             }
-            lock (_gate)
+            lock (_abandoned)
             {
                 _abandoned.Remove(id);
             }
@@ -193,30 +186,24 @@ public sealed class ClipStore
     /// <summary>A camera connected: a run begins (catalog row and audit leaf).</summary>
     public long StartRun(string camera, DateTimeOffset at)
     {
-        lock (_gate)
-        {
-            using var tx = _db.BeginTransaction();
-            var cameraId = _cameras.Ensure(camera, at, tx);
-            var run = _runs.Start(cameraId, at, tx);
-            var leaf = _audit.Append(new AuditEvent(Actor, AuditActions.RunStarted, "camera/" + camera, Details(("run", run))), tx);
-            _runs.SetStartLeaf(run, leaf, tx);
-            tx.Commit();
-            return run;
-        }
+        using var work = Catalog.Write();
+        var cameraId = work.Cameras.Ensure(camera, at);
+        var run = work.Runs.Start(cameraId, at);
+        var leaf = work.Append(new AuditEvent(Actor, AuditActions.RunStarted, "camera/" + camera, Details(("run", run))));
+        work.Runs.SetStartLeaf(run, leaf);
+        work.Commit();
+        return run;
     }
 
     /// <summary>A camera's connection ended, and why.</summary>
     public void EndRun(string camera, long runId, DateTimeOffset at, string reason)
     {
-        lock (_gate)
-        {
-            using var tx = _db.BeginTransaction();
-            _runs.End(runId, at, reason, tx);
-            var leaf = _audit.Append(new AuditEvent(Actor, AuditActions.RunEnded, "camera/" + camera, Details(("run", runId), ("reason", reason))), tx);
-            _runs.SetEndLeaf(runId, leaf, tx);
-            tx.Commit();
-            _audit.CheckpointIfDue();
-        }
+        using var work = Catalog.Write();
+        work.Runs.End(runId, at, reason);
+        var leaf = work.Append(new AuditEvent(Actor, AuditActions.RunEnded, "camera/" + camera, Details(("run", runId), ("reason", reason))));
+        work.Runs.SetEndLeaf(runId, leaf);
+        work.Commit();
+        work.Audit.CheckpointIfDue();
     }
 
     /// <summary>
@@ -225,14 +212,11 @@ public sealed class ClipStore
     /// </summary>
     public long OpenGap(string camera, DateTimeOffset from, string cause)
     {
-        lock (_gate)
-        {
-            using var tx = _db.BeginTransaction();
-            var cameraId = _cameras.Ensure(camera, from, tx);
-            var id = _runs.AddGap(cameraId, from, null, cause, tx);
-            tx.Commit();
-            return id;
-        }
+        using var work = Catalog.Write();
+        var cameraId = work.Cameras.Ensure(camera, from);
+        var id = work.Runs.AddGap(cameraId, from, null, cause);
+        work.Commit();
+        return id;
     }
 
     /// <summary>
@@ -242,28 +226,25 @@ public sealed class ClipStore
     /// </summary>
     public void CloseGap(long? gapId, string camera, DateTimeOffset from, DateTimeOffset to, string cause)
     {
-        lock (_gate)
+        using var work = Catalog.Write();
+        if (to.ToUnixTimeMilliseconds() <= from.ToUnixTimeMilliseconds())
         {
-            using var tx = _db.BeginTransaction();
-            if (to.ToUnixTimeMilliseconds() <= from.ToUnixTimeMilliseconds())
+            if (gapId is { } empty)
             {
-                if (gapId is { } empty)
-                {
-                    _runs.DeleteOpenGap(empty, tx);
-                }
-                tx.Commit();
-                return;
+                work.Runs.DeleteOpenGap(empty);
             }
-            if (gapId is not { } gap || !_runs.CloseGap(gap, to, cause, tx))
-            {
-                gap = _runs.AddGap(_cameras.Ensure(camera, to, tx), from, to, cause, tx);
-            }
-            var leaf = _audit.Append(new AuditEvent(Actor, AuditActions.Gap, "camera/" + camera,
-                Details(("from", from.ToUnixTimeMilliseconds()), ("to", to.ToUnixTimeMilliseconds()), ("cause", cause))), tx);
-            _runs.SetGapLeaf(gap, leaf, tx);
-            tx.Commit();
-            _audit.CheckpointIfDue();
+            work.Commit();
+            return;
         }
+        if (gapId is not { } gap || !work.Runs.CloseGap(gap, to, cause))
+        {
+            gap = work.Runs.AddGap(work.Cameras.Ensure(camera, to), from, to, cause);
+        }
+        var leaf = work.Append(new AuditEvent(Actor, AuditActions.Gap, "camera/" + camera,
+            Details(("from", from.ToUnixTimeMilliseconds()), ("to", to.ToUnixTimeMilliseconds()), ("cause", cause))));
+        work.Runs.SetGapLeaf(gap, leaf);
+        work.Commit();
+        work.Audit.CheckpointIfDue();
     }
 
     /// <summary>A stretch without footage for a camera, and its cause, recorded whole.</summary>
@@ -272,25 +253,14 @@ public sealed class ClipStore
     /// <summary>Makes a signed checkpoint when entries arrived since the last and it is due (or now, when forced).</summary>
     public void Checkpoint(bool force = false)
     {
-        lock (_gate)
+        using var work = Catalog.Read();
+        if (force)
         {
-            if (force)
-            {
-                _audit.Checkpoint();
-            }
-            else
-            {
-                _audit.CheckpointIfDue();
-            }
+            work.Audit.Checkpoint();
         }
-    }
-
-    /// <summary>Runs any catalog or log work under the store's lock (retention, reconciliation).</summary>
-    public T Locked<T>(Func<SqliteConnection, AuditLog, T> work)
-    {
-        lock (_gate)
+        else
         {
-            return work(_db, _audit);
+            work.Audit.CheckpointIfDue();
         }
     }
 

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using HomeVault.Core.Catalog;
 
 namespace HomeVault.Core.Clips;
 
@@ -6,5 +6,5 @@ namespace HomeVault.Core.Clips;
 public interface ILegalHolds
 {
     /// <summary>Asked inside the transaction that would delete the clip, so a hold placed meanwhile wins.</summary>
-    bool IsHeld(string camera, DateTimeOffset clipStart, DateTimeOffset clipEnd, SqliteTransaction? tx);
+    bool IsHeld(CatalogWork work, string camera, DateTimeOffset clipStart, DateTimeOffset clipEnd);
 }

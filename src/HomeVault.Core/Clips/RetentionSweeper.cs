@@ -20,7 +20,11 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
         ArgumentNullException.ThrowIfNull(rules);
         var now = _time.GetUtcNow();
         RemoveLeftoverFiles();
-        var live = store.Locked((db, _) => new ClipRepository(db).Query());
+        IReadOnlyList<Clip> live;
+        using (var work = store.Catalog.Read())
+        {
+            live = work.Clips.Query();
+        }
         var deleted = new List<Clip>();
         var held = new HashSet<long>();
         long freed = 0;
@@ -73,19 +77,17 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
     /// </summary>
     private long? TryDelete(Clip clip, string reason, DateTimeOffset now)
     {
-        var deleted = store.Locked((db, audit) =>
+        using (var work = store.Catalog.Write())
         {
-            using var tx = db.BeginTransaction(deferred: false);
-            if (holds.IsHeld(clip.Camera, clip.Start, clip.End, tx))
+            if (holds.IsHeld(work, clip.Camera, clip.Start, clip.End))
             {
-                return false;
+                return null;
             }
-            new ClipRepository(db).MarkDeleted(clip.Id, clip.Sha256!, now, reason, tx);
-            audit.Append(AuditEvent.ClipDeleted(ClipStore.Actor, clip.Path, clip.Sha256!, reason), tx);
-            tx.Commit();
-            return true;
-        });
-        return deleted ? RemoveFile(clip.Path) : null;
+            work.Clips.MarkDeleted(clip.Id, clip.Sha256!, now, reason);
+            work.Append(AuditEvent.ClipDeleted(ClipStore.Actor, clip.Path, clip.Sha256!, reason));
+            work.Commit();
+        }
+        return RemoveFile(clip.Path);
     }
 
     private long RemoveFile(string relative)
@@ -104,8 +106,11 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
     /// <summary>Files of clips already logged as deleted (a crash between commit and unlink).</summary>
     private void RemoveLeftoverFiles()
     {
-        var deletedPaths = store.Locked((db, _) => new ClipRepository(db).Query(includeDeleted: true)
-            .Where(c => c.State == ClipState.Deleted).Select(c => c.Path).ToList());
+        List<string> deletedPaths;
+        using (var work = store.Catalog.Read())
+        {
+            deletedPaths = work.Clips.Query(includeDeleted: true).Where(c => c.State == ClipState.Deleted).Select(c => c.Path).ToList();
+        }
         foreach (var path in deletedPaths)
         {
             RemoveFile(path);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using HomeVault.Core.Audit;
+using HomeVault.Core.Catalog;
 using HomeVault.Core.Disclosure.Releases;
 using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core.Json;
@@ -13,24 +14,27 @@ public sealed partial class DisclosureService
     /// <summary>An owner (proving presence with their passphrase) refuses a pending request.</summary>
     public RequestTransition Deny(string requestId, string owner, ReadOnlySpan<byte> passphrase, string reason)
     {
-        var q = _requests.Get(requestId);
+        StoredRequest q;
+        using (var read = _catalog.Read())
+        {
+            q = read.Requests.Get(requestId);
+        }
         if (q.State != RequestState.Pending)
         {
             throw new ReleaseException($"request {q.Id} is {q.State.ToDb()}; only a pending request can be denied");
         }
         ProvePresence(owner, passphrase);
-        var audit = Audit;
-        using var tx = _db.BeginTransaction();
-        var transition = _requests.Deny(q.Id, owner, reason, tx);
-        audit.Append(new AuditEvent(owner, AuditActions.RequestDenied, Subject(q.Id), new Dictionary<string, string>
+        using var work = _catalog.Write();
+        var transition = work.Requests.Deny(q.Id, owner, reason);
+        work.Append(new AuditEvent(owner, AuditActions.RequestDenied, Subject(q.Id), new Dictionary<string, string>
         {
             ["digest"] = transition.Digest,
             ["owner"] = owner,
             ["reason"] = transition.Reason!,
             ["from_state"] = transition.From.ToDb(),
-        }), tx);
-        audit.Checkpoint(tx);
-        tx.Commit();
+        }));
+        work.Checkpoint();
+        work.Commit();
         return transition;
     }
 
@@ -40,20 +44,24 @@ public sealed partial class DisclosureService
     /// </summary>
     public RequestTransition Revoke(string requestId, string owner, ReadOnlySpan<byte> passphrase, string reason)
     {
-        var q = _requests.Get(requestId);
-        var release = _releases.Find(q.Id);
+        StoredRequest q;
+        ReleaseRecord? release;
+        using (var read = _catalog.Read())
+        {
+            q = read.Requests.Get(requestId);
+            release = read.Releases.Find(q.Id);
+        }
         ProvePresence(owner, passphrase);
-        var audit = Audit;
-        using var tx = _db.BeginTransaction();
-        var transition = _requests.Revoke(q.Id, owner, reason, tx);
+        using var work = _catalog.Write();
+        var transition = work.Requests.Revoke(q.Id, owner, reason);
         var deleted = false;
         if (release is { State: ReleaseState.Active })
         {
-            _releases.End(q.Id, ReleaseState.Revoked, _time.GetUtcNow(), tx);
+            work.Releases.End(q.Id, ReleaseState.Revoked, _time.GetUtcNow());
             DeleteFiles(release);
             deleted = true;
         }
-        audit.Append(new AuditEvent(owner, AuditActions.RequestRevoked, Subject(q.Id), new Dictionary<string, string>
+        work.Append(new AuditEvent(owner, AuditActions.RequestRevoked, Subject(q.Id), new Dictionary<string, string>
         {
             ["digest"] = transition.Digest,
             ["owner"] = owner,
@@ -61,9 +69,9 @@ public sealed partial class DisclosureService
             ["from_state"] = transition.From.ToDb(),
             ["release_deleted"] = deleted ? "yes" : "no",
             ["downloads"] = (release?.Downloads ?? 0).ToString(CultureInfo.InvariantCulture),
-        }), tx);
-        audit.Checkpoint(tx);
-        tx.Commit();
+        }));
+        work.Checkpoint();
+        work.Commit();
         return transition;
     }
 
@@ -81,7 +89,11 @@ public sealed partial class DisclosureService
         // Looked up by the token's hash, so neither the query nor its timing depends on how much of a guess matches.
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(capabilityToken));
         var hex = Convert.ToHexStringLower(hash);
-        var release = _releases.FindByTokenHash(hex);
+        ReleaseRecord? release;
+        using (var read = _catalog.Read())
+        {
+            release = read.Releases.FindByTokenHash(hex);
+        }
         if (release is null || !CryptographicOperations.FixedTimeEquals(Convert.FromHexString(release.TokenSha256), hash) ||
             release.State != ReleaseState.Active || release.Expires <= _time.GetUtcNow() || !File.Exists(release.TarPath))
         {
@@ -90,17 +102,16 @@ public sealed partial class DisclosureService
         var content = new FileStream(release.TarPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         try
         {
-            var audit = Audit;
-            using var tx = _db.BeginTransaction();
-            _releases.CountDownload(release.RequestId, tx);
-            audit.Append(new AuditEvent(who, AuditActions.ReleaseDownloaded, Subject(release.RequestId), new Dictionary<string, string>
+            using var work = _catalog.Write();
+            work.Releases.CountDownload(release.RequestId);
+            work.Append(new AuditEvent(who, AuditActions.ReleaseDownloaded, Subject(release.RequestId), new Dictionary<string, string>
             {
                 ["manifest_sha256"] = release.ManifestSha256,
                 ["download"] = (release.Downloads + 1).ToString(CultureInfo.InvariantCulture),
                 ["bytes"] = content.Length.ToString(CultureInfo.InvariantCulture),
-            }), tx);
-            audit.Checkpoint(tx);
-            tx.Commit();
+            }));
+            work.Checkpoint();
+            work.Commit();
             return new ReleaseDownload(release.RequestId, Path.GetFileName(release.TarPath), content.Length, content);
         }
         catch
@@ -114,34 +125,41 @@ public sealed partial class DisclosureService
     public int ExpireDue()
     {
         var count = 0;
-        foreach (var release in _releases.Due(_time.GetUtcNow()))
+        IReadOnlyList<ReleaseRecord> due;
+        using (var read = _catalog.Read())
         {
-            var audit = Audit;
-            using var tx = _db.BeginTransaction();
-            _releases.End(release.RequestId, ReleaseState.Expired, _time.GetUtcNow(), tx);
-            var request = _requests.Get(release.RequestId, tx);
+            due = read.Releases.Due(_time.GetUtcNow());
+        }
+        foreach (var release in due)
+        {
+            using var work = _catalog.Write();
+            work.Releases.End(release.RequestId, ReleaseState.Expired, _time.GetUtcNow());
+            var request = work.Requests.Get(release.RequestId);
             if (RequestStates.CanMove(request.State, RequestState.Expired))
             {
-                _requests.Expire(release.RequestId, "the release expired", tx);
+                work.Requests.Expire(release.RequestId, "the release expired");
             }
-            audit.Append(new AuditEvent("system", AuditActions.ReleaseExpired, Subject(release.RequestId), new Dictionary<string, string>
+            work.Append(new AuditEvent("system", AuditActions.ReleaseExpired, Subject(release.RequestId), new Dictionary<string, string>
             {
                 ["manifest_sha256"] = release.ManifestSha256,
                 ["expires"] = WireTime.Format(release.Expires),
                 ["downloads"] = release.Downloads.ToString(CultureInfo.InvariantCulture),
-            }), tx);
-            audit.Checkpoint(tx);
+            }));
+            work.Checkpoint();
             // Deleted inside the transaction: if the commit fails, the row stays active and the next run deletes again.
             DeleteFiles(release);
-            tx.Commit();
+            work.Commit();
             count++;
         }
         return count;
     }
 
     /// <summary>Every release, newest first (tokens are never listed).</summary>
-    public IReadOnlyList<ReleaseSummary> ListReleases() =>
-        _releases.List().Select(r => new ReleaseSummary(r.RequestId, r.State, r.Built, r.Expires, r.Ended, r.Clips, r.Bytes, r.Downloads, r.Directory, r.TarPath)).ToList();
+    public IReadOnlyList<ReleaseSummary> ListReleases()
+    {
+        using var read = _catalog.Read();
+        return read.Releases.List().Select(r => new ReleaseSummary(r.RequestId, r.State, r.Built, r.Expires, r.Ended, r.Clips, r.Bytes, r.Downloads, r.Directory, r.TarPath)).ToList();
+    }
 
     private static void DeleteFiles(ReleaseRecord release)
     {

@@ -23,27 +23,20 @@ namespace HomeVault.Core.Disclosure;
 public sealed partial class DisclosureService : IDisposable
 {
     private readonly DataDirectory _data;
-    private readonly SqliteConnection _db;
+    private readonly CatalogConnection _catalog;
     private readonly TimeProvider _time;
     private readonly IReleaseMedia? _media;
-    private readonly RequestRepository _requests;
-    private readonly ReleaseRepository _releases;
     private readonly OwnerKeyStore _keys;
-    private InstallationAudit? _audit;
 
     /// <param name="media">Writes released clips; without it (expiry, listing, downloads) an approval that completes the quorum cannot build its release.</param>
     public DisclosureService(DataDirectory data, SqliteConnection db, TimeProvider? time = null, IReleaseMedia? media = null)
     {
         _data = data ?? throw new ArgumentNullException(nameof(data));
-        _db = db ?? throw new ArgumentNullException(nameof(db));
         _time = time ?? TimeProvider.System;
+        _catalog = new CatalogConnection(data, db ?? throw new ArgumentNullException(nameof(db)), _time);
         _media = media;
-        _requests = new RequestRepository(db, _time);
-        _releases = new ReleaseRepository(db);
         _keys = new OwnerKeyStore(data);
     }
-
-    private AuditLog Audit => (_audit ??= InstallationAudit.Open(_data, _db, _time)).Log;
 
     /// <summary>
     /// Signs the approval statement as <see cref="ApproveCommand.Owner"/>. When this signature completes the quorum
@@ -70,8 +63,14 @@ public sealed partial class DisclosureService : IDisposable
     private ApproveOutcome ApproveCore(ApproveCommand c, char[] passphrase, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
-        var q = _requests.Get(c.RequestId);
-        if (q.State == RequestState.Approved && _releases.Find(q.Id) is null)
+        StoredRequest q;
+        bool unbuilt;
+        using (var read = _catalog.Read())
+        {
+            q = read.Requests.Get(c.RequestId);
+            unbuilt = q.State == RequestState.Approved && read.Releases.Find(q.Id) is null;
+        }
+        if (unbuilt)
         {
             return BuildApproved(q, c.Owner, passphrase, c.OutDirectory, now, ct);
         }
@@ -92,9 +91,9 @@ public sealed partial class DisclosureService : IDisposable
 
         // A dry run says whether this signature completes the quorum; the slow build then runs outside any transaction.
         ApprovalResult preview;
-        using (var dry = _db.BeginTransaction())
+        using (var dry = _catalog.Write())
         {
-            preview = _requests.Approve(q.Id, c.Owner, bytes, signature, dry);
+            preview = dry.Requests.Approve(q.Id, c.Owner, bytes, signature);
         }
         ReleasePackage? package = null;
         string? notBuilt = null;
@@ -113,10 +112,9 @@ public sealed partial class DisclosureService : IDisposable
         }
         try
         {
-            var audit = Audit; // opened outside the transaction: it reads settings
-            using var tx = _db.BeginTransaction();
-            var outcome = _requests.Approve(q.Id, c.Owner, bytes, signature, tx);
-            audit.Append(ApprovedEvent(outcome, statement, c.Owner), tx);
+            using var work = _catalog.Write();
+            var outcome = work.Requests.Approve(q.Id, c.Owner, bytes, signature);
+            work.Append(ApprovedEvent(outcome, statement, c.Owner));
             ReleaseInfo? release = null;
             if (package is not null)
             {
@@ -124,14 +122,14 @@ public sealed partial class DisclosureService : IDisposable
                 {
                     throw new ReleaseException($"request {q.Id}: its approvals changed while the release was being built; approve again");
                 }
-                release = package.Commit(tx, audit, _requests, _releases, c.Owner, _time.GetUtcNow());
+                release = package.Commit(work, c.Owner, _time.GetUtcNow());
             }
-            audit.Checkpoint(tx);
+            work.Checkpoint();
             // Files before the commit: a failure here rolls the approval back rather than leaving an unsigned record.
             Directory.CreateDirectory(dir);
             File.WriteAllBytes(statementPath, bytes);
             File.WriteAllText(signaturePath, signature);
-            tx.Commit();
+            work.Commit();
             var state = release is not null ? RequestState.Released : outcome.State;
             return new ApproveOutcome(q.Id, c.Owner, statementPath, signaturePath, outcome.StatementSha256, outcome.AlreadySigned,
                 outcome.DistinctSigners, outcome.Quorum, state, release, notBuilt);
@@ -146,10 +144,23 @@ public sealed partial class DisclosureService : IDisposable
     private ReleasePackage BuildPackage(StoredRequest q, ApprovalStatement statement, byte[] bytes, (string Owner, string Signature) mine,
         int quorum, X25519Identity identity, MinisignKey key, string? outDirectory, DateTimeOffset now, CancellationToken ct)
     {
-        var owners = new OwnerRepository(_db).List();
+        IReadOnlyList<Owner> owners;
+        IReadOnlyList<ApprovalRecord> approvals;
+        List<(string, Clip)> clips;
+        string logKey;
+        using (var read = _catalog.Read())
+        {
+            owners = read.Owners.List();
+            approvals = read.Requests.Approvals(q.Id);
+            clips = statement.Cameras
+                .SelectMany(camera => read.Clips.Query(camera, statement.From, statement.To))
+                .Select(clip => (_data.ResolveInside(clip.Path), clip))
+                .ToList();
+            logKey = read.Audit.VerifierKey;
+        }
         // Earlier owners' signatures over this exact statement, re-verified against their current keys, then this one.
         var signatures = new List<(string Owner, string Signature)>();
-        foreach (var a in _requests.Approvals(q.Id).Where(a => a.StatementSha256 == statement.Sha256() && a.Owner != mine.Owner))
+        foreach (var a in approvals.Where(a => a.StatementSha256 == statement.Sha256() && a.Owner != mine.Owner))
         {
             if (owners.FirstOrDefault(o => o.Name == a.Owner) is { } o && signatures.All(s => s.Owner != a.Owner) &&
                 MinisignPublicKey.Parse(o.MinisignPublicKey).Verify(bytes, a.Signature).IsValid)
@@ -158,11 +169,7 @@ public sealed partial class DisclosureService : IDisposable
             }
         }
         signatures.Add(mine);
-        var clips = statement.Cameras
-            .SelectMany(camera => new ClipRepository(_db).Query(camera, statement.From, statement.To))
-            .Select(clip => (_data.ResolveInside(clip.Path), clip))
-            .ToList();
-        var inputs = new ReleasePackage.Inputs(q, statement, bytes, signatures, quorum, owners, Audit.VerifierKey, clips, now);
+        var inputs = new ReleasePackage.Inputs(q, statement, bytes, signatures, quorum, owners, logKey, clips, now);
         var finalDir = Path.Combine(outDirectory is { } o2 ? Path.GetFullPath(o2) : _data.ReleasesDir, q.Id);
         var media = _media ?? throw new ReleaseException($"request {q.Id}: this process cannot write released clips (no media side wired)");
         var releaser = media.Open([identity], X25519Recipient.Parse(statement.Recipient));
@@ -176,7 +183,14 @@ public sealed partial class DisclosureService : IDisposable
     private ApproveOutcome BuildApproved(StoredRequest q, string owner, char[] passphrase, string? outDirectory, DateTimeOffset now, CancellationToken ct)
     {
         var approved = q.Approved!;
-        var mine = _requests.Approvals(q.Id).FirstOrDefault(a => a.StatementSha256 == approved.StatementSha256 && a.Owner == owner)
+        ApprovalRecord? signed;
+        int quorum;
+        using (var read = _catalog.Read())
+        {
+            signed = read.Requests.Approvals(q.Id).FirstOrDefault(a => a.StatementSha256 == approved.StatementSha256 && a.Owner == owner);
+            quorum = signed is null ? 0 : read.Requests.Quorum();
+        }
+        var mine = signed
             ?? throw new ReleaseException($"request {q.Id} is approved but its release is not built; only an owner who signed the approval can build it, and {owner} did not");
         var bytes = Encoding.UTF8.GetBytes(mine.Statement);
         var statement = ApprovalStatement.Parse(bytes);
@@ -184,15 +198,14 @@ public sealed partial class DisclosureService : IDisposable
         ReleasePackage package;
         using (var identity = _keys.UnlockIdentity(owner, passphrase))
         {
-            package = BuildPackage(q, statement, bytes, (owner, mine.Signature), _requests.Quorum(), identity, key, outDirectory, now, ct);
+            package = BuildPackage(q, statement, bytes, (owner, mine.Signature), quorum, identity, key, outDirectory, now, ct);
         }
         try
         {
-            var audit = Audit;
-            using var tx = _db.BeginTransaction();
-            var release = package.Commit(tx, audit, _requests, _releases, owner, _time.GetUtcNow());
-            audit.Checkpoint(tx);
-            tx.Commit();
+            using var work = _catalog.Write();
+            var release = package.Commit(work, owner, _time.GetUtcNow());
+            work.Checkpoint();
+            work.Commit();
             var dir = Path.Combine(_data.Root, "requests", q.Id);
             var statementPath = Path.Combine(dir, $"approval-{approved.StatementSha256[..16]}.txt");
             return new ApproveOutcome(q.Id, owner, statementPath, $"{statementPath}.{owner}.minisig", approved.StatementSha256, true,
@@ -224,5 +237,5 @@ public sealed partial class DisclosureService : IDisposable
 
     private static string Subject(string id) => "request/" + id;
 
-    public void Dispose() => _audit?.Dispose();
+    public void Dispose() => _catalog.Dispose();
 }

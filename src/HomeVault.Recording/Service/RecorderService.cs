@@ -116,7 +116,7 @@ public sealed partial class RecorderService(
         {
             audit = InstallationAudit.Open(data, db, time);
             var store = new ClipStore(data, db, audit.Log, time);
-            var sweeper = new RetentionSweeper(store, new RequestLegalHolds(new RequestRepository(db, time)), time);
+            var sweeper = new RetentionSweeper(store, new RequestLegalHolds(), time);
             var guard = new StorageGuard(data, sweeper, rules, loggers.CreateLogger<StorageGuard>(), time);
             if (guard.FreeBytes < guard.RoomBytes)
             {
@@ -178,28 +178,25 @@ public sealed partial class RecorderService(
     {
         var json = ConfigurationShape(config);
         var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(json));
-        var changed = store.Locked((db, audit) =>
+        using (var read = store.Catalog.Read())
         {
-            var settings = new SettingsRepository(db);
-            if (settings.Get("config_sha256") == sha)
+            if (read.Settings.Get("config_sha256") == sha)
             {
-                return false;
+                return;
             }
-            using var tx = db.BeginTransaction();
-            audit.Append(new AuditEvent(ClipStore.Actor, AuditActions.ConfigChanged, "config", new Dictionary<string, string>
+        }
+        using (var work = store.Catalog.Write())
+        {
+            work.Append(new AuditEvent(ClipStore.Actor, AuditActions.ConfigChanged, "config", new Dictionary<string, string>
             {
                 ["sha256"] = sha,
                 ["cameras"] = string.Join(",", config.Cameras.Select(c => c.Name).Order(StringComparer.Ordinal)),
                 ["retention_days"] = config.Retention.Days.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            }), tx);
-            settings.Set("config_sha256", sha, tx);
-            tx.Commit();
-            return true;
-        });
-        if (changed)
-        {
-            LogConfigChanged(_log, sha[..12]);
+            }));
+            work.Settings.Set("config_sha256", sha);
+            work.Commit();
         }
+        LogConfigChanged(_log, sha[..12]);
     }
 
     /// <summary>

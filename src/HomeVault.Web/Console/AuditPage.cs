@@ -21,13 +21,16 @@ internal static class AuditPage
 
     private static IResult Render(long? before, bool? verify, HttpContext context, WebCatalog catalog)
     {
-        var (size, entries, checkpoint) = catalog.Use((db, audit) =>
+        long size;
+        IReadOnlyList<AuditEntry> entries;
+        SignedCheckpoint? checkpoint;
+        using (var read = catalog.Read())
         {
-            var n = audit.Size();
-            var end = Math.Clamp(before ?? n, 0, n);
+            size = read.Audit.Size();
+            var end = Math.Clamp(before ?? size, 0, size);
             var start = Math.Max(0, end - PageSize);
-            return (n, audit.GetEntries(start, (int)(end - start)), audit.LatestCheckpoint());
-        });
+            (entries, checkpoint) = (read.Audit.GetEntries(start, (int)(end - start)), read.Audit.LatestCheckpoint());
+        }
         var body = new StringBuilder();
         body.Append($"<p>{E(size)} entries. ");
         body.Append(checkpoint is null ? "No checkpoint yet." : $"Last signed checkpoint covers {E(checkpoint.Size)} entries ({E(Time(checkpoint.Created))}).");

@@ -26,7 +26,11 @@ internal static class CameraPages
 
     private static IResult Timeline(string camera, string? day, HttpContext context, WebCatalog catalog)
     {
-        var summary = catalog.Use((db, _) => FootageSummary.Query(db)).FirstOrDefault(f => f.Camera == camera);
+        FootageSummary? summary;
+        using (var read = catalog.Read())
+        {
+            summary = FootageSummary.Query(read.Connection).FirstOrDefault(f => f.Camera == camera);
+        }
         if (summary is null)
         {
             return Page(context, "No such camera", "<p class=\"error\">No camera by that name.</p>", ConsoleEndpoints.Session(context), StatusCodes.Status404NotFound);
@@ -44,7 +48,11 @@ internal static class CameraPages
             date = DateOnly.FromDateTime((summary.Newest ?? catalog.Time.GetUtcNow()).UtcDateTime);
         }
         var from = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var clips = catalog.Use((db, _) => new ClipRepository(db).Query(camera, from, from.AddDays(1)));
+        IReadOnlyList<Clip> clips;
+        using (var read = catalog.Read())
+        {
+            clips = read.Clips.Query(camera, from, from.AddDays(1));
+        }
         var body = new StringBuilder();
         body.Append(CultureInfo.InvariantCulture, $"<p><a href=\"?day={date.AddDays(-1):yyyy-MM-dd}\">&larr; previous day</a> | <strong>{date:yyyy-MM-dd} (UTC)</strong> | <a href=\"?day={date.AddDays(1):yyyy-MM-dd}\">next day &rarr;</a></p>");
         body.Append("<table id=\"hours\"><tr>");
@@ -70,7 +78,11 @@ internal static class CameraPages
 
     private static IResult Player(long id, HttpContext context, WebCatalog catalog)
     {
-        var clip = catalog.Use((db, _) => FootageSummary.FindSealedClip(db, id));
+        (string Camera, string Path, DateTimeOffset Start, DateTimeOffset End)? clip;
+        using (var read = catalog.Read())
+        {
+            clip = FootageSummary.FindSealedClip(read.Connection, id);
+        }
         if (clip is not { } c)
         {
             return Page(context, "No such clip", "<p class=\"error\">No sealed clip with that id.</p>", ConsoleEndpoints.Session(context), StatusCodes.Status404NotFound);
@@ -86,7 +98,11 @@ internal static class CameraPages
     private static async Task MediaAsync(long id, HttpContext context, WebCatalog catalog)
     {
         var session = ConsoleEndpoints.Session(context);
-        var clip = catalog.Use((db, _) => FootageSummary.FindSealedClip(db, id));
+        (string Camera, string Path, DateTimeOffset Start, DateTimeOffset End)? clip;
+        using (var read = catalog.Read())
+        {
+            clip = FootageSummary.FindSealedClip(read.Connection, id);
+        }
         if (clip is not { } c)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -116,11 +132,7 @@ internal static class CameraPages
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return;
             }
-            catalog.Use((db, audit) =>
-            {
-                audit.Append(new AuditEvent(session.Owner, AuditActions.ClipViewed, c.Path, new Dictionary<string, string> { ["via"] = "console" }));
-                return audit.CheckpointIfDue();
-            });
+            catalog.Record(new AuditEvent(session.Owner, AuditActions.ClipViewed, c.Path, new Dictionary<string, string> { ["via"] = "console" }));
             await using (plaintext.ConfigureAwait(false))
             {
                 context.Response.ContentType = "video/mp4";

@@ -102,15 +102,11 @@ public sealed class ConsoleSessions(WebOptions options, WebCatalog catalog) : Ba
         {
             var owner = session.Owner;
             session.Dispose();
-            catalog.Use((db, audit) =>
+            catalog.Record(new AuditEvent(owner, AuditActions.ConsoleLocked, "owner/" + owner, new Dictionary<string, string>
             {
-                audit.Append(new AuditEvent(owner, AuditActions.ConsoleLocked, "owner/" + owner, new Dictionary<string, string>
-                {
-                    ["via"] = "console",
-                    ["reason"] = reason,
-                }));
-                return audit.CheckpointIfDue();
-            });
+                ["via"] = "console",
+                ["reason"] = reason,
+            }));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using HomeVault.Core.Audit;
 using HomeVault.Core.Recorder;
 using HomeVault.Web.Hosting;
 using HomeVault.Web.Operations;
@@ -19,8 +20,13 @@ internal static class DashboardPage
         var now = catalog.Time.GetUtcNow();
         var status = RecorderStatus.Read(catalog.Data);
         var fresh = RecorderStatus.IsFresh(status, now);
-        var (footage, checkpoint, pending) = catalog.Use((db, audit) =>
-            (FootageSummary.Query(db), audit.LatestCheckpoint(), new Core.Disclosure.Requests.RequestRepository(db).List(Core.Disclosure.Requests.RequestState.Pending).Count));
+        IReadOnlyList<FootageSummary> footage;
+        SignedCheckpoint? checkpoint;
+        int pending;
+        using (var read = catalog.Read())
+        {
+            (footage, checkpoint, pending) = (FootageSummary.Query(read.Connection), read.Audit.LatestCheckpoint(), read.Requests.List(Core.Disclosure.Requests.RequestState.Pending).Count);
+        }
         var body = new StringBuilder();
         body.Append(fresh
             ? $"<p class=\"ok\" id=\"recorder\">Recorder running (status {E(Time(status!.Written))}).</p>"

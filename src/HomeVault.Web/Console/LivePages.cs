@@ -176,11 +176,7 @@ internal static class LivePages
     private static void Audit(WebCatalog catalog, ConsoleSession session, string action, string camera, Dictionary<string, string> details)
     {
         details["via"] = "console";
-        catalog.Use((db, audit) =>
-        {
-            audit.Append(new AuditEvent(session.Owner, action, "camera/" + camera, details));
-            return audit.CheckpointIfDue();
-        });
+        catalog.Record(new AuditEvent(session.Owner, action, "camera/" + camera, details));
     }
 
     private static async Task<IResult> StillAsync(string camera, HttpContext context)

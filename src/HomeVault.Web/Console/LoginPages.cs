@@ -30,7 +30,11 @@ internal static class LoginPages
 
     private static IResult Form(HttpContext context, WebCatalog catalog, string? error, int status = StatusCodes.Status200OK)
     {
-        var owners = catalog.Use((db, _) => new OwnerRepository(db).List());
+        IReadOnlyList<Owner> owners;
+        using (var read = catalog.Read())
+        {
+            owners = read.Owners.List();
+        }
         var options = string.Concat(owners.Select(o => $"<option value=\"{E(o.Name)}\">{E(o.Name)}</option>"));
         var body = $"""
             {(error is null ? "" : $"<p class=\"error\" id=\"error\">{E(error)}</p>")}
@@ -48,7 +52,12 @@ internal static class LoginPages
     {
         var owner = form["owner"].ToString();
         var passphrase = form["passphrase"].ToString();
-        if (catalog.Use((db, _) => new OwnerRepository(db).List()).All(o => o.Name != owner))
+        bool known;
+        using (var read = catalog.Read())
+        {
+            known = read.Owners.List().Any(o => o.Name == owner);
+        }
+        if (!known)
         {
             return Form(context, catalog, "unknown owner", StatusCodes.Status401Unauthorized);
         }
@@ -60,15 +69,14 @@ internal static class LoginPages
         }
         catch (KeyStoreException ex)
         {
-            catalog.Use((db, audit) => audit.Append(new AuditEvent("console", AuditActions.VaultUnlockFailed, "owner/" + owner,
-                new Dictionary<string, string> { ["via"] = "console" })));
+            using (var work = catalog.Write())
+            {
+                work.Append(new AuditEvent("console", AuditActions.VaultUnlockFailed, "owner/" + owner, new Dictionary<string, string> { ["via"] = "console" }));
+                work.Commit();
+            }
             return Form(context, catalog, ex.Message, StatusCodes.Status401Unauthorized);
         }
-        catalog.Use((db, audit) =>
-        {
-            audit.Append(new AuditEvent(owner, AuditActions.VaultUnlocked, "owner/" + owner, new Dictionary<string, string> { ["via"] = "console" }));
-            return audit.CheckpointIfDue();
-        });
+        catalog.Record(new AuditEvent(owner, AuditActions.VaultUnlocked, "owner/" + owner, new Dictionary<string, string> { ["via"] = "console" }));
         var cookie = sessions.Open(session);
         context.Response.Cookies.Append(ConsoleSessions.CookieName, cookie, new CookieOptions
         {

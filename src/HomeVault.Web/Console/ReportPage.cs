@@ -22,16 +22,15 @@ internal static class ReportPage
     private static IResult Render(HttpContext context, WebCatalog catalog)
     {
         var owner = ConsoleEndpoints.Session(context).Owner;
-        var html = catalog.Use((db, audit) =>
+        byte[] html;
+        using (var work = catalog.Write())
         {
-            using var tx = db.BeginTransaction(deferred: false);
-            var report = TransparencyReport.Compute(db, audit, null, catalog.Time.GetUtcNow(), catalog.Time, transaction: tx);
+            var report = TransparencyReport.Compute(work, null, catalog.Time.GetUtcNow(), catalog.Time);
             // The console's copy carries a way back; the audit entry hashes exactly these bytes, as handed out.
-            var bytes = Encoding.UTF8.GetBytes(WithNavigation(report.ToHtml()));
-            audit.Append(report.GeneratedEvent(owner, "html", bytes), tx);
-            tx.Commit();
-            return bytes;
-        });
+            html = Encoding.UTF8.GetBytes(WithNavigation(report.ToHtml()));
+            work.Append(report.GeneratedEvent(owner, "html", html));
+            work.Commit();
+        }
         context.Response.Headers.ContentSecurityPolicy = ReportPolicy;
         return Results.Bytes(html, "text/html; charset=utf-8");
     }

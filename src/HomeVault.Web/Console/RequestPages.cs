@@ -33,7 +33,12 @@ internal static class RequestPages
     private static IResult Inbox(int? page, HttpContext context, WebCatalog catalog)
     {
         var number = Math.Max(1, page ?? 1);
-        var (requests, total) = catalog.Use((db, _) => new RequestRepository(db).Page((number - 1) * InboxPageSize, InboxPageSize));
+        IReadOnlyList<StoredRequest> requests;
+        long total;
+        using (var read = catalog.Read())
+        {
+            (requests, total) = read.Requests.Page((number - 1) * InboxPageSize, InboxPageSize);
+        }
         var body = new StringBuilder("<table id=\"requests\"><tr><th>received</th><th>state</th><th>requester</th><th>legal basis</th><th>cameras</th><th>window</th></tr>");
         foreach (var q in requests)
         {
@@ -67,24 +72,25 @@ internal static class RequestPages
     private static IResult Detail(HttpContext context, WebCatalog catalog, string id, string? done, string? error, int status = StatusCodes.Status200OK)
     {
         var session = ConsoleEndpoints.Session(context);
-        var found = catalog.Use((db, audit) =>
+        (StoredRequest Request, ScopePreview Preview, IReadOnlyList<string> Cameras, string? Submitter, IReadOnlyList<RequestTransition> History) Find()
         {
-            var q = new RequestRepository(db).Find(id);
+            using var read = catalog.Read();
+            var q = read.Requests.Find(id);
             if (q is null)
             {
                 return default;
             }
             // Viewing a request is on the record, as at the CLI.
-            audit.Append(new AuditEvent(session.Owner, AuditActions.RequestViewed, "request/" + q.Id, new Dictionary<string, string>
+            read.Audit.Append(new AuditEvent(session.Owner, AuditActions.RequestViewed, "request/" + q.Id, new Dictionary<string, string>
             {
                 ["digest"] = q.Digest,
                 ["state"] = q.State.ToDb(),
                 ["via"] = "console",
             }));
-            audit.CheckpointIfDue();
-            return (Request: q, Preview: new ScopePreviewer(db).Preview(q.Request.Scope), Cameras: new CameraRepository(db).ListNames(),
-                Submitter: new RequesterRepository(db).SubmitterOf(q.Id), History: new RequestRepository(db).History(q.Id));
-        });
+            read.Audit.CheckpointIfDue();
+            return (q, read.Scopes.Preview(q.Request.Scope), read.Cameras.ListNames(), read.Requesters.SubmitterOf(q.Id), read.Requests.History(q.Id));
+        }
+        var found = Find();
         if (found.Request is not { } stored)
         {
             return Page(context, "No such request", "<p class=\"error\">No request with that id.</p>", session, StatusCodes.Status404NotFound);

@@ -6,14 +6,15 @@ using Microsoft.Data.Sqlite;
 namespace HomeVault.Web.Hosting;
 
 /// <summary>
-/// The web side's one catalog connection and audit log. SQLite connections are not thread-safe, so every use is
-/// serialised here; the recorder and CLI commands use their own connections and SQLite's locking between them.
+/// The web side's one catalog connection and audit log, used only through a unit of work (<see cref="Read"/>,
+/// <see cref="Write"/>) that holds the connection's lock; the recorder and CLI commands use their own connections and
+/// SQLite's locking between them. A unit of work never spans an await.
 /// </summary>
 public sealed class WebCatalog : IDisposable
 {
-    private readonly Lock _gate = new();
     private readonly SqliteConnection _db;
     private readonly InstallationAudit _audit;
+    private readonly CatalogConnection _catalog;
 
     public WebCatalog(DataDirectory data, TimeProvider time)
     {
@@ -24,6 +25,7 @@ public sealed class WebCatalog : IDisposable
         try
         {
             _audit = InstallationAudit.Open(data, _db, time);
+            _catalog = new CatalogConnection(_db, _audit.Log, time);
         }
         catch
         {
@@ -36,14 +38,17 @@ public sealed class WebCatalog : IDisposable
 
     public TimeProvider Time { get; }
 
-    public T Use<T>(Func<SqliteConnection, AuditLog, T> work)
-    {
-        ArgumentNullException.ThrowIfNull(work);
-        lock (_gate)
-        {
-            return work(_db, _audit.Log);
-        }
-    }
+    /// <summary>The catalog, for code that takes a <see cref="CatalogConnection"/> (the request intake).</summary>
+    public CatalogConnection Catalog => _catalog;
+
+    /// <inheritdoc cref="CatalogConnection.Read"/>
+    public CatalogWork Read() => _catalog.Read();
+
+    /// <inheritdoc cref="CatalogConnection.Write"/>
+    public CatalogWork Write() => _catalog.Write();
+
+    /// <inheritdoc cref="CatalogConnection.Record"/>
+    public void Record(AuditEvent auditEvent) => _catalog.Record(auditEvent);
 
     public void Dispose()
     {

@@ -30,7 +30,12 @@ internal static partial class IntakeEndpoints
     private static async Task<IResult> SubmitAsync(HttpContext context, WebCatalog catalog, Webhooks hooks, ILoggerFactory loggers, CancellationToken ct)
     {
         var token = BearerToken(context.Request);
-        var requester = token is null ? null : catalog.Use((db, _) => new RequesterRepository(db).Authenticate(token));
+        RequesterAccount? requester = null;
+        if (token is not null)
+        {
+            using var read = catalog.Read();
+            requester = read.Requesters.Authenticate(token);
+        }
         if (requester is null)
         {
             return IntakeProblems.Unauthorized(context);
@@ -42,7 +47,11 @@ internal static partial class IntakeEndpoints
             return refusal!;
         }
         var log = loggers.CreateLogger("HomeVault.Web.Intake");
-        var known = catalog.Use((db, _) => new CameraRepository(db).ListNames());
+        IReadOnlyList<string> known;
+        using (var read = catalog.Read())
+        {
+            known = read.Cameras.ListNames();
+        }
         var validation = new AccessRequestValidator(CameraNamesBlind.KnownFor(body.Json, known), catalog.Time, limits).Validate(body.Json);
         if (validation.Request is not { } request)
         {
@@ -56,13 +65,10 @@ internal static partial class IntakeEndpoints
         StoredRequest stored;
         try
         {
-            stored = catalog.Use((db, audit) =>
-            {
-                using var pdf = body.Document is null ? null : new MemoryStream(body.Document, writable: false);
-                return new RequestIntake(catalog.Data, db, audit, limits).Submit(request, pdf, "requester/" + requester.Name,
-                    new Dictionary<string, string> { ["requester"] = requester.Name, ["via"] = "http" },
-                    (added, tx) => new RequesterRepository(db).LinkRequest(added.Id, requester.Id, tx), checkpointNow: false);
-            });
+            using var pdf = body.Document is null ? null : new MemoryStream(body.Document, writable: false);
+            stored = new RequestIntake(catalog.Data, catalog.Catalog, limits).Submit(request, pdf, "requester/" + requester.Name,
+                new Dictionary<string, string> { ["requester"] = requester.Name, ["via"] = "http" },
+                (added, work) => work.Requesters.LinkRequest(added.Id, requester.Id), checkpointNow: false);
         }
         catch (AccessRequestException ex)
         {

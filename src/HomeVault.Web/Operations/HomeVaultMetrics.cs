@@ -41,7 +41,12 @@ public sealed class HomeVaultMetrics
                 bytes.WithLabels(c.Name).Set(c.Bytes);
                 clips.WithLabels(c.Name).Set(c.Clips);
             }
-            var byState = catalog.Use((db, _) => new RequestRepository(db).List()).GroupBy(r => r.State).ToDictionary(g => g.Key, g => g.Count());
+            IReadOnlyList<StoredRequest> all;
+            using (var read = catalog.Read())
+            {
+                all = read.Requests.List();
+            }
+            var byState = all.GroupBy(r => r.State).ToDictionary(g => g.Key, g => g.Count());
             foreach (var state in Enum.GetValues<RequestState>())
             {
                 requests.WithLabels(state.ToDb()).Set(byState.GetValueOrDefault(state));

@@ -48,7 +48,11 @@ public sealed class WebhookWatcher(WebOptions options, WebCatalog catalog, Webho
                 _lastState[c.Name] = c.State;
             }
         }
-        var requests = catalog.Use((db, _) => new RequestRepository(db).List());
+        IReadOnlyList<StoredRequest> requests;
+        using (var read = catalog.Read())
+        {
+            requests = read.Requests.List();
+        }
         foreach (var r in requests.Where(r => r.State is RequestState.Approved or RequestState.Released))
         {
             if (r.Approved?.ReleaseExpires is { } expires && expires - now < ExpiringWithin && expires > now && _expiringSent.Add(r.Id))

@@ -13,7 +13,7 @@ public sealed class RetentionSweeperTests : IDisposable
 
     private sealed class Holds(params (string Camera, DateTimeOffset From, DateTimeOffset To)[] windows) : ILegalHolds
     {
-        public bool IsHeld(string camera, DateTimeOffset clipStart, DateTimeOffset clipEnd, Microsoft.Data.Sqlite.SqliteTransaction? tx) =>
+        public bool IsHeld(CatalogWork work, string camera, DateTimeOffset clipStart, DateTimeOffset clipEnd) =>
             windows.Any(w => w.Camera == camera && clipStart < w.To && clipEnd > w.From);
     }
 
@@ -94,7 +94,7 @@ public sealed class RetentionSweeperTests : IDisposable
     /// <summary>A hold that appears between the sweeper's first look and its delete (another process's request).</summary>
     private sealed class LateHold : ILegalHolds
     {
-        public bool IsHeld(string camera, DateTimeOffset clipStart, DateTimeOffset clipEnd, Microsoft.Data.Sqlite.SqliteTransaction? tx) => tx is not null;
+        public bool IsHeld(CatalogWork work, string camera, DateTimeOffset clipStart, DateTimeOffset clipEnd) => work.Transaction is not null;
     }
 
     [Fact]

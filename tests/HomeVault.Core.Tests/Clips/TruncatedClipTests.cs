@@ -129,13 +129,14 @@ public sealed class TruncatedClipTests : IDisposable
 
         store.SealAbandoned();
         Assert.False(store.HasAbandoned);
-        var clips = store.Locked((db, _) => new ClipRepository(db).Query(includeDeleted: true)).ToDictionary(c => c.Camera);
+        using var read = store.Catalog.Read();
+        var clips = read.Clips.Query(includeDeleted: true).ToDictionary(c => c.Camera);
         Assert.Equal(ClipState.Truncated, clips["front"].State);
         var (recovered, complete) = Salvage(clips["front"], footage);
         Assert.True(complete);
         Assert.Equal(footage.Length, recovered);
         Assert.Equal(_vault.T0.AddSeconds(2), clips["front"].End);
-        Assert.Equal(ClipState.Recording, store.Locked((db, _) => new ClipRepository(db).ListRecording()).Single().State); // the crashed one waits for a start
+        Assert.Equal(ClipState.Recording, read.Clips.ListRecording().Single().State); // the crashed one waits for a start
     }
 
     [Fact]

@@ -129,15 +129,16 @@ internal sealed class ReleasePackage
     }
 
     /// <summary>
-    /// Inside <paramref name="tx"/>: appends the release.built leaf (binding the manifest's SHA-256), writes the leaf
+    /// Inside <paramref name="work"/>'s transaction: appends the release.built leaf (binding the manifest's SHA-256), writes the leaf
     /// and its tlog-proof into the package, writes the .tar, moves the package into place, records the release row
     /// and marks the request released. The caller commits; on any failure it calls <see cref="Discard"/>.
     /// </summary>
-    public ReleaseInfo Commit(SqliteTransaction tx, AuditLog audit, RequestRepository requests, ReleaseRepository releases, string actor, DateTimeOffset now)
+    public ReleaseInfo Commit(CatalogWork work, string actor, DateTimeOffset now)
     {
         var token = NewToken();
         var bytes = _manifest.Clips.Sum(c => c.Bytes);
-        var index = audit.Append(new AuditEvent(actor, AuditActions.ReleaseBuilt, "request/" + _manifest.RequestId, new Dictionary<string, string>
+        ArgumentNullException.ThrowIfNull(work);
+        var index = work.Append(new AuditEvent(actor, AuditActions.ReleaseBuilt, "request/" + _manifest.RequestId, new Dictionary<string, string>
         {
             ["manifest_sha256"] = ManifestSha256,
             ["statement_sha256"] = _manifest.StatementSha256,
@@ -150,13 +151,13 @@ internal sealed class ReleasePackage
             ["expires"] = WireTime.Format(_manifest.Expires),
             ["clips"] = _manifest.Clips.Count.ToString(CultureInfo.InvariantCulture),
             ["bytes"] = bytes.ToString(CultureInfo.InvariantCulture),
-        }), tx);
-        var (entry, proof) = audit.ProveWithin(index, tx);
+        }));
+        var (entry, proof) = work.ProveWithin(index);
         Write(_work, ReleaseFiles.AuditEntry, entry);
         Write(_work, ReleaseFiles.AuditProof, Encoding.UTF8.GetBytes(proof.ToText()));
-        requests.MarkReleased(_manifest.RequestId, tx);
-        releases.Add(new ReleaseRecord(_manifest.RequestId, _final, _tar, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token))),
-            ManifestSha256, now, _manifest.Expires, ReleaseState.Active, null, _manifest.Clips.Count, bytes, 0, index), tx);
+        work.Requests.MarkReleased(_manifest.RequestId);
+        work.Releases.Add(new ReleaseRecord(_manifest.RequestId, _final, _tar, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token))),
+            ManifestSha256, now, _manifest.Expires, ReleaseState.Active, null, _manifest.Clips.Count, bytes, 0, index));
         WriteTar();
         Directory.Move(_work, _final);
         _renamed = true;

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using HomeVault.Core.Disclosure.Releases;
 
 namespace HomeVault.Core.Disclosure.Reports;
@@ -7,13 +6,11 @@ namespace HomeVault.Core.Disclosure.Reports;
 /// Release facts from the catalog's releases table (clips, bytes: kept for good) and, while the package still
 /// exists, its manifest (clip minutes). A manifest is believed only when its SHA-256 is the one recorded at build.
 /// </summary>
-public sealed class CatalogReleaseFacts(SqliteConnection db, SqliteTransaction? transaction = null) : IReleaseFacts
+public sealed class CatalogReleaseFacts(ReleaseRepository releases) : IReleaseFacts
 {
-    private readonly ReleaseRepository _releases = new(db);
-
     public ReleasedFootage? Footage(string requestId)
     {
-        if (_releases.Find(requestId, transaction) is not { } release)
+        if (releases.Find(requestId) is not { } release)
         {
             return null;
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using HomeVault.Core.Audit;
+using HomeVault.Core.Catalog;
 using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core.Json;
 using Microsoft.Data.Sqlite;
@@ -31,47 +32,36 @@ public sealed record TransparencyReport(
     public const string FormatName = "homevault-transparency-report-v1";
 
     /// <summary>
-    /// Reads the requests and signs (or reuses) a checkpoint covering the whole audit log in one immediate
-    /// transaction, so the figures and the checkpoint describe the same moment. A fresh checkpoint is made
-    /// whenever the latest one does not cover the last leaf. Pass <paramref name="transaction"/> to keep it open
-    /// for the <see cref="GeneratedEvent"/> leaf; otherwise one is committed here. Release facts default to the
+    /// Reads the requests and signs (or reuses) a checkpoint covering the whole audit log inside one write
+    /// (<see cref="CatalogConnection.Write"/>, an immediate transaction), so the figures and the checkpoint describe
+    /// the same moment. A fresh checkpoint is made whenever the latest one does not cover the last leaf. The caller
+    /// appends the <see cref="GeneratedEvent"/> leaf in the same write and commits. Release facts default to the
     /// catalog's releases table (<see cref="CatalogReleaseFacts"/>).
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="from"/> is not before <paramref name="to"/>.</exception>
-    public static TransparencyReport Compute(SqliteConnection db, AuditLog log, DateTimeOffset? from = null, DateTimeOffset? to = null,
-        TimeProvider? time = null, IReleaseFacts? releases = null, SqliteTransaction? transaction = null)
+    public static TransparencyReport Compute(CatalogWork work, DateTimeOffset? from = null, DateTimeOffset? to = null,
+        TimeProvider? time = null, IReleaseFacts? releases = null)
     {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(work);
+        if (work.Transaction is null)
+        {
+            throw new ArgumentException("a report is computed inside a write, so its figures and checkpoint agree", nameof(work));
+        }
         var now = (time ?? TimeProvider.System).GetUtcNow();
         var until = to ?? now;
         if (from is { } f && f >= until)
         {
             throw new ArgumentException($"report period: from {WireTime.Format(f)} is not before to {WireTime.Format(until)}", nameof(from));
         }
-        if (transaction is not null)
-        {
-            return ComputeIn(db, log, from, until, now, releases ?? new CatalogReleaseFacts(db, transaction), transaction);
-        }
-        using var own = db.BeginTransaction(deferred: false);
-        var report = ComputeIn(db, log, from, until, now, releases ?? new CatalogReleaseFacts(db, own), own);
-        own.Commit();
-        return report;
-    }
-
-    private static TransparencyReport ComputeIn(SqliteConnection db, AuditLog log, DateTimeOffset? from, DateTimeOffset to,
-        DateTimeOffset now, IReleaseFacts releases, SqliteTransaction tx)
-    {
-        var repo = new RequestRepository(db);
-        var requests = repo.List(null, tx)
-            .Where(r => (from is null || r.Received >= from) && r.Received < to)
+        var requests = work.Requests.List()
+            .Where(r => (from is null || r.Received >= from) && r.Received < until)
             .OrderBy(r => r.Received).ThenBy(r => r.Id, StringComparer.Ordinal)
             .ToList();
-        var histories = repo.Histories(requests, tx);
-        var signed = log.Checkpoint(tx);
+        var histories = work.Requests.Histories(requests);
+        var signed = work.Checkpoint();
         var checkpoint = new ReportCheckpoint(signed.Checkpoint.Origin, signed.Size, Convert.ToBase64String(signed.Checkpoint.RootHash.Span),
-            signed.Created, log.VerifierKey, signed.Note);
-        return ReportAggregator.Aggregate(requests, histories, releases, from, to, now, checkpoint);
+            signed.Created, work.Audit.VerifierKey, signed.Note);
+        return ReportAggregator.Aggregate(requests, histories, releases ?? new CatalogReleaseFacts(work.Releases), from, until, now, checkpoint);
     }
 
     /// <summary>The report as Markdown (readable as plain text; text from requests escaped so it cannot inject markup).</summary>

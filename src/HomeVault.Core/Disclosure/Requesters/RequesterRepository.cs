@@ -5,15 +5,15 @@ using Microsoft.Data.Sqlite;
 namespace HomeVault.Core.Disclosure.Requesters;
 
 /// <summary>Requesters and their token hashes. Rows are never deleted, only revoked, so requests stay attributable.</summary>
-public sealed class RequesterRepository(SqliteConnection connection)
+public sealed class RequesterRepository(SqliteConnection connection, SqliteTransaction? transaction = null)
 {
     /// <summary>Stores a new requester; returns it. The token itself is not stored.</summary>
     /// <exception cref="CatalogException">The name is taken.</exception>
-    public RequesterAccount Add(string name, string recipient, string token, DateTimeOffset now, SqliteTransaction? tx = null)
+    public RequesterAccount Add(string name, string recipient, string token, DateTimeOffset now)
     {
         Names.ThrowIfInvalid(name, "requester name");
         using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
+        cmd.Transaction = transaction;
         cmd.CommandText = "INSERT INTO requesters (name, recipient, token_sha256, created_ms) VALUES ($name, $recipient, $hash, $now) RETURNING id";
         cmd.Parameters.AddWithValue("$name", name);
         cmd.Parameters.AddWithValue("$recipient", recipient);
@@ -32,6 +32,7 @@ public sealed class RequesterRepository(SqliteConnection connection)
     public IReadOnlyList<RequesterAccount> List(bool includeRevoked = true)
     {
         using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
         cmd.CommandText = "SELECT id, name, recipient, created_ms, revoked_ms FROM requesters"
             + (includeRevoked ? "" : " WHERE revoked_ms IS NULL") + " ORDER BY name";
         using var reader = cmd.ExecuteReader();
@@ -46,10 +47,10 @@ public sealed class RequesterRepository(SqliteConnection connection)
     public RequesterAccount? Find(string name) => List().FirstOrDefault(r => r.Name == name);
 
     /// <summary>Marks the requester revoked; false when there is no active requester by that name.</summary>
-    public bool Revoke(string name, DateTimeOffset now, SqliteTransaction? tx = null)
+    public bool Revoke(string name, DateTimeOffset now)
     {
         using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
+        cmd.Transaction = transaction;
         cmd.CommandText = "UPDATE requesters SET revoked_ms = $now WHERE name = $name AND revoked_ms IS NULL";
         cmd.Parameters.AddWithValue("$name", name);
         cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
@@ -68,6 +69,7 @@ public sealed class RequesterRepository(SqliteConnection connection)
         }
         var presented = RequesterToken.Hash(token);
         using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
         cmd.CommandText = "SELECT id, name, recipient, created_ms, revoked_ms, token_sha256 FROM requesters WHERE revoked_ms IS NULL";
         using var reader = cmd.ExecuteReader();
         RequesterAccount? match = null;
@@ -83,10 +85,10 @@ public sealed class RequesterRepository(SqliteConnection connection)
     }
 
     /// <summary>Records which requester submitted a request.</summary>
-    public void LinkRequest(string requestId, long requesterId, SqliteTransaction? tx = null)
+    public void LinkRequest(string requestId, long requesterId)
     {
         using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
+        cmd.Transaction = transaction;
         cmd.CommandText = "INSERT INTO request_requesters (request_id, requester_id) VALUES ($request, $requester)";
         cmd.Parameters.AddWithValue("$request", requestId);
         cmd.Parameters.AddWithValue("$requester", requesterId);
@@ -97,6 +99,7 @@ public sealed class RequesterRepository(SqliteConnection connection)
     public string? SubmitterOf(string requestId)
     {
         using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
         cmd.CommandText = "SELECT r.name FROM request_requesters rr JOIN requesters r ON r.id = rr.requester_id WHERE rr.request_id = $request";
         cmd.Parameters.AddWithValue("$request", requestId);
         return cmd.ExecuteScalar() as string;

@@ -10,7 +10,7 @@ namespace HomeVault.Core.Disclosure.Requests;
 /// Records a validated access request, from the CLI or over HTTP: seals the optional PDF to the owners, stores the
 /// request as pending (its scope goes on legal hold) and logs `request.received` with a checkpoint, all or nothing.
 /// </summary>
-public sealed class RequestIntake(DataDirectory data, SqliteConnection db, AuditLog audit, AccessRequestLimits? limits = null)
+public sealed class RequestIntake(DataDirectory data, CatalogConnection catalog, AccessRequestLimits? limits = null)
 {
     /// <param name="actor">Who submitted it, as the audit log names them.</param>
     /// <param name="pdf">The warrant document, streamed straight into its sealed file (never stored in the clear).</param>
@@ -23,7 +23,7 @@ public sealed class RequestIntake(DataDirectory data, SqliteConnection db, Audit
     /// <exception cref="AccessRequestException">The document is empty, too large or not a PDF.</exception>
     /// <exception cref="CatalogException">There are no active owners to seal the document to.</exception>
     public StoredRequest Submit(AccessRequest request, Stream? pdf, string actor,
-        IReadOnlyDictionary<string, string>? details = null, Action<StoredRequest, SqliteTransaction>? alsoInTransaction = null,
+        IReadOnlyDictionary<string, string>? details = null, Action<StoredRequest, CatalogWork>? alsoInTransaction = null,
         bool checkpointNow = true)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -35,7 +35,11 @@ public sealed class RequestIntake(DataDirectory data, SqliteConnection db, Audit
             RequestDocument? stored = null;
             if (pdf is not null)
             {
-                var recipients = new OwnerRepository(db).List().Select(o => X25519Recipient.Parse(o.AgeRecipient)).ToList();
+                List<X25519Recipient> recipients;
+                using (var read = catalog.Read())
+                {
+                    recipients = read.Owners.List().Select(o => X25519Recipient.Parse(o.AgeRecipient)).ToList();
+                }
                 if (recipients.Count == 0)
                 {
                     throw new CatalogException("this data directory has no active owners to seal the document to");
@@ -45,18 +49,18 @@ public sealed class RequestIntake(DataDirectory data, SqliteConnection db, Audit
                 // The catalog keeps data-directory-relative paths, like clips.
                 stored = sealedDoc with { Path = Path.Combine(relativeDir, "warrant.pdf.age") };
             }
-            using var tx = db.BeginTransaction();
-            var added = new RequestRepository(db).Add(request, stored, id, tx);
-            alsoInTransaction?.Invoke(added, tx);
-            audit.Append(ReceivedEvent(added, actor, details), tx);
+            using var work = catalog.Write();
+            var added = work.Requests.Add(request, stored, id);
+            alsoInTransaction?.Invoke(added, work);
+            work.Append(ReceivedEvent(added, actor, details));
             if (checkpointNow)
             {
-                audit.Checkpoint(tx);
+                work.Checkpoint();
             }
-            tx.Commit();
+            work.Commit();
             if (!checkpointNow)
             {
-                audit.CheckpointIfDue();
+                work.Audit.CheckpointIfDue();
             }
             return added;
         }

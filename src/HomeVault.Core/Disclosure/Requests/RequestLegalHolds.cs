@@ -1,10 +1,11 @@
+using HomeVault.Core.Catalog;
 using HomeVault.Core.Clips;
 
 namespace HomeVault.Core.Disclosure.Requests;
 
 /// <summary>Legal holds from access requests: footage in the scope of a pending, approved or preservation request is held.</summary>
-public sealed class RequestLegalHolds(RequestRepository requests) : ILegalHolds
+public sealed class RequestLegalHolds : ILegalHolds
 {
-    public bool IsHeld(string camera, DateTimeOffset clipStart, DateTimeOffset clipEnd, Microsoft.Data.Sqlite.SqliteTransaction? tx) =>
-        requests.IsHeld(camera, clipStart, clipEnd, tx);
+    public bool IsHeld(CatalogWork work, string camera, DateTimeOffset clipStart, DateTimeOffset clipEnd) =>
+        work.Requests.IsHeld(camera, clipStart, clipEnd);
 }

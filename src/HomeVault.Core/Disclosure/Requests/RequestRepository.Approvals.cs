@@ -16,18 +16,18 @@ public sealed partial class RequestRepository
     /// that statement's scope. Signing the same statement again counts once.
     /// </summary>
     /// <exception cref="AccessRequestException">Wrong state, unknown or removed owner, bad statement, or a signature that does not verify.</exception>
-    public ApprovalResult Approve(string id, string owner, ReadOnlySpan<byte> statementBytes, string signatureText, SqliteTransaction? tx = null)
+    public ApprovalResult Approve(string id, string owner, ReadOnlySpan<byte> statementBytes, string signatureText)
     {
         ArgumentNullException.ThrowIfNull(signatureText);
         var statement = ApprovalStatement.Parse(statementBytes);
         var bytes = statementBytes.ToArray();
-        return InTransaction(tx, t => ApproveCore(t, id, owner, statement, bytes, signatureText));
+        return InTransaction(r => r.ApproveCore(id, owner, statement, bytes, signatureText));
     }
 
     /// <summary>Stored signatures for a request, in the order they were given.</summary>
-    public IReadOnlyList<ApprovalRecord> Approvals(string id, SqliteTransaction? tx = null)
+    public IReadOnlyList<ApprovalRecord> Approvals(string id)
     {
-        using var cmd = Command(tx, """
+        using var cmd = Command("""
             SELECT a.request_id, o.name, a.statement, a.statement_sha256, a.signature, a.signed_ms
             FROM request_approvals a JOIN owners o ON o.id = a.owner_id WHERE a.request_id = $id ORDER BY a.id
             """);
@@ -42,9 +42,9 @@ public sealed partial class RequestRepository
         return list;
     }
 
-    private ApprovalResult ApproveCore(SqliteTransaction t, string id, string owner, ApprovalStatement statement, byte[] bytes, string signatureText)
+    private ApprovalResult ApproveCore(string id, string owner, ApprovalStatement statement, byte[] bytes, string signatureText)
     {
-        var request = Get(id, t);
+        var request = Get(id);
         if (request.State != RequestState.Pending)
         {
             throw new AccessRequestException($"request {id}: is {request.State.ToDb()}, only a pending request can be approved");
@@ -57,7 +57,7 @@ public sealed partial class RequestRepository
                 $"request {id}: its legal basis expired on {WireTime.Format(expires)}; it can be denied or expired, not approved");
         }
         statement.CheckAgainst(request, now);
-        var (ownerId, publicKeyText) = ActiveOwner(owner, t);
+        var (ownerId, publicKeyText) = ActiveOwner(owner);
         var verification = MinisignPublicKey.Parse(publicKeyText).Verify(bytes, signatureText);
         if (!verification.IsValid)
         {
@@ -65,7 +65,7 @@ public sealed partial class RequestRepository
         }
         var statementSha = CanonicalJson.Sha256Hex(bytes);
         bool already;
-        using (var cmd = Command(t, """
+        using (var cmd = Command("""
             INSERT INTO request_approvals (request_id, owner_id, statement, statement_sha256, signature, approved_cameras,
                 approved_from_ms, approved_to_ms, strip_audio, release_expires_ms, signed_ms)
             VALUES ($id, $owner, $statement, $sha, $signature, $cameras, $from, $to, $strip, $expires, $now)
@@ -85,8 +85,8 @@ public sealed partial class RequestRepository
             cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             already = cmd.ExecuteNonQuery() == 0;
         }
-        var quorum = Quorum(t);
-        var signers = CountValidSigners(t, id, statementSha, bytes);
+        var quorum = Quorum();
+        var signers = CountValidSigners(id, statementSha, bytes);
         if (signers < quorum)
         {
             return new ApprovalResult(id, request.Digest, owner, statementSha, already, signers, quorum, request.State, null, null);
@@ -94,7 +94,7 @@ public sealed partial class RequestRepository
         var approved = new ApprovedScope(statement.Cameras, statement.From, statement.To, statement.StripAudio, statement.ReleaseExpires, statementSha);
         var target = request.IsPreservation ? RequestState.Preserved : RequestState.Approved;
         var reason = $"approved by {signers} of {quorum} required owner signatures on statement {statementSha}";
-        var transition = Move(t, id, target, ownerId, owner, reason, approved);
+        var transition = Move(id, target, ownerId, owner, reason, approved);
         return new ApprovalResult(id, request.Digest, owner, statementSha, already, signers, quorum, target, approved, transition);
     }
 
@@ -102,9 +102,9 @@ public sealed partial class RequestRepository
     /// Distinct active owners whose stored signature over this exact statement verifies now against their key in the
     /// owners table. Re-verifying (rather than trusting the stored rows) means a removed owner or an edited row never counts.
     /// </summary>
-    private int CountValidSigners(SqliteTransaction t, string id, string statementSha, byte[] statement)
+    private int CountValidSigners(string id, string statementSha, byte[] statement)
     {
-        using var cmd = Command(t, """
+        using var cmd = Command("""
             SELECT a.owner_id, o.minisign_public_key, a.signature, a.statement
             FROM request_approvals a JOIN owners o ON o.id = a.owner_id
             WHERE a.request_id = $id AND a.statement_sha256 = $sha AND o.removed_ms IS NULL

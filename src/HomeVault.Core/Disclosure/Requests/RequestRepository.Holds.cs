@@ -17,10 +17,10 @@ public sealed partial class RequestRepository
     /// Whether a clip of <paramref name="camera"/> spanning [start, end] overlaps the scope of any request that holds
     /// footage (pending, approved, preserved). Retention must not delete it while this is true.
     /// </summary>
-    public bool IsHeld(string camera, DateTimeOffset start, DateTimeOffset end, SqliteTransaction? tx = null)
+    public bool IsHeld(string camera, DateTimeOffset start, DateTimeOffset end)
     {
         ArgumentNullException.ThrowIfNull(camera);
-        using var cmd = Command(tx, $"""
+        using var cmd = Command($"""
             SELECT EXISTS ({HeldSql} AND rc.camera = $camera AND r.scope_from_ms < $end AND r.scope_to_ms > $start)
             """);
         cmd.Parameters.AddWithValue("$camera", camera);
@@ -30,9 +30,9 @@ public sealed partial class RequestRepository
     }
 
     /// <summary>All held windows, by camera and start, for checking many clips at once.</summary>
-    public IReadOnlyList<HeldWindow> HeldWindows(SqliteTransaction? tx = null)
+    public IReadOnlyList<HeldWindow> HeldWindows()
     {
-        using var cmd = Command(tx, HeldSql + " ORDER BY rc.camera, r.scope_from_ms, r.id");
+        using var cmd = Command(HeldSql + " ORDER BY rc.camera, r.scope_from_ms, r.id");
         using var reader = cmd.ExecuteReader();
         var list = new List<HeldWindow>();
         while (reader.Read())
@@ -47,10 +47,10 @@ public sealed partial class RequestRepository
     /// Pending requests whose legal basis expired (expiresOn before today, UTC). Reported, not changed: the caller
     /// decides whether to <see cref="Expire"/> them.
     /// </summary>
-    public IReadOnlyList<StoredRequest> PendingWithExpiredLegalBasis(SqliteTransaction? tx = null)
+    public IReadOnlyList<StoredRequest> PendingWithExpiredLegalBasis()
     {
         var today = WireTime.Format(DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime));
-        using var cmd = Command(tx, $"""
+        using var cmd = Command($"""
             SELECT {Columns} FROM requests
             WHERE state = 'pending' AND legal_expires_on IS NOT NULL AND legal_expires_on < $today
             ORDER BY received_ms, id
@@ -60,9 +60,9 @@ public sealed partial class RequestRepository
     }
 
     /// <summary>Approved or released requests whose release expiry has passed (their release must no longer be served).</summary>
-    public IReadOnlyList<StoredRequest> ReleasesPastExpiry(SqliteTransaction? tx = null)
+    public IReadOnlyList<StoredRequest> ReleasesPastExpiry()
     {
-        using var cmd = Command(tx, $"""
+        using var cmd = Command($"""
             SELECT {Columns} FROM requests
             WHERE state IN ('approved', 'released') AND release_expires_ms <= $now
             ORDER BY release_expires_ms, id

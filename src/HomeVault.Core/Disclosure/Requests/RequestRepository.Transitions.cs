@@ -9,21 +9,21 @@ public sealed partial class RequestRepository
 
     /// <summary>An owner refuses a pending request. The reason is required: 1-2000 characters, no control characters but newlines.</summary>
     /// <exception cref="AccessRequestException">Not pending, unknown or removed owner, or a missing/over-long reason.</exception>
-    public RequestTransition Deny(string id, string owner, string reason, SqliteTransaction? tx = null)
+    public RequestTransition Deny(string id, string owner, string reason)
     {
         var checkedReason = CheckReason(reason, required: true)!;
-        return InTransaction(tx, t =>
+        return InTransaction(r =>
         {
-            var ownerId = ActiveOwner(owner, t).Id;
-            return Move(t, id, RequestState.Denied, ownerId, owner, checkedReason);
+            var ownerId = r.ActiveOwner(owner).Id;
+            return r.Move(id, RequestState.Denied, ownerId, owner, checkedReason);
         });
     }
 
     /// <summary>The release for an approved request was built and handed over. Refused for preservation requests.</summary>
-    public RequestTransition MarkReleased(string id, SqliteTransaction? tx = null) =>
-        InTransaction(tx, t =>
+    public RequestTransition MarkReleased(string id) =>
+        InTransaction(r =>
         {
-            var request = Get(id, t);
+            var request = r.Get(id);
             if (request.IsPreservation)
             {
                 throw new AccessRequestException($"request {id}: a preservation request only holds footage and can never be released");
@@ -32,52 +32,52 @@ public sealed partial class RequestRepository
             {
                 throw new AccessRequestException($"request {id}: the approval expired at {WireTime.Format(a.ReleaseExpires)}; nothing may be released");
             }
-            return Move(t, id, RequestState.Released, null, null, null);
+            return r.Move(id, RequestState.Released, null, null, null);
         });
 
     /// <summary>An owner withdraws an approval, a hold or a release (e.g. the warrant was quashed).</summary>
-    public RequestTransition Revoke(string id, string owner, string reason, SqliteTransaction? tx = null)
+    public RequestTransition Revoke(string id, string owner, string reason)
     {
         var checkedReason = CheckReason(reason, required: true)!;
-        return InTransaction(tx, t => Move(t, id, RequestState.Revoked, ActiveOwner(owner, t).Id, owner, checkedReason));
+        return InTransaction(r => r.Move(id, RequestState.Revoked, r.ActiveOwner(owner).Id, owner, checkedReason));
     }
 
     /// <summary>Marks a request expired (its legal basis or its release lapsed); the caller decides when.</summary>
-    public RequestTransition Expire(string id, string? reason = null, SqliteTransaction? tx = null)
+    public RequestTransition Expire(string id, string? reason = null)
     {
         var checkedReason = CheckReason(reason, required: false);
-        return InTransaction(tx, t => Move(t, id, RequestState.Expired, null, null, checkedReason));
+        return InTransaction(r => r.Move(id, RequestState.Expired, null, null, checkedReason));
     }
 
     /// <summary>Ends a request's life (withdrawn, hold lifted, matter finished). <paramref name="owner"/> may be null for system actions.</summary>
-    public RequestTransition Close(string id, string? owner = null, string? reason = null, SqliteTransaction? tx = null)
+    public RequestTransition Close(string id, string? owner = null, string? reason = null)
     {
         var checkedReason = CheckReason(reason, required: false);
-        return InTransaction(tx, t => Move(t, id, RequestState.Closed, owner is null ? null : ActiveOwner(owner, t).Id, owner, checkedReason));
+        return InTransaction(r => r.Move(id, RequestState.Closed, owner is null ? null : r.ActiveOwner(owner).Id, owner, checkedReason));
     }
 
     /// <summary>Every state change of a request, oldest first (the first is its receipt as pending).</summary>
-    public IReadOnlyList<RequestTransition> History(string id, SqliteTransaction? tx = null)
+    public IReadOnlyList<RequestTransition> History(string id)
     {
-        var scope = Get(id, tx).Request.Scope;
-        return ReadHistories(tx, id, _ => scope).GetValueOrDefault(id) ?? [];
+        var scope = Get(id).Request.Scope;
+        return ReadHistories(id, _ => scope).GetValueOrDefault(id) ?? [];
     }
 
     /// <summary>
     /// The history of every request at once, by id, each oldest first (for reports: one query instead of one per
     /// request). Transitions carry each request's requested scope.
     /// </summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<RequestTransition>> Histories(IReadOnlyList<StoredRequest> requests, SqliteTransaction? tx = null)
+    public IReadOnlyDictionary<string, IReadOnlyList<RequestTransition>> Histories(IReadOnlyList<StoredRequest> requests)
     {
         ArgumentNullException.ThrowIfNull(requests);
         var scopes = requests.ToDictionary(r => r.Id, r => r.Request.Scope, StringComparer.Ordinal);
-        var all = ReadHistories(tx, null, id => scopes.GetValueOrDefault(id));
+        var all = ReadHistories(null, id => scopes.GetValueOrDefault(id));
         return requests.ToDictionary(r => r.Id, r => all.GetValueOrDefault(r.Id) ?? [], StringComparer.Ordinal);
     }
 
-    private Dictionary<string, IReadOnlyList<RequestTransition>> ReadHistories(SqliteTransaction? tx, string? onlyId, Func<string, RequestScope?> scopeOf)
+    private Dictionary<string, IReadOnlyList<RequestTransition>> ReadHistories(string? onlyId, Func<string, RequestScope?> scopeOf)
     {
-        using var cmd = Command(tx, """
+        using var cmd = Command("""
             SELECT d.request_id, r.digest, d.from_state, d.to_state, o.name, d.reason, d.decided_ms
             FROM request_decisions d JOIN requests r ON r.id = d.request_id LEFT JOIN owners o ON o.id = d.owner_id
             WHERE $id IS NULL OR d.request_id = $id ORDER BY d.id
@@ -106,16 +106,16 @@ public sealed partial class RequestRepository
     }
 
     /// <summary>Moves a request to <paramref name="to"/> if the state machine allows it, and records the decision.</summary>
-    private RequestTransition Move(SqliteTransaction t, string id, RequestState to, long? ownerId, string? owner, string? reason,
+    private RequestTransition Move(string id, RequestState to, long? ownerId, string? owner, string? reason,
         ApprovedScope? approved = null)
     {
-        var request = Get(id, t);
+        var request = Get(id);
         if (!RequestStates.CanMove(request.State, to))
         {
             throw new AccessRequestException($"request {id}: cannot move from {request.State.ToDb()} to {to.ToDb()}");
         }
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        using (var cmd = Command(t, approved is null
+        using (var cmd = Command(approved is null
             ? "UPDATE requests SET state = $state, updated_ms = $now WHERE id = $id AND state = $old"
             : """
               UPDATE requests SET state = $state, updated_ms = $now, approved_statement_sha256 = $sha, approved_cameras = $cameras,
@@ -141,13 +141,13 @@ public sealed partial class RequestRepository
                 throw new AccessRequestException($"request {id}: changed concurrently; try again");
             }
         }
-        AddDecision(t, id, request.State, to, ownerId, reason, now);
+        AddDecision(id, request.State, to, ownerId, reason, now);
         return new RequestTransition(id, request.Digest, request.Request.Scope, request.State, to, owner, reason, DateTimeOffset.FromUnixTimeMilliseconds(now));
     }
 
-    private void AddDecision(SqliteTransaction t, string id, RequestState? from, RequestState to, long? ownerId, string? reason, long now)
+    private void AddDecision(string id, RequestState? from, RequestState to, long? ownerId, string? reason, long now)
     {
-        using var cmd = Command(t, """
+        using var cmd = Command("""
             INSERT INTO request_decisions (request_id, from_state, to_state, owner_id, reason, decided_ms)
             VALUES ($id, $from, $to, $owner, $reason, $now)
             """);
@@ -160,10 +160,10 @@ public sealed partial class RequestRepository
         cmd.ExecuteNonQuery();
     }
 
-    private (long Id, string PublicKey) ActiveOwner(string name, SqliteTransaction? t)
+    private (long Id, string PublicKey) ActiveOwner(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        using var cmd = Command(t, "SELECT id, minisign_public_key, removed_ms FROM owners WHERE name = $name");
+        using var cmd = Command("SELECT id, minisign_public_key, removed_ms FROM owners WHERE name = $name");
         cmd.Parameters.AddWithValue("$name", name);
         using var reader = cmd.ExecuteReader();
         if (!reader.Read())

@@ -6,11 +6,11 @@ using Microsoft.Data.Sqlite;
 namespace HomeVault.Core.Disclosure.Requests;
 
 /// <summary>
-/// Access requests in the catalog. Every state-changing method takes an optional transaction so the caller can
-/// commit the change together with its audit leaf; without one, the method commits its own. Each returns what
+/// Access requests in the catalog. Bound to a unit of work's transaction (<see cref="Catalog.CatalogWork"/>), a change
+/// commits with its audit leaf; without one, each state-changing method commits its own. Each returns what
 /// an audit entry needs (request id, digest, scope, who and why).
 /// </summary>
-public sealed partial class RequestRepository(SqliteConnection connection, TimeProvider? timeProvider = null)
+public sealed partial class RequestRepository(SqliteConnection connection, TimeProvider? timeProvider = null, SqliteTransaction? transaction = null)
 {
     /// <summary>Settings key of the approval quorum k (distinct active owners whose signatures are needed).</summary>
     public const string QuorumSetting = "approval_quorum";
@@ -26,7 +26,7 @@ public sealed partial class RequestRepository(SqliteConnection connection, TimeP
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
     /// <summary>Records a validated request as pending. <paramref name="id"/> defaults to a fresh <see cref="RequestId.New"/>.</summary>
-    public StoredRequest Add(AccessRequest request, RequestDocument? document = null, string? id = null, SqliteTransaction? tx = null)
+    public StoredRequest Add(AccessRequest request, RequestDocument? document = null, string? id = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         id ??= RequestId.New();
@@ -34,9 +34,9 @@ public sealed partial class RequestRepository(SqliteConnection connection, TimeP
         var canonical = request.ToCanonicalJson();
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var lb = request.LegalBasis;
-        return InTransaction(tx, t =>
+        return InTransaction(r =>
         {
-            using (var cmd = Command(t, """
+            using (var cmd = r.Command("""
                 INSERT INTO requests (id, state, received_ms, updated_ms, canonical_json, digest, requester_organization,
                     requester_contact, requester_recipient, legal_type, legal_reference, legal_issued_by, legal_issued_on,
                     legal_expires_on, scope_from_ms, scope_to_ms, purpose, document_sha256, document_bytes, document_path)
@@ -66,32 +66,32 @@ public sealed partial class RequestRepository(SqliteConnection connection, TimeP
             }
             foreach (var camera in request.Scope.Cameras)
             {
-                using var cmd = Command(t, "INSERT INTO request_cameras (request_id, camera) VALUES ($id, $camera)");
+                using var cmd = r.Command("INSERT INTO request_cameras (request_id, camera) VALUES ($id, $camera)");
                 cmd.Parameters.AddWithValue("$id", id);
                 cmd.Parameters.AddWithValue("$camera", camera);
                 cmd.ExecuteNonQuery();
             }
-            AddDecision(t, id, null, RequestState.Pending, null, null, now);
-            return Get(id, t);
+            r.AddDecision(id, null, RequestState.Pending, null, null, now);
+            return r.Get(id);
         });
     }
 
-    public StoredRequest? Find(string id, SqliteTransaction? tx = null)
+    public StoredRequest? Find(string id)
     {
-        using var cmd = Command(tx, $"SELECT {Columns} FROM requests WHERE id = $id");
+        using var cmd = Command($"SELECT {Columns} FROM requests WHERE id = $id");
         cmd.Parameters.AddWithValue("$id", id);
         using var reader = cmd.ExecuteReader();
         return reader.Read() ? Read(reader) : null;
     }
 
     /// <exception cref="AccessRequestException">No request has this id.</exception>
-    public StoredRequest Get(string id, SqliteTransaction? tx = null) =>
-        Find(id, tx) ?? throw new AccessRequestException($"request {JsonFields.Quote(id ?? "")}: not found");
+    public StoredRequest Get(string id) =>
+        Find(id) ?? throw new AccessRequestException($"request {JsonFields.Quote(id ?? "")}: not found");
 
     /// <summary>Requests (optionally in one state), newest first.</summary>
-    public IReadOnlyList<StoredRequest> List(RequestState? state = null, SqliteTransaction? tx = null)
+    public IReadOnlyList<StoredRequest> List(RequestState? state = null)
     {
-        using var cmd = Command(tx, $"SELECT {Columns} FROM requests WHERE ($state IS NULL OR state = $state) ORDER BY received_ms DESC, id");
+        using var cmd = Command($"SELECT {Columns} FROM requests WHERE ($state IS NULL OR state = $state) ORDER BY received_ms DESC, id");
         cmd.Parameters.AddWithValue("$state", Db(state?.ToDb()));
         return ReadAll(cmd);
     }
@@ -101,26 +101,26 @@ public sealed partial class RequestRepository(SqliteConnection connection, TimeP
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        using var count = Command(null, "SELECT count(*) FROM requests");
+        using var count = Command("SELECT count(*) FROM requests");
         var total = (long)count.ExecuteScalar()!;
-        using var cmd = Command(null, $"SELECT {Columns} FROM requests ORDER BY received_ms DESC, id LIMIT $limit OFFSET $offset");
+        using var cmd = Command($"SELECT {Columns} FROM requests ORDER BY received_ms DESC, id LIMIT $limit OFFSET $offset");
         cmd.Parameters.AddWithValue("$limit", limit);
         cmd.Parameters.AddWithValue("$offset", offset);
         return (ReadAll(cmd), total);
     }
 
     /// <summary>Requests with this digest (the same request submitted more than once).</summary>
-    public IReadOnlyList<StoredRequest> FindByDigest(string digest, SqliteTransaction? tx = null)
+    public IReadOnlyList<StoredRequest> FindByDigest(string digest)
     {
-        using var cmd = Command(tx, $"SELECT {Columns} FROM requests WHERE digest = $digest ORDER BY received_ms, id");
+        using var cmd = Command($"SELECT {Columns} FROM requests WHERE digest = $digest ORDER BY received_ms, id");
         cmd.Parameters.AddWithValue("$digest", digest);
         return ReadAll(cmd);
     }
 
     /// <summary>The approval quorum k from the settings table (default 1).</summary>
-    public int Quorum(SqliteTransaction? tx = null)
+    public int Quorum()
     {
-        using var cmd = Command(tx, "SELECT value FROM settings WHERE key = $key");
+        using var cmd = Command("SELECT value FROM settings WHERE key = $key");
         cmd.Parameters.AddWithValue("$key", QuorumSetting);
         var value = cmd.ExecuteScalar() as string;
         if (value is null)
@@ -132,32 +132,33 @@ public sealed partial class RequestRepository(SqliteConnection connection, TimeP
             : throw new CatalogException($"setting {QuorumSetting} = '{value}' is not a whole number from 1 to 64");
     }
 
-    public void SetQuorum(int k, SqliteTransaction? tx = null)
+    public void SetQuorum(int k)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(k, 64);
-        using var cmd = Command(tx, "INSERT INTO settings (key, value) VALUES ($key, $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        using var cmd = Command("INSERT INTO settings (key, value) VALUES ($key, $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
         cmd.Parameters.AddWithValue("$key", QuorumSetting);
         cmd.Parameters.AddWithValue("$value", k.ToString(CultureInfo.InvariantCulture));
         cmd.ExecuteNonQuery();
     }
 
-    private SqliteCommand Command(SqliteTransaction? tx, string sql)
+    private SqliteCommand Command(string sql)
     {
         var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
+        cmd.Transaction = transaction;
         cmd.CommandText = sql;
         return cmd;
     }
 
-    private T InTransaction<T>(SqliteTransaction? tx, Func<SqliteTransaction, T> action)
+    /// <summary>Runs <paramref name="action"/> on this repository's transaction, or, without one, on a repository bound to a transaction of its own that commits.</summary>
+    private T InTransaction<T>(Func<RequestRepository, T> action)
     {
-        if (tx is not null)
+        if (transaction is not null)
         {
-            return action(tx);
+            return action(this);
         }
         using var own = connection.BeginTransaction();
-        var result = action(own);
+        var result = action(new RequestRepository(connection, _time, own));
         own.Commit();
         return result;
     }

@@ -3,18 +3,18 @@ using Microsoft.Data.Sqlite;
 namespace HomeVault.Core.Disclosure.Requests;
 
 /// <summary>Builds <see cref="ScopePreview"/>s from the catalog's clips and gaps.</summary>
-public sealed class ScopePreviewer(SqliteConnection connection)
+public sealed class ScopePreviewer(SqliteConnection connection, SqliteTransaction? transaction = null)
 {
     /// <summary>Holes between clips up to this long are fragment/keyframe jitter, not missing footage.</summary>
     public static readonly TimeSpan HoleThreshold = TimeSpan.FromSeconds(2);
 
-    public ScopePreview Preview(RequestScope scope, SqliteTransaction? tx = null)
+    public ScopePreview Preview(RequestScope scope)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return Preview(scope.Cameras, scope.From, scope.To, tx);
+        return Preview(scope.Cameras, scope.From, scope.To);
     }
 
-    public ScopePreview Preview(IEnumerable<string> cameras, DateTimeOffset from, DateTimeOffset to, SqliteTransaction? tx = null)
+    public ScopePreview Preview(IEnumerable<string> cameras, DateTimeOffset from, DateTimeOffset to)
     {
         ArgumentNullException.ThrowIfNull(cameras);
         if (to <= from)
@@ -22,16 +22,16 @@ public sealed class ScopePreviewer(SqliteConnection connection)
             throw new ArgumentException("the window's end must be after its start", nameof(to));
         }
         long f = from.ToUnixTimeMilliseconds(), t = to.ToUnixTimeMilliseconds();
-        var list = cameras.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(c => PreviewCamera(c, f, t, tx)).ToList();
+        var list = cameras.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(c => PreviewCamera(c, f, t)).ToList();
         return new ScopePreview(from, to, list);
     }
 
-    private CameraPreview PreviewCamera(string camera, long from, long to, SqliteTransaction? tx)
+    private CameraPreview PreviewCamera(string camera, long from, long to)
     {
         var clips = new List<(long Start, long End, long Cipher, long Plain)>();
         using (var cmd = connection.CreateCommand())
         {
-            cmd.Transaction = tx;
+            cmd.Transaction = transaction;
             cmd.CommandText = """
                 SELECT c.start_ms, c.end_ms, c.ciphertext_bytes, c.plaintext_bytes
                 FROM clips c JOIN cameras cam ON cam.id = c.camera_id
@@ -47,7 +47,7 @@ public sealed class ScopePreviewer(SqliteConnection connection)
                 clips.Add((r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)));
             }
         }
-        var recorded = RecordedGaps(camera, from, to, tx);
+        var recorded = RecordedGaps(camera, from, to);
 
         // Walk the clips clipped to the window, merging overlaps so footage is counted once and holes are real.
         long footage = 0, cursor = from;
@@ -110,10 +110,10 @@ public sealed class ScopePreviewer(SqliteConnection connection)
         return pieces;
     }
 
-    private List<FootageGap> RecordedGaps(string camera, long from, long to, SqliteTransaction? tx)
+    private List<FootageGap> RecordedGaps(string camera, long from, long to)
     {
         using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
+        cmd.Transaction = transaction;
         // An open gap (end_ms NULL) is still going on: it reaches the end of the window.
         cmd.CommandText = """
             SELECT g.start_ms, g.end_ms, g.cause FROM gaps g JOIN cameras cam ON cam.id = g.camera_id

@@ -254,7 +254,7 @@ public sealed class ApprovalTests : IDisposable
         var statement = _home.WholeScope(r);
         using (var tx = _home.Db.BeginTransaction())
         {
-            var result = _home.Repo.Approve(r.Id, "owner1", statement.ToBytes(), _home.Sign("owner1", statement), tx);
+            var result = new RequestRepository(_home.Db, _home.Time, tx).Approve(r.Id, "owner1", statement.ToBytes(), _home.Sign("owner1", statement));
             Assert.Equal(RequestState.Approved, result.State);
             tx.Rollback();
         }

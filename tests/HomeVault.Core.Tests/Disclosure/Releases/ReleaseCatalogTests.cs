@@ -18,7 +18,7 @@ public sealed class ReleaseCatalogTests
         var releases = new ReleaseRepository(home.Db);
         using (var tx = home.Db.BeginTransaction())
         {
-            releases.Add(Record(request.Id, TestRequests.Now), tx);
+            new ReleaseRepository(home.Db, tx).Add(Record(request.Id, TestRequests.Now));
             tx.Commit();
         }
         Assert.Equal(request.Id, releases.FindByTokenHash(new string('a', 64))!.RequestId);
@@ -28,10 +28,11 @@ public sealed class ReleaseCatalogTests
 
         using (var tx = home.Db.BeginTransaction())
         {
-            releases.CountDownload(request.Id, tx);
-            releases.End(request.Id, ReleaseState.Expired, TestRequests.Now.AddDays(14), tx);
-            Assert.Throws<ReleaseException>(() => releases.End(request.Id, ReleaseState.Revoked, TestRequests.Now.AddDays(15), tx));
-            Assert.Throws<ReleaseException>(() => releases.CountDownload(request.Id, tx));
+            var inTx = new ReleaseRepository(home.Db, tx);
+            inTx.CountDownload(request.Id);
+            inTx.End(request.Id, ReleaseState.Expired, TestRequests.Now.AddDays(14));
+            Assert.Throws<ReleaseException>(() => inTx.End(request.Id, ReleaseState.Revoked, TestRequests.Now.AddDays(15)));
+            Assert.Throws<ReleaseException>(() => inTx.CountDownload(request.Id));
             tx.Commit();
         }
         var ended = releases.Find(request.Id)!;

@@ -29,12 +29,12 @@ public sealed class CatalogReleaseFactsTests : IDisposable
         File.WriteAllBytes(Path.Combine(dir, ReleaseFiles.Manifest), bytes);
         using (var tx = _h.Home.Db.BeginTransaction())
         {
-            new ReleaseRepository(_h.Home.Db).Add(new ReleaseRecord(r1.Id, dir, dir + ".tar", hex, ReleaseManifest.Sha256Hex(bytes),
-                a.From.AddDays(4), a.ReleaseExpires, ReleaseState.Active, null, 2, 3345, 0, 0), tx);
+            new ReleaseRepository(_h.Home.Db, tx).Add(new ReleaseRecord(r1.Id, dir, dir + ".tar", hex, ReleaseManifest.Sha256Hex(bytes),
+                a.From.AddDays(4), a.ReleaseExpires, ReleaseState.Active, null, 2, 3345, 0, 0));
             tx.Commit();
         }
 
-        var report = TransparencyReport.Compute(_h.Home.Db, _h.Log, time: _h.Home.Time);
+        var report = _h.Compute();
 
         Assert.Equal(140.5, report.Released.ClipMinutes);
         Assert.Equal(1, report.Released.ClipMinutesKnownFor);
@@ -42,8 +42,8 @@ public sealed class CatalogReleaseFactsTests : IDisposable
         Assert.Equal(3345, report.Released.ReleasedBytes);
         // A manifest that is not the one recorded at build is not believed; the catalog's counts still stand.
         File.AppendAllText(Path.Combine(dir, ReleaseFiles.Manifest), " ");
-        var altered = new CatalogReleaseFacts(_h.Home.Db).Footage(r1.Id);
+        var altered = new CatalogReleaseFacts(new ReleaseRepository(_h.Home.Db)).Footage(r1.Id);
         Assert.Equal(new ReleasedFootage(2, 3345, null), altered);
-        Assert.Null(new CatalogReleaseFacts(_h.Home.Db).Footage(_h.Ids["r2"].Id));
+        Assert.Null(new CatalogReleaseFacts(new ReleaseRepository(_h.Home.Db)).Footage(_h.Ids["r2"].Id));
     }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using HomeVault.Core.Audit;
+using HomeVault.Core.Catalog;
 using HomeVault.Core.Disclosure.Decisions;
+using HomeVault.Core.Disclosure.Reports;
 using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core.Tests.Disclosure.Requests;
 
@@ -31,6 +33,16 @@ internal sealed class ReportHousehold : IDisposable
     public AuditLog Log { get; }
 
     public Dictionary<string, StoredRequest> Ids { get; } = [];
+
+    /// <summary>The report over this catalog, computed in one write as the CLI and the console do.</summary>
+    public TransparencyReport Compute(DateTimeOffset? from = null, DateTimeOffset? to = null, IReleaseFacts? releases = null)
+    {
+        using var catalog = new CatalogConnection(Home.Db, Log, Home.Time);
+        using var work = catalog.Write();
+        var report = TransparencyReport.Compute(work, from, to, Home.Time, releases);
+        work.Commit();
+        return report;
+    }
 
     /// <summary>
     /// r1 released in full (decided after 1 h), r2 released narrowed then closed (3 h), r3 approved in full (30 min),

@@ -14,7 +14,7 @@ public sealed class TransparencyReportTests : IDisposable
     public void Dispose() => _h.Dispose();
 
     private TransparencyReport Compute(DateTimeOffset? from = null, DateTimeOffset? to = null, IReleaseFacts? releases = null) =>
-        TransparencyReport.Compute(_h.Home.Db, _h.Log, from, to, _h.Home.Time, releases);
+        _h.Compute(from, to, releases);
 
     private static int Count(IReadOnlyList<ReportCount> counts, string key) => counts.Single(c => c.Key == key).Requests;
 

@@ -64,8 +64,9 @@ public sealed class RequestRepositoryTests : IDisposable
         string id;
         using (var tx = _home.Db.BeginTransaction())
         {
-            id = _home.Repo.Add(TestRequests.Parse(), tx: tx).Id;
-            Assert.NotNull(_home.Repo.Find(id, tx));
+            var repo = new RequestRepository(_home.Db, _home.Time, tx);
+            id = repo.Add(TestRequests.Parse()).Id;
+            Assert.NotNull(repo.Find(id));
             tx.Rollback();
         }
         Assert.Null(_home.Repo.Find(id));
