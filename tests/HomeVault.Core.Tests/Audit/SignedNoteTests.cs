@@ -160,7 +160,8 @@ public sealed class SignedNoteTests
                 Assert.Equal(vkey, loaded.Verifier.VerifierKey);
             }
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
-            Assert.Throws<InvalidOperationException>(() => AuditKeyFile.Load(path));
+            var refused = Assert.Throws<AuditException>(() => AuditKeyFile.Load(path));
+            Assert.Contains("mode must be 0600", refused.Message, StringComparison.Ordinal);
         }
         finally
         {
