@@ -21,7 +21,7 @@ internal static class CameraPages
     {
         routes.MapGet("/cameras/{camera}", Timeline);
         routes.MapGet("/clips/{id:long}", Player);
-        routes.MapGet("/clips/{id:long}/media", MediaAsync);
+        routes.MapGet("/clips/{id:long}/media", ClipMedia.ServeAsync);
     }
 
     private static IResult Timeline(string camera, string? day, HttpContext context, WebCatalog catalog)
@@ -81,58 +81,5 @@ internal static class CameraPages
             <p>Decrypted in memory with your identity while the console is unlocked; viewing is on the audit log.</p>
             """;
         return Page(context, $"Clip {id}", body, ConsoleEndpoints.Session(context));
-    }
-
-    private static async Task MediaAsync(long id, HttpContext context, WebCatalog catalog)
-    {
-        var session = ConsoleEndpoints.Session(context);
-        var clip = catalog.Use((db, _) => FootageSummary.FindSealedClip(db, id));
-        if (clip is not { } c)
-        {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-        var path = catalog.Data.ResolveInside(c.Path);
-        Stream input;
-        try
-        {
-            input = File.OpenRead(path);
-        }
-        catch (IOException)
-        {
-            context.Response.StatusCode = StatusCodes.Status410Gone;
-            return;
-        }
-        await using (input.ConfigureAwait(false))
-        {
-            AgeDecryptingStream plaintext;
-            try
-            {
-                plaintext = Age.DecryptingStream(input, [session.Identity], leaveOpen: true);
-            }
-            catch (AgeException)
-            {
-                // Sealed before this owner was added: not theirs to open.
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return;
-            }
-            catalog.Use((db, audit) =>
-            {
-                audit.Append(new AuditEvent(session.Owner, AuditActions.ClipViewed, c.Path, new Dictionary<string, string> { ["via"] = "console" }));
-                return audit.CheckpointIfDue();
-            });
-            await using (plaintext.ConfigureAwait(false))
-            {
-                context.Response.ContentType = "video/mp4";
-                try
-                {
-                    await plaintext.CopyToAsync(context.Response.Body, 64 * 1024, context.RequestAborted).ConfigureAwait(false);
-                }
-                catch (AgeException)
-                {
-                    // A truncated clip ends at its last authenticated chunk; nothing unauthenticated was sent.
-                }
-            }
-        }
     }
 }
