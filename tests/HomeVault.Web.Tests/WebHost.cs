@@ -1,3 +1,4 @@
+using HomeVault.Recording.Export;
 using HomeVault.Recording.ReleasedClips;
 using HomeVault.Tests;
 using HomeVault.Web.Hosting;
@@ -61,7 +62,7 @@ internal sealed class WebHost : IAsyncDisposable
 
     private async Task StartWebAsync(WebOptions options, TimeProvider? time)
     {
-        _app = HomeVaultWebApp.Build(options, Data, new ReleaseMedia(), time);
+        _app = HomeVaultWebApp.Build(options, Data, new ReleaseMedia(), new FootageExport(), time);
         await _app.StartAsync();
         var listeners = _app.Services.GetRequiredService<WebListeners>();
         Intake = listeners.Urls(Listener.Intake)[0];

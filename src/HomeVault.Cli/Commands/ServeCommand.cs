@@ -3,6 +3,7 @@ using HomeVault.Cli.Infrastructure;
 using HomeVault.Core;
 using HomeVault.Core.IO;
 using HomeVault.Recording.Configuration;
+using HomeVault.Recording.Export;
 using HomeVault.Recording.Ffmpeg;
 using HomeVault.Recording.ReleasedClips;
 using HomeVault.Recording.Service;
@@ -139,7 +140,7 @@ internal static partial class ServeCommand
         }));
         if (web is not null)
         {
-            builder.Services.AddHostedService(sp => new WebHostedService(web, options.DataDirectory, new ReleaseMedia(), ConfigureLogging, sp.GetRequiredService<ILogger<WebHostedService>>()));
+            builder.Services.AddHostedService(sp => new WebHostedService(web, options.DataDirectory, new ReleaseMedia(), new FootageExport(), ConfigureLogging, sp.GetRequiredService<ILogger<WebHostedService>>()));
         }
         builder.Services.AddHostedService<WatchdogService>();
         return builder.Build();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using System.Threading.RateLimiting;
 using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core;
+using HomeVault.Core.Clips;
 using HomeVault.Core.Disclosure.Releases;
 using HomeVault.Web.Console;
 using HomeVault.Web.Intake;
@@ -24,10 +25,11 @@ namespace HomeVault.Web.Hosting;
 /// </summary>
 public static class HomeVaultWebApp
 {
-    public static WebApplication Build(WebOptions options, string dataDirectory, IReleaseMedia releaseMedia, TimeProvider? time = null, Action<ILoggingBuilder>? logging = null)
+    public static WebApplication Build(WebOptions options, string dataDirectory, IReleaseMedia releaseMedia, IFootageExport footageExport, TimeProvider? time = null, Action<ILoggingBuilder>? logging = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(releaseMedia);
+        ArgumentNullException.ThrowIfNull(footageExport);
         var problems = ListenerUrls.Validate(options);
         if (problems.Count > 0)
         {
@@ -63,6 +65,7 @@ public static class HomeVaultWebApp
         var clock = time ?? TimeProvider.System;
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(releaseMedia);
+        builder.Services.AddSingleton(footageExport);
         builder.Services.AddSingleton(listeners);
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(_ => new WebCatalog(new DataDirectory(dataDirectory), clock));
