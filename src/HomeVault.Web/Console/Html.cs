@@ -9,12 +9,12 @@ namespace HomeVault.Web.Console;
 
 /// <summary>
 /// Server-rendered console pages. Every value from outside (request fields, camera names, audit details) goes
-/// through <see cref="E"/>; pages carry no script and no external asset, so the strict CSP holds.
+/// through <see cref="E"/>; pages carry no inline script and no external asset (scripts only from the console itself), so the strict CSP holds.
 /// </summary>
 internal static class Html
 {
     public const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? "");
 
@@ -78,5 +78,19 @@ internal static class Html
         .note { background: #eef6ff; border: 1px solid #b7d2f0; padding: .5rem; }
         video { max-width: 100%; background: #000; }
         code { word-break: break-all; }
+        .daynav a, .controls button { margin-right: .4rem; }
+        .controls { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin-bottom: .5rem; }
+        .controls button { min-height: 2.4rem; }
+        .cameras.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
+        section.camera { background: #fff; border: 1px solid #d5dbe2; padding: .5rem; margin-bottom: 1rem; min-width: 0; }
+        section.camera h2 { margin: 0 0 .4rem; font-size: 1.1rem; }
+        .strip { position: relative; height: 3rem; background: #e6e9ee; cursor: pointer; touch-action: none; }
+        .strip canvas { width: 100%; height: 100%; display: block; }
+        .strip .cursor { position: absolute; top: 0; bottom: 0; width: 2px; background: #1d63c9; display: none; pointer-events: none; }
+        .strip .selection { position: absolute; top: 0; bottom: 0; background: rgba(29, 99, 201, .18); display: none; pointer-events: none; }
+        .axis { display: flex; justify-content: space-between; font-size: .75rem; color: #5b6b7c; }
+        output.hover { display: block; min-height: 1.3em; font-size: .85rem; color: #3b4b5c; }
+        section.camera video { width: 100%; aspect-ratio: 16 / 9; max-height: 60vh; }
+        ol.clips, ol.gaps { font-size: .85rem; max-height: 12rem; overflow-y: auto; }
         """;
 }

@@ -51,6 +51,10 @@ public static class ListenerUrls
         {
             problems.Add("Http:ConsoleIdleMinutes: must be 1..1440");
         }
+        if (!options.TryGetZone(out _))
+        {
+            problems.Add($"Http:TimeZone: '{options.TimeZone}' is not a time zone this system knows (an IANA name such as Europe/Berlin, or empty for the system's)");
+        }
         for (var i = 0; i < options.Webhooks.Count; i++)
         {
             if (!Uri.TryCreate(options.Webhooks[i], UriKind.Absolute, out var hook) || (hook.Scheme != Uri.UriSchemeHttp && hook.Scheme != Uri.UriSchemeHttps))
