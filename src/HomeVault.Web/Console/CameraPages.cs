@@ -19,7 +19,7 @@ internal static class CameraPages
         routes.MapGet("/clips/{id:long}/media", ClipMedia.ServeAsync);
     }
 
-    private static IResult Player(long id, HttpContext context, WebCatalog catalog)
+    private static IResult Player(long id, HttpContext context, WebCatalog catalog, WebOptions options)
     {
         var clip = catalog.Use((db, _) => FootageSummary.FindSealedClip(db, id));
         if (clip is not { } c)
@@ -27,7 +27,7 @@ internal static class CameraPages
             return Page(context, "No such clip", "<p class=\"error\">No sealed clip with that id.</p>", ConsoleEndpoints.Session(context), StatusCodes.Status404NotFound);
         }
         var body = $"""
-            <p><a href="/console/cameras/{E(c.Camera)}?day={c.Start.UtcDateTime:yyyy-MM-dd}">&larr; {E(c.Camera)}</a>, {E(Time(c.Start))} to {E(Time(c.End))}</p>
+            <p><a href="/console/cameras/{E(c.Camera)}?day={TimeZoneInfo.ConvertTime(c.Start, options.Zone()):yyyy-MM-dd}">&larr; {E(c.Camera)}</a>, {E(Time(c.Start))} to {E(Time(c.End))}</p>
             <video id="player" controls preload="auto" src="/console/clips/{E(id)}/media"></video>
             <p>Decrypted in memory with your identity while the console is unlocked; viewing is on the audit log.</p>
             """;

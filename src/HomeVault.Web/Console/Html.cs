@@ -42,7 +42,7 @@ internal static class Html
         var nav = new StringBuilder();
         if (session is not null)
         {
-            nav.Append("<nav><a href=\"/console\">Dashboard</a> <a href=\"/console/requests\">Requests</a> <a href=\"/console/releases\">Releases</a> <a href=\"/console/audit\">Audit log</a> <a href=\"/console/report\">Transparency report</a> ");
+            nav.Append("<nav><a href=\"/console\">Dashboard</a> <a href=\"/console/timeline\">Timeline</a> <a href=\"/console/requests\">Requests</a> <a href=\"/console/releases\">Releases</a> <a href=\"/console/audit\">Audit log</a> <a href=\"/console/report\">Transparency report</a> ");
             nav.Append(CultureInfo.InvariantCulture, $"<span class=\"who\">unlocked as {E(session.Owner)}</span> ");
             nav.Append(CultureInfo.InvariantCulture, $"<form method=\"post\" action=\"/console/lock\" class=\"inline\">{Antiforgery(context)}<button id=\"lock\" type=\"submit\">Lock</button></form></nav>");
         }
