@@ -9,7 +9,7 @@ namespace HomeVault.Web.Tests;
 /// <summary>
 /// The timeline in a real browser against the real `homevault serve` recording two camsim cameras, the console in a
 /// configured time zone: seeking inside a clip is answered with 206, a click on the day's strip plays on across a
-/// clip boundary by itself, the day of all cameras plays the same moment side by side, and a window exported from the
+/// clip boundary by itself, keys pause and step between clips, the day of all cameras plays the same moment side by side, and a window exported from the
 /// browser is one MP4 that ffprobe reads with the window's duration. Screenshots for the README go to docs/screenshots.
 /// </summary>
 public sealed class TimelineBrowserTests
@@ -87,6 +87,17 @@ public sealed class TimelineBrowserTests
         await WaitFor(page, "section.camera video",
             $"v => v.dataset.clip === '{clips[1].Id}' && !v.paused && v.currentTime > (v.seekable.length ? v.seekable.start(0) : 0) + 0.2");
         await Assertions.Expect(page.Locator("#moment")).ToContainTextAsync("UTC");
+
+        // Keys: space pauses, '.' jumps to the next clip's start, ',' back to the one before.
+        await page.Keyboard.PressAsync(" ");
+        await WaitFor(page, "section.camera video", "v => v.paused");
+        var playing = await page.EvalOnSelectorAsync<string>("section.camera video", "v => v.dataset.clip");
+        var current = clips.FindIndex(c => c.Id.ToString(CultureInfo.InvariantCulture) == playing);
+        Assert.True(current >= 1 && current + 1 < clips.Count, $"playing clip #{current} of {clips.Count}");
+        await page.Keyboard.PressAsync(".");
+        await WaitFor(page, "section.camera video", $"v => v.dataset.clip === '{clips[current + 1].Id}' && !v.paused");
+        await page.Keyboard.PressAsync(",");
+        await WaitFor(page, "section.camera video", $"v => v.dataset.clip === '{clips[current].Id}' && !v.paused");
         await page.SelectOptionAsync("#zoom", "10");
         await Browser.DocShot(page, "timeline-desktop");
 
