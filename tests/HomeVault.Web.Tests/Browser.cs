@@ -20,9 +20,10 @@ internal static class Browser
         return (playwright, browser);
     }
 
-    /// <summary>Screenshots the README shows, kept in the repository.</summary>
+    /// <summary>Where the README's screenshots of the console live (written by the tests that show each page).</summary>
     public static readonly string DocScreenshots = Path.Combine(TestEnv.RepoRoot, "docs", "screenshots");
 
+    /// <summary>A screenshot for the README: the visible viewport (what the owner sees at that width), into docs/screenshots.</summary>
     public static Task DocShot(IPage page, string name)
     {
         Directory.CreateDirectory(DocScreenshots);

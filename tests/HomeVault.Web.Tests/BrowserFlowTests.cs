@@ -58,11 +58,12 @@ public sealed class BrowserFlowTests
 
         // Playback: the clip is decrypted into the response with the unlocked identity.
         await page.ClickAsync("#cameras a:text('front')");
-        await Assertions.Expect(page.Locator("#clips a.play").First).ToBeVisibleAsync();
+        await page.ClickAsync("section.camera summary");
+        await Assertions.Expect(page.Locator("ol.clips a.play").First).ToBeVisibleAsync();
         await Browser.Shot(page, "03-camera-timeline");
-        await page.Locator("#clips a.play").First.ClickAsync();
+        await page.Locator("ol.clips a.play").First.ClickAsync();
         var media = await page.Context.APIRequest.GetAsync(page.Url + "/media");
-        Assert.Equal(200, media.Status);
+        Assert.Equal(200, media.Status); // no Range asked, the whole clip
         Assert.Equal("video/mp4", media.Headers["content-type"]);
         var mp4 = await media.BodyAsync();
         Assert.Equal("ftyp", System.Text.Encoding.ASCII.GetString(mp4, 4, 4));

@@ -18,6 +18,8 @@ internal sealed partial class ConsoleClient : IDisposable
 
     public Task<HttpResponseMessage> Get(string path) => _http.GetAsync(path);
 
+    public Task<HttpResponseMessage> Send(HttpRequestMessage request, HttpCompletionOption completion) => _http.SendAsync(request, completion);
+
     /// <summary>Posts a form, with the antiforgery token from <paramref name="formPage"/> unless told not to.</summary>
     public async Task<HttpResponseMessage> Post(string formPage, string action, IEnumerable<KeyValuePair<string, string>> fields, bool withToken = true)
     {

@@ -53,7 +53,8 @@ public sealed class PhoneLayoutTests
 
         foreach (var (path, ready, shot) in new[]
                  {
-                     ("/console/cameras/front", "#clips", "phone-03-camera"),
+                     ("/console/cameras/front", "#timeline", "phone-03-camera"),
+                     ("/console/timeline", "#timeline", "phone-03-timeline"),
                      ("/console/live", "figure.live", "phone-05-live"),
                      ("/console/requests", "#requests", "phone-05-inbox"),
                      ($"/console/requests/{id}", "#approve-form", "phone-06-request"),
@@ -70,7 +71,8 @@ public sealed class PhoneLayoutTests
             }
             if (path == "/console/cameras/front")
             {
-                await phone.Locator("#clips a.play").First.ClickAsync();
+                await phone.Locator("section.camera summary").First.ClickAsync();
+                await phone.Locator("ol.clips a.play").First.ClickAsync();
                 await AssertFits(phone, "#player", 390, "phone-04-playback");
             }
         }

@@ -28,9 +28,17 @@ internal sealed class ServeProcess : IDisposable
     /// <param name="camsim">Whether to record camsim's cameras (<paramref name="mounts"/>, by default "front").</param>
     /// <param name="moreCameras">Further cameras to configure (e.g. one nobody answers for).</param>
     public ServeProcess(bool camsim, IReadOnlyList<(string Name, string Url)> moreCameras, IReadOnlyList<string>? mounts = null)
+        : this(camsim ? mounts ?? ["front"] : [], moreCameras, ConsoleZone)
     {
-        _cams = camsim
-            ? CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"), new CamsimSettings { Size = "640x360", Seconds = 300, Mounts = mounts ?? ["front"] })
+    }
+
+    /// <param name="mounts">camsim cameras to record (none: no camsim).</param>
+    /// <param name="moreCameras">Further cameras to configure (e.g. one nobody answers for).</param>
+    /// <param name="timeZone">The console's Http:TimeZone (empty: the system's).</param>
+    public ServeProcess(IReadOnlyList<string> mounts, IReadOnlyList<(string Name, string Url)> moreCameras, string timeZone)
+    {
+        _cams = mounts.Count > 0
+            ? CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"), new CamsimSettings { Size = "640x360", Seconds = 300, Mounts = mounts })
             : null;
         var cameras = (_cams?.Urls.Select(kv => (Name: kv.Key, Url: kv.Value)) ?? []).Concat(moreCameras);
         Dir = TestEnv.NewTempDir("hvserve");
@@ -51,9 +59,8 @@ internal sealed class ServeProcess : IDisposable
                 Retention = new { Days = 30, MaxBytes = 0, MinFreeBytes = 1_000_000 },
                 Cameras = cameras.Select(c => new { c.Name, c.Url, ClipSeconds = 3 }).ToArray(),
             },
-            // A zone far from UTC, so a browser test that types a time proves it is read in the console's zone.
-            // and the intake's public address as a reverse proxy would give it, which the console's download links use.
-            Http = new { IntakeUrls = "http://127.0.0.1:0", ConsoleUrls = "http://127.0.0.1:0", TimeZone = ConsoleZone, PublicIntakeUrl },
+            // The intake's public address as a reverse proxy would give it, which the console's download links use.
+            Http = new { IntakeUrls = "http://127.0.0.1:0", ConsoleUrls = "http://127.0.0.1:0", TimeZone = timeZone, PublicIntakeUrl },
         }));
         var psi = TestEnv.HomevaultStartInfo("serve", "--config", config);
         _serve = Process.Start(psi)!;

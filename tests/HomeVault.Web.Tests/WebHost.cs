@@ -1,4 +1,5 @@
 using HomeVault.Core.Recorder;
+using HomeVault.Recording.Export;
 using HomeVault.Recording.ReleasedClips;
 using HomeVault.Tests;
 using HomeVault.Web.Hosting;
@@ -63,7 +64,7 @@ internal sealed class WebHost : IAsyncDisposable
 
     private async Task StartWebAsync(WebOptions options, TimeProvider? time, (ILiveFeed, ICameraStills)? live)
     {
-        _app = HomeVaultWebApp.Build(options, Data, new ReleaseMedia(), time, live: live);
+        _app = HomeVaultWebApp.Build(options, Data, new ReleaseMedia(), new FootageExport(), time, live: live);
         await _app.StartAsync();
         var listeners = _app.Services.GetRequiredService<WebListeners>();
         Intake = listeners.Urls(Listener.Intake)[0];

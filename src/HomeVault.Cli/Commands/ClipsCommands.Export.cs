@@ -1,6 +1,7 @@
 using System.CommandLine;
 using HomeVault.Cli.Infrastructure;
 using HomeVault.Core.Catalog;
+using HomeVault.Core.Clips;
 using HomeVault.Core.Keys;
 using HomeVault.Recording.Export;
 
@@ -62,7 +63,7 @@ internal static partial class ClipsCommands
             {
                 using var identity = new OwnerKeyStore(vault.Data).UnlockIdentity(who.Name, passphrase);
                 Array.Clear(passphrase);
-                vault.Record(VaultCommands.UnlockedEvent(who.Name, "export", $"{cam} {TimeArgument.Format(f)}..{TimeArgument.Format(t)}"));
+                vault.Record(ExportAudit.Event(who.Name, cam, f, t));
                 var used = FootageExporter.ExportAsync(vault.Data.Root, clips, f, t, [identity], temp, result.GetValue(stripAudio)).GetAwaiter().GetResult();
                 File.Move(temp, outPath);
                 Console.Error.WriteLine($"exported {used} of {clips.Count} clips of '{cam}' ({clips.Count(c => c.State == ClipState.Truncated)} truncated)");

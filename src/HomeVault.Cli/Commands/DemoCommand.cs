@@ -128,7 +128,7 @@ internal static class DemoCommand
         Step($"5. Opening {sample.Path} with the owner's passphrase (decrypted into ffprobe's stdin, never to disk)");
         using (var identity = new OwnerKeyStore(data).UnlockIdentity("demo", passphrase))
         {
-            vault.Record(VaultCommands.UnlockedEvent("demo", "demo-probe", sample.Path));
+            vault.Record(AuditEvent.VaultUnlocked("demo", "demo-probe", sample.Path));
             Console.Out.WriteLine("   " + Probe(Path.Combine(data.Root, sample.Path), identity));
         }
 

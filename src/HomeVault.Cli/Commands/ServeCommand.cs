@@ -4,6 +4,7 @@ using HomeVault.Core;
 using HomeVault.Core.IO;
 using HomeVault.Core.Recorder;
 using HomeVault.Recording.Configuration;
+using HomeVault.Recording.Export;
 using HomeVault.Recording.Ffmpeg;
 using HomeVault.Recording.ReleasedClips;
 using HomeVault.Recording.Service;
@@ -140,7 +141,7 @@ internal static partial class ServeCommand
         }));
         if (web is not null)
         {
-            builder.Services.AddHostedService(sp => new WebHostedService(web, options.DataDirectory, new ReleaseMedia(), ConfigureLogging, sp.GetRequiredService<ILogger<WebHostedService>>(),
+            builder.Services.AddHostedService(sp => new WebHostedService(web, options.DataDirectory, new ReleaseMedia(), new FootageExport(), ConfigureLogging, sp.GetRequiredService<ILogger<WebHostedService>>(),
                 (sp.GetRequiredService<ILiveFeed>(), sp.GetRequiredService<ICameraStills>())));
         }
         builder.Services.AddHostedService<WatchdogService>();

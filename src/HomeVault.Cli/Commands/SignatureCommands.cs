@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HomeVault.Cli.Infrastructure;
+using HomeVault.Core.Audit;
 using HomeVault.Core.Keys;
 using HomeVault.Core.Signing;
 
@@ -30,7 +31,7 @@ internal static class SignatureCommands
             try
             {
                 using var key = new OwnerKeyStore(vault.Data).UnlockSigningKey(who.Name, passphrase);
-                vault.Record(VaultCommands.UnlockedEvent(who.Name, "sign", path));
+                vault.Record(AuditEvent.VaultUnlocked(who.Name, "sign", path));
                 signature = key.SignFile(path, result.GetValue(comment), $"signature from HomeVault owner {who.Name}");
             }
             catch (ArgumentException ex)

@@ -122,7 +122,7 @@ internal static class VaultCommands
         try
         {
             ids.Add(new OwnerKeyStore(vault.Data).UnlockIdentity(who.Name, passphrase));
-            vault.Record(UnlockedEvent(who.Name, "decrypt", input));
+            vault.Record(AuditEvent.VaultUnlocked(who.Name, "decrypt", input));
         }
         finally
         {
@@ -130,13 +130,6 @@ internal static class VaultCommands
         }
         return ids;
     }
-
-    internal static AuditEvent UnlockedEvent(string owner, string purpose, string file) =>
-        new(owner, AuditActions.VaultUnlocked, "owner/" + owner, new Dictionary<string, string>
-        {
-            ["purpose"] = purpose,
-            ["file"] = Path.GetFileName(file),
-        });
 
     /// <summary>An identity file as age-keygen writes it, or such a file sealed with a passphrase.</summary>
     internal static IReadOnlyList<X25519Identity> ReadIdentityFile(string path, string? passFile)

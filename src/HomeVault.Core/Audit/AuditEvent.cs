@@ -61,6 +61,14 @@ public sealed class AuditEvent
 
     public IReadOnlyDictionary<string, string> Details { get; }
 
+    /// <summary>An owner's identity was unlocked to <paramref name="purpose"/> (decrypt, sign, export) <paramref name="file"/> (its name only).</summary>
+    public static AuditEvent VaultUnlocked(string owner, string purpose, string file) =>
+        new(owner, AuditActions.VaultUnlocked, "owner/" + owner, new Dictionary<string, string>
+        {
+            ["purpose"] = purpose,
+            ["file"] = Path.GetFileName(file),
+        });
+
     /// <summary>A clip file was sealed and catalogued. Subject is the clip path; the verifier ties the clips row to these details.</summary>
     public static AuditEvent ClipSealed(string actor, string camera, long startMs, long endMs, string sha256Hex, string path) =>
         Clip(AuditActions.ClipSealed, actor, camera, startMs, endMs, sha256Hex, path);

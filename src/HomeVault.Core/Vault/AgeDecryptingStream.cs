@@ -56,14 +56,24 @@ public sealed class AgeDecryptingStream : Stream
     internal static AgeDecryptingStream Open(Stream input, IEnumerable<IIdentity> identities, bool leaveOpen)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var raw = new BufferedInput(input);
+        var source = Armor.LooksArmored(raw) ? new BufferedInput(new ArmorReader(raw)) : raw;
+        return new AgeDecryptingStream(source, input, leaveOpen, OpenPayload(source, identities));
+    }
+
+    /// <summary>
+    /// Parses <paramref name="source"/>'s header, unwraps the file key with the first identity that matches,
+    /// verifies the header MAC and reads the payload nonce: the payload's AEAD, with the source at the first chunk.
+    /// The one place both readers (this and <see cref="AgeRandomAccessReader"/>) open an age file.
+    /// </summary>
+    internal static ChaCha20Poly1305 OpenPayload(BufferedInput source, IEnumerable<IIdentity> identities)
+    {
         ArgumentNullException.ThrowIfNull(identities);
         var ids = identities.ToList();
         if (ids.Count == 0)
         {
             throw new ArgumentException("at least one identity is required", nameof(identities));
         }
-        var raw = new BufferedInput(input);
-        var source = Armor.LooksArmored(raw) ? new BufferedInput(new ArmorReader(raw)) : raw;
         var header = Header.Parse(source);
         if (header.Stanzas.Any(s => s.Type == ScryptRecipient.StanzaType) && header.Stanzas.Count != 1)
         {
@@ -96,7 +106,7 @@ public sealed class AgeDecryptingStream : Stream
             {
                 throw new AgeException(AgeErrorKind.InvalidHeader, "invalid age file: payload nonce missing or short");
             }
-            return new AgeDecryptingStream(source, input, leaveOpen, Payload.CreateAead(fileKey, nonce));
+            return Payload.CreateAead(fileKey, nonce);
         }
         finally
         {
@@ -206,20 +216,8 @@ public sealed class AgeDecryptingStream : Stream
         return plainLen;
     }
 
-    private bool TryOpen(int plainLen, bool final, Span<byte> dest)
-    {
-        Span<byte> nonce = stackalloc byte[12];
-        Payload.ChunkNonce(_counter, final, nonce);
-        try
-        {
-            _aead.Decrypt(nonce, _cipher.AsSpan(0, plainLen), _cipher.AsSpan(plainLen, Payload.TagSize), dest[..plainLen]);
-            return true;
-        }
-        catch (AuthenticationTagMismatchException)
-        {
-            return false;
-        }
-    }
+    private bool TryOpen(int plainLen, bool final, Span<byte> dest) =>
+        Payload.TryOpen(_aead, _counter, final, _cipher.AsSpan(0, plainLen + Payload.TagSize), dest);
 
     private AgeException Fail(AgeErrorKind kind, string message)
     {

@@ -10,15 +10,20 @@ internal sealed class BufferedInput
     private readonly byte[] _buf = new byte[8192];
     private int _pos;
     private int _len;
+    private long _filled;
 
     public BufferedInput(Stream stream) => _stream = stream;
 
     public Stream Inner => _stream;
 
+    /// <summary>Bytes of the stream consumed through this buffer (read from the stream and not still buffered).</summary>
+    public long Consumed => _filled - (_len - _pos);
+
     private bool Fill()
     {
         _pos = 0;
         _len = _stream.Read(_buf, 0, _buf.Length);
+        _filled += _len;
         return _len > 0;
     }
 
@@ -47,6 +52,7 @@ internal sealed class BufferedInput
                     break;
                 }
                 _len += n;
+                _filled += n;
             }
         }
         return _buf.AsSpan(_pos, Math.Min(count, _len - _pos));
@@ -100,6 +106,7 @@ internal sealed class BufferedInput
                 break;
             }
             total += n;
+            _filled += n;
         }
         return total;
     }

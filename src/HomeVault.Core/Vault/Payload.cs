@@ -37,4 +37,24 @@ internal static class Payload
         BinaryPrimitives.WriteUInt64BigEndian(nonce[3..11], counter);
         nonce[11] = final ? (byte)1 : (byte)0;
     }
+
+    /// <summary>
+    /// Authenticates and decrypts chunk <paramref name="counter"/> (<paramref name="cipher"/> = ciphertext || tag) into
+    /// <paramref name="dest"/>; false when the tag does not verify (then the BCL has zeroed <paramref name="dest"/>).
+    /// </summary>
+    public static bool TryOpen(ChaCha20Poly1305 aead, ulong counter, bool final, ReadOnlySpan<byte> cipher, Span<byte> dest)
+    {
+        Span<byte> nonce = stackalloc byte[12];
+        ChunkNonce(counter, final, nonce);
+        var plainLen = cipher.Length - TagSize;
+        try
+        {
+            aead.Decrypt(nonce, cipher[..plainLen], cipher[plainLen..], dest[..plainLen]);
+            return true;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return false;
+        }
+    }
 }

@@ -152,7 +152,8 @@ public static class FootageExporter
         return (wrote, duration);
     }
 
-    private static string CreatePrivateRamDirectory()
+    /// <summary>A new directory only this user can enter, on a RAM-backed file system (never persistent storage).</summary>
+    internal static string CreatePrivateRamDirectory()
     {
         var baseDir = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } run && Directory.Exists(run) ? run
             : Directory.Exists("/dev/shm") ? "/dev/shm"

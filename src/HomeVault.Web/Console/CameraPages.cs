@@ -1,8 +1,4 @@
 using System.Globalization;
-using System.Text;
-using HomeVault.Core.Audit;
-using HomeVault.Core.Catalog;
-using HomeVault.Core.Vault;
 using HomeVault.Web.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,71 +8,18 @@ using static HomeVault.Web.Console.Html;
 namespace HomeVault.Web.Console;
 
 /// <summary>
-/// A camera's day (which hours have footage, each clip) and playback: the clip is decrypted with the session's
-/// identity as it is sent, straight from the sealed file into the response; plaintext never touches the disk.
+/// One clip's player page and its media (<see cref="ClipMedia"/>): the clip is decrypted with the session's identity
+/// as it is sent, straight from the sealed file into the response; plaintext never touches the disk.
 /// </summary>
 internal static class CameraPages
 {
     public static void Map(RouteGroupBuilder routes)
     {
-        routes.MapGet("/cameras/{camera}", Timeline);
         routes.MapGet("/clips/{id:long}", Player);
-        routes.MapGet("/clips/{id:long}/media", MediaAsync);
+        routes.MapGet("/clips/{id:long}/media", ClipMedia.ServeAsync);
     }
 
-    private static IResult Timeline(string camera, string? day, HttpContext context, WebCatalog catalog)
-    {
-        FootageSummary? summary;
-        using (var read = catalog.Read())
-        {
-            summary = FootageSummary.Query(read.Connection).FirstOrDefault(f => f.Camera == camera);
-        }
-        if (summary is null)
-        {
-            return Page(context, "No such camera", "<p class=\"error\">No camera by that name.</p>", ConsoleEndpoints.Session(context), StatusCodes.Status404NotFound);
-        }
-        DateOnly date;
-        if (day is not null)
-        {
-            if (!DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
-            {
-                return Page(context, "Bad date", "<p class=\"error\">day must be YYYY-MM-DD.</p>", ConsoleEndpoints.Session(context), StatusCodes.Status400BadRequest);
-            }
-        }
-        else
-        {
-            date = DateOnly.FromDateTime((summary.Newest ?? catalog.Time.GetUtcNow()).UtcDateTime);
-        }
-        var from = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        IReadOnlyList<Clip> clips;
-        using (var read = catalog.Read())
-        {
-            clips = read.Clips.Query(camera, from, from.AddDays(1));
-        }
-        var body = new StringBuilder();
-        body.Append(CultureInfo.InvariantCulture, $"<p><a href=\"?day={date.AddDays(-1):yyyy-MM-dd}\">&larr; previous day</a> | <strong>{date:yyyy-MM-dd} (UTC)</strong> | <a href=\"?day={date.AddDays(1):yyyy-MM-dd}\">next day &rarr;</a></p>");
-        body.Append("<table id=\"hours\"><tr>");
-        for (var h = 0; h < 24; h++)
-        {
-            var hourStart = from.AddHours(h);
-            var has = clips.Any(c => c.End > hourStart && c.Start < hourStart.AddHours(1));
-            body.Append(CultureInfo.InvariantCulture, $"<td class=\"{(has ? "ok" : "warn")}\">{h:00}{(has ? " &#9679;" : "")}</td>");
-        }
-        body.Append("</tr></table><table id=\"clips\"><tr><th>start</th><th>end</th><th>bytes</th><th>state</th><th></th></tr>");
-        foreach (var c in clips)
-        {
-            body.Append($"<tr><td>{E(Time(c.Start))}</td><td>{E(Time(c.End))}</td><td>{E(Bytes(c.CiphertextBytes))}</td><td>{E(c.State.ToString().ToLowerInvariant())}</td>")
-                .Append($"<td><a class=\"play\" href=\"/console/clips/{E(c.Id)}\">play</a></td></tr>");
-        }
-        body.Append("</table>");
-        if (clips.Count == 0)
-        {
-            body.Append("<p>No footage on this day.</p>");
-        }
-        return Page(context, $"Camera {camera}", body.ToString(), ConsoleEndpoints.Session(context));
-    }
-
-    private static IResult Player(long id, HttpContext context, WebCatalog catalog)
+    private static IResult Player(long id, HttpContext context, WebCatalog catalog, WebOptions options)
     {
         (string Camera, string Path, DateTimeOffset Start, DateTimeOffset End)? clip;
         using (var read = catalog.Read())
@@ -88,63 +31,10 @@ internal static class CameraPages
             return Page(context, "No such clip", "<p class=\"error\">No sealed clip with that id.</p>", ConsoleEndpoints.Session(context), StatusCodes.Status404NotFound);
         }
         var body = $"""
-            <p><a href="/console/cameras/{E(c.Camera)}?day={c.Start.UtcDateTime:yyyy-MM-dd}">&larr; {E(c.Camera)}</a>, {E(Time(c.Start))} to {E(Time(c.End))}</p>
+            <p><a href="/console/cameras/{E(c.Camera)}?day={TimeZoneInfo.ConvertTime(c.Start, options.Zone()):yyyy-MM-dd}">&larr; {E(c.Camera)}</a>, {E(Time(c.Start))} to {E(Time(c.End))}</p>
             <video id="player" controls preload="auto" src="/console/clips/{E(id)}/media"></video>
             <p>Decrypted in memory with your identity while the console is unlocked; viewing is on the audit log.</p>
             """;
         return Page(context, $"Clip {id}", body, ConsoleEndpoints.Session(context));
-    }
-
-    private static async Task MediaAsync(long id, HttpContext context, WebCatalog catalog)
-    {
-        var session = ConsoleEndpoints.Session(context);
-        (string Camera, string Path, DateTimeOffset Start, DateTimeOffset End)? clip;
-        using (var read = catalog.Read())
-        {
-            clip = FootageSummary.FindSealedClip(read.Connection, id);
-        }
-        if (clip is not { } c)
-        {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-        var path = catalog.Data.ResolveInside(c.Path);
-        Stream input;
-        try
-        {
-            input = File.OpenRead(path);
-        }
-        catch (IOException)
-        {
-            context.Response.StatusCode = StatusCodes.Status410Gone;
-            return;
-        }
-        await using (input.ConfigureAwait(false))
-        {
-            AgeDecryptingStream plaintext;
-            try
-            {
-                plaintext = Age.DecryptingStream(input, [session.Identity], leaveOpen: true);
-            }
-            catch (AgeException)
-            {
-                // Sealed before this owner was added: not theirs to open.
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return;
-            }
-            catalog.Record(new AuditEvent(session.Owner, AuditActions.ClipViewed, c.Path, new Dictionary<string, string> { ["via"] = "console" }));
-            await using (plaintext.ConfigureAwait(false))
-            {
-                context.Response.ContentType = "video/mp4";
-                try
-                {
-                    await plaintext.CopyToAsync(context.Response.Body, 64 * 1024, context.RequestAborted).ConfigureAwait(false);
-                }
-                catch (AgeException)
-                {
-                    // A truncated clip ends at its last authenticated chunk; nothing unauthenticated was sent.
-                }
-            }
-        }
     }
 }

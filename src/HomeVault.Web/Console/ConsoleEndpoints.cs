@@ -68,7 +68,8 @@ internal static class ConsoleEndpoints
         var open = routes.MapGroup("").OnListener(Listener.Console);
         open.MapGet("/", () => Results.Redirect("/console"));
         open.MapGet("/console/app.css", () => Results.Text(Html.Css, "text/css; charset=utf-8"));
-        LivePages.MapScript(open);
+        open.MapGet("/console/timeline.js", () => Results.Text(Scripts.Timeline, "text/javascript; charset=utf-8"));
+        open.MapGet("/console/live.js", () => Results.Text(Scripts.Live, "text/javascript; charset=utf-8"));
         LoginPages.Map(open);
 
         var owner = routes.MapGroup("/console").OnListener(Listener.Console).AddEndpointFilter(async (invocation, next) =>
@@ -86,6 +87,8 @@ internal static class ConsoleEndpoints
         });
         DashboardPage.Map(owner);
         CameraPages.Map(owner);
+        TimelinePage.Map(owner);
+        FootageExportEndpoint.Map(owner);
         RequestPages.Map(owner);
         ReleasesPage.Map(owner);
         AuditPage.Map(owner);

@@ -9,7 +9,7 @@ namespace HomeVault.Web.Console;
 
 /// <summary>
 /// Server-rendered console pages. Every value from outside (request fields, camera names, audit details) goes
-/// through <see cref="E"/>; pages carry no inline script and no external asset (the live view's script is served by the console itself), so the strict CSP holds.
+/// through <see cref="E"/>; pages carry no inline script and no external asset (scripts only from the console itself: the timeline and the live view), so the strict CSP holds.
 /// </summary>
 internal static class Html
 {
@@ -42,7 +42,7 @@ internal static class Html
         var nav = new StringBuilder();
         if (session is not null)
         {
-            nav.Append("<nav><a href=\"/console\">Dashboard</a> <a href=\"/console/live\">Live</a> <a href=\"/console/requests\">Requests</a> <a href=\"/console/releases\">Releases</a> <a href=\"/console/audit\">Audit log</a> <a href=\"/console/report\">Transparency report</a> ");
+            nav.Append("<nav><a href=\"/console\">Dashboard</a> <a href=\"/console/timeline\">Timeline</a> <a href=\"/console/live\">Live</a> <a href=\"/console/requests\">Requests</a> <a href=\"/console/releases\">Releases</a> <a href=\"/console/audit\">Audit log</a> <a href=\"/console/report\">Transparency report</a> ");
             nav.Append(CultureInfo.InvariantCulture, $"<span class=\"who\">unlocked as {E(session.Owner)}</span> ");
             nav.Append(CultureInfo.InvariantCulture, $"<form method=\"post\" action=\"/console/lock\" class=\"inline\">{Antiforgery(context)}<button id=\"lock\" type=\"submit\">Lock</button></form></nav>");
         }
@@ -132,6 +132,20 @@ internal static class Html
         .live-state { color: #5b6b7c; font-size: .9em; }
         .stills { display: flex; flex-wrap: wrap; gap: .6rem; }
         .stills img { width: 16rem; max-width: 100%; aspect-ratio: 16 / 9; object-fit: cover; background: #1d2733; display: block; }
+        .daynav a, .controls button { margin-right: .4rem; }
+        .controls { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin-bottom: .5rem; }
+        .controls button { min-height: 2.4rem; }
+        .cameras.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
+        section.camera { background: #fff; border: 1px solid #d5dbe2; padding: .5rem; margin-bottom: 1rem; min-width: 0; }
+        section.camera h2 { margin: 0 0 .4rem; font-size: 1.1rem; }
+        .strip { position: relative; height: 3rem; background: #e6e9ee; cursor: pointer; touch-action: none; }
+        .strip canvas { width: 100%; height: 100%; display: block; }
+        .strip .cursor { position: absolute; top: 0; bottom: 0; width: 2px; background: #1d63c9; display: none; pointer-events: none; }
+        .strip .selection { position: absolute; top: 0; bottom: 0; background: rgba(29, 99, 201, .18); display: none; pointer-events: none; }
+        .axis { display: flex; justify-content: space-between; font-size: .75rem; color: #5b6b7c; }
+        output.hover { display: block; min-height: 1.3em; font-size: .85rem; color: #3b4b5c; }
+        section.camera video { width: 100%; aspect-ratio: 16 / 9; max-height: 60vh; }
+        ol.clips, ol.gaps { font-size: .85rem; max-height: 12rem; overflow-y: auto; }
         @media (max-width: 640px) {
           header { flex-wrap: wrap; gap: .4rem; padding: .5rem; }
           header a { margin-right: .3rem; display: inline-block; padding: .35rem 0; }

@@ -28,13 +28,6 @@ internal static class LivePages
     private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(2);
 
     /// <summary>The live view's script, from the assembly (no secret in it: served before unlocking, like the stylesheet).</summary>
-    public static void MapScript(RouteGroupBuilder open)
-    {
-        using var stream = typeof(LivePages).Assembly.GetManifestResourceStream("HomeVault.Web.Console.live.js")!;
-        var script = new StreamReader(stream).ReadToEnd();
-        open.MapGet("/console/live.js", () => Results.Text(script, "text/javascript; charset=utf-8"));
-    }
-
     public static void Map(RouteGroupBuilder routes)
     {
         routes.MapGet("/live", Grid);

@@ -145,14 +145,14 @@ internal static class RequestPages
     {
         var scope = q.Request.Scope;
         var expires = ApprovalStatement.DefaultExpiry(now);
-        var zone = ConsoleTime.Zone(context.RequestServices.GetRequiredService<WebOptions>());
+        var zone = context.RequestServices.GetRequiredService<WebOptions>().Zone();
         // Only the installation's own cameras start out ticked: a camera the request names that does not exist here is
         // shown, but approving it has to be a deliberate click.
         var boxes = string.Concat(scope.Cameras.Select(c => ownCameras.Contains(c, StringComparer.Ordinal)
             ? $"<label><input type=\"checkbox\" name=\"cameras\" value=\"{E(c)}\" checked> {E(c)}</label>"
             : $"<label><input type=\"checkbox\" name=\"cameras\" value=\"{E(c)}\"> {E(c)} <span class=\"warn\">(not one of your cameras)</span></label>"));
         string When(string label, string name, string? id, DateTimeOffset t) =>
-            $"<label>{label} <input type=\"datetime-local\" step=\"1\" name=\"{name}\"{(id is null ? "" : $" id=\"{id}\"")} value=\"{E(ConsoleTime.Input(t, zone))}\"></label>";
+            $"<label>{label} <input type=\"datetime-local\" step=\"1\" name=\"{name}\"{(id is null ? "" : $" id=\"{id}\"")} value=\"{E(LocalTime.Input(t, zone))}\"></label>";
         var csrf = Antiforgery(context);
         return $"""
             <h2>Decide</h2>
@@ -176,11 +176,11 @@ internal static class RequestPages
     {
         var session = ConsoleEndpoints.Session(context);
         var options = context.RequestServices.GetRequiredService<WebOptions>();
-        var zone = ConsoleTime.Zone(options);
+        var zone = options.Zone();
         var times = new List<(string Field, DateTimeOffset Value)>();
         foreach (var field in new[] { "from", "to", "expires" })
         {
-            if (!ConsoleTime.TryParse(form[field].ToString(), zone, out var t, out var problem))
+            if (!LocalTime.TryParse(form[field].ToString(), zone, out var t, out var problem))
             {
                 return Detail(context, catalog, id, null, $"{field}: {problem}", StatusCodes.Status400BadRequest);
             }

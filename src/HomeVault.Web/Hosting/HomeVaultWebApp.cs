@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using System.Threading.RateLimiting;
 using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core;
+using HomeVault.Core.Clips;
 using HomeVault.Core.Disclosure.Releases;
 using HomeVault.Core.Recorder;
 using HomeVault.Web.Console;
@@ -26,11 +27,12 @@ namespace HomeVault.Web.Hosting;
 public static class HomeVaultWebApp
 {
     /// <param name="live">The recorder's live feed and stills (null without a recorder in this process: no live view, no stills).</param>
-    public static WebApplication Build(WebOptions options, string dataDirectory, IReleaseMedia releaseMedia, TimeProvider? time = null, Action<ILoggingBuilder>? logging = null,
+    public static WebApplication Build(WebOptions options, string dataDirectory, IReleaseMedia releaseMedia, IFootageExport footageExport, TimeProvider? time = null, Action<ILoggingBuilder>? logging = null,
         (ILiveFeed Feed, ICameraStills Stills)? live = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(releaseMedia);
+        ArgumentNullException.ThrowIfNull(footageExport);
         var problems = ListenerUrls.Validate(options);
         if (problems.Count > 0)
         {
@@ -66,6 +68,7 @@ public static class HomeVaultWebApp
         var clock = time ?? TimeProvider.System;
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(releaseMedia);
+        builder.Services.AddSingleton(footageExport);
         builder.Services.AddSingleton(listeners);
         builder.Services.AddSingleton(clock);
         if (live is var (feed, stills))

@@ -57,9 +57,9 @@ public static class ListenerUrls
         {
             problems.Add("Http:PublicIntakeUrl: not an http:// or https:// URL without user, query or fragment");
         }
-        if (Console.ConsoleTime.ZoneProblem(options.TimeZone) is { } zone)
+        if (!options.TryGetZone(out _))
         {
-            problems.Add($"Http:TimeZone: {zone}");
+            problems.Add($"Http:TimeZone: '{options.TimeZone}' is not a time zone this system knows (an IANA name such as Europe/Berlin, or empty for the system's)");
         }
         for (var i = 0; i < options.Webhooks.Count; i++)
         {

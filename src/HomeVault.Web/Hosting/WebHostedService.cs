@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HomeVault.Core;
+using HomeVault.Core.Clips;
 using HomeVault.Core.Disclosure.Releases;
 using HomeVault.Core.IO;
 using HomeVault.Core.Recorder;
@@ -14,7 +15,7 @@ namespace HomeVault.Web.Hosting;
 /// Runs the web side inside `homevault serve`, beside the recorder: starts both listeners, logs and publishes their
 /// bound addresses in status/http.json (so a port 0 in the configuration can be found), stops with the host.
 /// </summary>
-public sealed partial class WebHostedService(WebOptions options, string dataDirectory, IReleaseMedia releaseMedia, Action<ILoggingBuilder> logging, ILogger<WebHostedService> log,
+public sealed partial class WebHostedService(WebOptions options, string dataDirectory, IReleaseMedia releaseMedia, IFootageExport footageExport, Action<ILoggingBuilder> logging, ILogger<WebHostedService> log,
     (ILiveFeed Feed, ICameraStills Stills)? live = null)
     : IHostedService, IAsyncDisposable
 {
@@ -22,7 +23,7 @@ public sealed partial class WebHostedService(WebOptions options, string dataDire
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _app = HomeVaultWebApp.Build(options, dataDirectory, releaseMedia, logging: logging, live: live);
+        _app = HomeVaultWebApp.Build(options, dataDirectory, releaseMedia, footageExport, logging: logging, live: live);
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         var listeners = _app.Services.GetRequiredService<WebListeners>();
         var intake = listeners.Urls(Listener.Intake).Select(u => u.ToString()).ToList();

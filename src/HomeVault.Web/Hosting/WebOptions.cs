@@ -17,14 +17,14 @@ public sealed class WebOptions
     /// </summary>
     public string PublicIntakeUrl { get; set; } = "";
 
-    /// <summary>The console's time zone (IANA id, e.g. <c>Europe/Berlin</c>) for the times owners type and read. Empty: the server's.</summary>
-    public string TimeZone { get; set; } = "";
-
     /// <summary>Intake requests (submissions and downloads) per client address per minute before 429.</summary>
     public int IntakePermitsPerMinute { get; set; } = 60;
 
     /// <summary>The console locks itself (forgetting the unlocked identity) after this many idle minutes.</summary>
     public int ConsoleIdleMinutes { get; set; } = 10;
+
+    /// <summary>The owners' time zone: the console's days and clock times, and the times they type (IANA name, e.g. Europe/Berlin); empty: the system's.</summary>
+    public string TimeZone { get; set; } = "";
 
     /// <summary>
     /// Addresses of reverse proxies whose <c>X-Forwarded-For</c>/<c>-Proto</c> are believed, so rate limits, audit
@@ -34,4 +34,18 @@ public sealed class WebOptions
 
     /// <summary>URLs that receive a JSON POST on a new request, a release about to expire, or a camera fault.</summary>
     public IList<string> Webhooks { get; } = [];
+
+    /// <summary>The configured <see cref="TimeZone"/>; false when this system does not know it.</summary>
+    public bool TryGetZone(out TimeZoneInfo zone)
+    {
+        if (TimeZone.Length == 0)
+        {
+            zone = TimeZoneInfo.Local;
+            return true;
+        }
+        return TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out zone!);
+    }
+
+    /// <summary>The configured time zone (validated at startup).</summary>
+    public TimeZoneInfo Zone() => TryGetZone(out var zone) ? zone : TimeZoneInfo.Utc;
 }
