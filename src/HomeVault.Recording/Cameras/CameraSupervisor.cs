@@ -21,6 +21,7 @@ public sealed class CameraSupervisor
     private readonly TimeProvider _time;
     private readonly SupervisorSettings _settings;
     private readonly StreamFactsCell _facts = new();
+    private readonly IngestChoice _choice;
     private readonly GapTracker _gaps;
     private readonly Lock _gate = new();
 
@@ -43,6 +44,7 @@ public sealed class CameraSupervisor
         _settings = settings ?? new SupervisorSettings();
         _space = space;
         _gaps = new GapTracker(camera.Name, journal, logger);
+        _choice = new IngestChoice(camera.Ingest);
     }
 
     public string Name => _camera.Name;
@@ -55,7 +57,7 @@ public sealed class CameraSupervisor
             {
                 var gap = _gaps.Open;
                 return new CameraHealth(_camera.Name, _state, _lastFragmentAt, _bytes, _clips, _runs, _lastError, _nextAttemptAt,
-                    gap?.Since, gap?.Cause);
+                    gap?.Since, gap?.Cause, _choice.Describe());
             }
         }
     }
@@ -149,7 +151,7 @@ public sealed class CameraSupervisor
         return result;
     }
 
-    private IngestRun NewRun() => new(_camera, _settings, _sink, _journal, _space, _logger, _time, _facts)
+    private IngestRun NewRun() => new(_camera, _settings, _sink, _journal, _space, _logger, _time, _facts, _choice)
     {
         FootageStarted = start =>
         {
