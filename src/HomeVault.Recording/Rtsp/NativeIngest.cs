@@ -116,11 +116,15 @@ internal sealed class NativeIngest : Stream, IIngestSource
                 {
                     OnRtp(frame);
                 }
+                else if (channel == _rtpChannel + 1 && IsBye(frame))
+                {
+                    throw new OperationCanceledException(); // the camera ended the stream: as at a stop, the whole frames are kept
+                }
             }
         }
         catch (OperationCanceledException)
         {
-            // Stopped: what is complete is written, the rest was never whole.
+            // Stopped, or the camera said goodbye: what is complete is written, the rest was never whole.
             _video?.Flush();
             End(0, null);
             TryTeardown();
@@ -275,6 +279,21 @@ internal sealed class NativeIngest : Stream, IIngestSource
         {
             // The session ends with the connection anyway.
         }
+    }
+
+    /// <summary>Whether a compound RTCP packet (RFC 3550 6.1) holds a BYE (6.6).</summary>
+    private static bool IsBye(ReadOnlySpan<byte> rtcp)
+    {
+        while (rtcp.Length >= 4 && rtcp[0] >> 6 == 2)
+        {
+            if (rtcp[1] == 203)
+            {
+                return true;
+            }
+            var length = 4 * (((rtcp[2] << 8) | rtcp[3]) + 1);
+            rtcp = rtcp[Math.Min(length, rtcp.Length)..];
+        }
+        return false;
     }
 
     private static RtspResponse Expect(RtspResponse response, string method) =>
