@@ -9,7 +9,8 @@ internal readonly record struct VideoSample(int Size, uint Duration, bool Key);
 /// <summary>
 /// Writes the fragmented MP4 that <see cref="Fmp4Reader"/> reads and ffmpeg's <c>+frag_keyframe+empty_moov+default_base_moof</c>
 /// writes: an init segment with one video track (ftyp + moov with an empty sample table and mvex/trex), then
-/// fragments of moof (mfhd, traf with tfhd/tfdt/trun) + mdat. Boxes are written into one reused buffer.
+/// fragments of moof (mfhd, traf with tfhd/tfdt/trun) + mdat. Boxes are written into one reused buffer; the media
+/// data itself is not copied here (see <see cref="WriteFragment"/>).
 /// </summary>
 internal sealed class Fmp4Writer
 {
@@ -20,8 +21,8 @@ internal sealed class Fmp4Writer
     private int _length;
     private uint _sequence;
 
-    /// <summary>The bytes written since the last <see cref="Take"/>.</summary>
-    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
+    /// <summary>The bytes written since the last <see cref="Take"/>. A later write may move the buffer: take slices right after writing.</summary>
+    public ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, _length);
 
     public void Take() => _length = 0;
 
@@ -139,8 +140,11 @@ internal sealed class Fmp4Writer
         Close(); // moov
     }
 
-    /// <summary>moof + mdat of <paramref name="samples"/>, whose bytes are <paramref name="mdat"/> in order.</summary>
-    public void WriteFragment(ulong baseMediaDecodeTime, IReadOnlyList<VideoSample> samples, ReadOnlySpan<byte> mdat)
+    /// <summary>
+    /// moof + the mdat box header of <paramref name="samples"/>, whose <paramref name="mdatLength"/> bytes the caller
+    /// sends right after (without copying them here).
+    /// </summary>
+    public void WriteFragment(ulong baseMediaDecodeTime, IReadOnlyList<VideoSample> samples, int mdatLength)
     {
         var moofStart = _length;
         Open("moof");
@@ -168,10 +172,8 @@ internal sealed class Fmp4Writer
         Close(); // traf
         Close(); // moof
         BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(dataOffsetAt), (uint)(_length - moofStart + 8));
-        Ensure(8 + mdat.Length);
-        U32((uint)(8 + mdat.Length));
+        U32((uint)(8 + mdatLength));
         Fourcc("mdat");
-        Bytes(mdat);
     }
 
     private void Open(string type)

@@ -3,8 +3,12 @@ using HomeVault.Recording.Fmp4;
 
 namespace HomeVault.Recording.Rtsp;
 
-/// <summary>A whole group of pictures, first a keyframe: its samples and their length-prefixed NAL units.</summary>
-internal delegate void GopReady(long firstTimestamp, IReadOnlyList<VideoSample> samples, ReadOnlySpan<byte> mdat);
+/// <summary>
+/// A whole group of pictures, first a keyframe: its samples and their length-prefixed NAL units. The bytes are the
+/// depacketiser's own buffer, valid until its next <see cref="NalDepacketizer.Push"/> or <see cref="NalDepacketizer.Flush"/>,
+/// so a reader can take them from there without a copy.
+/// </summary>
+internal delegate void GopReady(long firstTimestamp, IReadOnlyList<VideoSample> samples, ReadOnlyMemory<byte> mdat);
 
 /// <summary>
 /// Turns the RTP payloads of an H.264 (RFC 6184: single NAL, STAP-A, FU-A) or H.265 (RFC 7798: single, AP, FU)
@@ -30,6 +34,7 @@ internal sealed class NalDepacketizer
     private bool _unitKey;
     private bool _unitHasPicture;
     private int _nalStart = -1;
+    private int _handedOver;
     private uint _lastDuration = 3000;
 
     public NalDepacketizer(bool hevc, GopReady ready, byte[]? vps = null, byte[]? sps = null, byte[]? pps = null)
@@ -50,6 +55,7 @@ internal sealed class NalDepacketizer
 
     public void Push(ReadOnlySpan<byte> payload, long timestamp, bool marker)
     {
+        Reclaim();
         if (_unitTimestamp is { } t && t != timestamp)
         {
             CloseUnit();
@@ -72,6 +78,12 @@ internal sealed class NalDepacketizer
     /// <summary>Hands over the frames complete so far (the recorder's stop); the last frame lasts as long as the one before it.</summary>
     public void Flush()
     {
+        Reclaim();
+        if (_nalStart >= 0)
+        {
+            // Stopped inside a fragmented NAL unit: that frame was never whole.
+            (_nalStart, _length, _unitTimestamp) = (-1, _unitStart, null);
+        }
         CloseUnit();
         if (_units.Count > 0)
         {
@@ -282,9 +294,24 @@ internal sealed class NalDepacketizer
             _lastDuration = (uint)(next - _units[i].Timestamp);
             _samples.Add(new VideoSample(end - _units[i].Offset, _lastDuration, _units[i].Key));
         }
+        // Groups handed over since the last Reclaim lie one after another from the buffer's start.
+        var from = _handedOver;
         var emitted = count < _units.Count ? _units[count].Offset : _unitStart;
-        _ready(_units[0].Timestamp, _samples, _mdat.AsSpan(0, emitted));
+        var first = _units[0].Timestamp;
         _units.RemoveRange(0, count);
+        _handedOver = emitted;
+        _ready(first, _samples, _mdat.AsMemory(from, emitted - from));
+    }
+
+    /// <summary>Moves what follows the group handed over to the buffer's start, once the group's reader is done with it.</summary>
+    private void Reclaim()
+    {
+        if (_handedOver == 0)
+        {
+            return;
+        }
+        var emitted = _handedOver;
+        _handedOver = 0;
         var kept = _length - emitted;
         _mdat.AsSpan(emitted, kept).CopyTo(_mdat);
         for (var i = 0; i < _units.Count; i++)

@@ -30,6 +30,8 @@ internal sealed class NativeIngest : Stream, IIngestSource
     private long _lastKeepAlive;
     private long? _origin;
     private bool _initWritten;
+    private readonly List<ReadOnlyMemory<byte>> _output = [];
+    private int _outputIndex;
     private int _readOffset;
     private bool _ended;
     private volatile bool _stopRequested;
@@ -77,20 +79,28 @@ internal sealed class NativeIngest : Stream, IIngestSource
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <summary>Hands out the boxes written (from the writer) and the groups' media data (from the depacketiser's buffer) in order.</summary>
     public override int Read(Span<byte> buffer)
     {
-        while (_readOffset == _writer.Written.Length)
+        while (_outputIndex < _output.Count && _readOffset == _output[_outputIndex].Length)
         {
+            (_outputIndex, _readOffset) = (_outputIndex + 1, 0);
+        }
+        if (_outputIndex == _output.Count)
+        {
+            // All read: only now may the writer and the depacketiser reuse their buffers.
+            _output.Clear();
+            _outputIndex = 0;
             _writer.Take();
-            _readOffset = 0;
             if (_ended)
             {
                 return 0;
             }
             Pump();
+            return Read(buffer);
         }
-        var n = Math.Min(buffer.Length, _writer.Written.Length - _readOffset);
-        _writer.Written.Slice(_readOffset, n).CopyTo(buffer);
+        var n = Math.Min(buffer.Length, _output[_outputIndex].Length - _readOffset);
+        _output[_outputIndex].Span.Slice(_readOffset, n).CopyTo(buffer);
         _readOffset += n;
         return n;
     }
@@ -105,7 +115,7 @@ internal sealed class NativeIngest : Stream, IIngestSource
             {
                 _client.Abort();
             }
-            while (_writer.Written.Length == 0)
+            while (_output.Count == 0)
             {
                 if (_stopRequested)
                 {
@@ -241,8 +251,9 @@ internal sealed class NativeIngest : Stream, IIngestSource
         }
     }
 
-    private void OnGop(long firstTimestamp, IReadOnlyList<VideoSample> samples, ReadOnlySpan<byte> mdat)
+    private void OnGop(long firstTimestamp, IReadOnlyList<VideoSample> samples, ReadOnlyMemory<byte> mdat)
     {
+        var start = _writer.Written.Length;
         if (!_initWritten)
         {
             var v = _video!;
@@ -253,7 +264,9 @@ internal sealed class NativeIngest : Stream, IIngestSource
             _initWritten = true;
         }
         _origin ??= firstTimestamp;
-        _writer.WriteFragment((ulong)(firstTimestamp - _origin.Value), samples, mdat);
+        _writer.WriteFragment((ulong)(firstTimestamp - _origin.Value), samples, mdat.Length);
+        _output.Add(_writer.Written[start..]);
+        _output.Add(mdat);
     }
 
     private void OnTick(RtspClient client, string baseUrl)

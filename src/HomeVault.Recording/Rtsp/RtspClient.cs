@@ -14,7 +14,7 @@ namespace HomeVault.Recording.Rtsp;
 /// </summary>
 internal sealed class RtspClient : IDisposable
 {
-    private const int BufferBytes = 512 << 10;
+    private const int BufferBytes = 256 << 10;
     private const int MaxMessageBytes = 64 << 10;
 
     /// <summary>What a streaming read waits for before it wakes (unless a tick passes first).</summary>

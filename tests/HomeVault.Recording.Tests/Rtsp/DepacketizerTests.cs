@@ -13,7 +13,7 @@ public sealed class DepacketizerTests
     {
         public List<(long Start, VideoSample[] Samples, byte[] Mdat)> All { get; } = [];
 
-        public void Add(long start, IReadOnlyList<VideoSample> samples, ReadOnlySpan<byte> mdat) => All.Add((start, [.. samples], mdat.ToArray()));
+        public void Add(long start, IReadOnlyList<VideoSample> samples, ReadOnlyMemory<byte> mdat) => All.Add((start, [.. samples], mdat.ToArray()));
     }
 
     private static byte[] Nal(byte header, int size, byte fill)
@@ -138,6 +138,38 @@ public sealed class DepacketizerTests
         Assert.Equal(vps, d.Vps);
         Assert.Equal(sps, d.Sps);
         Assert.Equal(pps, d.Pps);
+    }
+
+    [Fact]
+    public void A_stop_inside_a_fragmented_frame_keeps_the_whole_frames_before_it()
+    {
+        var gops = new Gops();
+        var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
+        var idr = Nal(0x65, 100, 8);
+        var p = Nal(0x41, 900, 9);
+        d.Push(idr, 0, marker: true);
+        d.Push(p, 3000, marker: true);
+        d.Push(FuA(Nal(0x41, 900, 7), 300)[0], 6000, marker: false); // the stop comes before the rest of this frame
+        d.Flush();
+        var gop = Assert.Single(gops.All);
+        Assert.Equal([new VideoSample(idr.Length + 4, 3000, true), new VideoSample(p.Length + 4, 3000, false)], gop.Samples);
+        Assert.Equal(LengthPrefixed(idr, p), gop.Mdat);
+    }
+
+    [Fact]
+    public void Two_groups_closed_by_one_packet_are_handed_over_one_after_the_other()
+    {
+        var gops = new Gops();
+        var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
+        var a = Nal(0x65, 100, 1);
+        var b = Nal(0x65, 200, 2);
+        d.Push(a, 0, marker: false);
+        d.Push(b, 3000, marker: false); // closes a (no marker)
+        d.Push(Nal(0x65, 50, 3), 6000, marker: true); // closes b by its new timestamp, then itself by the marker
+        Assert.Equal(2, gops.All.Count);
+        Assert.Equal(LengthPrefixed(a), gops.All[0].Mdat);
+        Assert.Equal(LengthPrefixed(b), gops.All[1].Mdat);
+        Assert.Equal((0L, 3000L), (gops.All[0].Start, gops.All[1].Start));
     }
 
     [Fact]
