@@ -26,7 +26,7 @@ public static partial class RecordingBench
     private const int Gop = 30;
     private const int ClipSeconds = 60;
 
-    private sealed record Settings(int Cameras, int Seconds, int Pairs, bool Together, string Size, string Bitrate, bool FindMax, double SoakMinutes, int MinCameras, int MaxCameras);
+    private sealed record Settings(int Cameras, int Seconds, int Pairs, bool Together, string Size, string Bitrate, bool FindMax, double SoakMinutes, int MinCameras, int MaxCameras, string Cli);
 
     public static int Run(string[] args)
     {
@@ -42,7 +42,8 @@ public static partial class RecordingBench
             FindMax: findMax,
             SoakMinutes: soak,
             MinCameras: (int)Option(args, "--min-cameras", 4),
-            MaxCameras: (int)Option(args, "--max-cameras", 80));
+            MaxCameras: (int)Option(args, "--max-cameras", 80),
+            Cli: OptionText(args, "--cli", ""));
         var work = Path.Combine(Path.GetTempPath(), $"hv-recbench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
         // Processes are killed and the work directory removed on every way out: return, exception, Ctrl-C, SIGTERM.
@@ -79,7 +80,8 @@ public static partial class RecordingBench
     private static int RunIn(string work, Settings s)
     {
         var root = NativeCli.RepoRoot();
-        var hv = NativeCli.Publish(root, work);
+        // --cli: a native binary already published (scripts/publish.sh), else one is published here.
+        var hv = s.Cli.Length > 0 ? Path.GetFullPath(s.Cli) : NativeCli.Publish(root, work);
         var cams = s.FindMax ? s.MaxCameras : s.Cameras;
         // Each client gets its own playback from the start, so a stream must outlast one run; the brief asks
         // for more than 2×S plus a margin. One length (at least 720 s) for every mode keeps one cached encode.

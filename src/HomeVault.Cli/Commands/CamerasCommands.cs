@@ -61,8 +61,9 @@ internal static class CamerasCommands
                 var state = health is null ? "not configured" : running ? health.State.ToString().ToLowerInvariant() : "stopped";
                 var last = mine.Count > 0 ? TimeArgument.Format(mine[^1].End) : "never";
                 var down = running && health?.GapSince is { } since ? $"  no footage since {TimeArgument.Format(since)}: {health.GapCause}" : "";
+                var ingest = running && health?.Ingest is { } how ? $"  ingest: {how}" : "";
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name,-12} {state,-12} last footage {last}  clips in 24 h: {mine.Count}{down}  {(health?.LastError is { } e ? "last error: " + e : "")}"));
+                    $"{name,-12} {state,-12} last footage {last}  clips in 24 h: {mine.Count}{ingest}{down}  {(health?.LastError is { } e ? "last error: " + e : "")}"));
             }
             return CliApp.Ok;
         });

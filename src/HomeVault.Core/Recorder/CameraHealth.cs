@@ -2,7 +2,8 @@ namespace HomeVault.Core.Recorder;
 
 /// <summary>
 /// A point-in-time view of one camera for <c>homevault cameras status</c>. Never holds credentials.
-/// <see cref="GapSince"/> and <see cref="GapCause"/> describe the open gap while the camera is not recording.
+/// <see cref="GapSince"/> and <see cref="GapCause"/> describe the open gap while the camera is not recording;
+/// <see cref="Ingest"/> says what records it: "native", "ffmpeg" or "ffmpeg (auto: WHY)".
 /// </summary>
 public sealed record CameraHealth(
     string Name,
@@ -14,4 +15,5 @@ public sealed record CameraHealth(
     string? LastError,
     DateTimeOffset? NextAttemptAt,
     DateTimeOffset? GapSince = null,
-    string? GapCause = null);
+    string? GapCause = null,
+    string? Ingest = null);

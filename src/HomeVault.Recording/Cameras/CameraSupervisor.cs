@@ -22,6 +22,7 @@ public sealed class CameraSupervisor
     private readonly TimeProvider _time;
     private readonly SupervisorSettings _settings;
     private readonly StreamFactsCell _facts = new();
+    private readonly IngestChoice _choice;
     private readonly GapTracker _gaps;
     private readonly Lock _gate = new();
     private readonly CameraTap? _live;
@@ -46,6 +47,7 @@ public sealed class CameraSupervisor
         _space = space;
         _gaps = new GapTracker(camera.Name, journal, logger);
         _live = live?.Tap(camera.Name);
+        _choice = new IngestChoice(camera.Ingest);
     }
 
     public string Name => _camera.Name;
@@ -58,7 +60,7 @@ public sealed class CameraSupervisor
             {
                 var gap = _gaps.Open;
                 return new CameraHealth(_camera.Name, _state, _lastFragmentAt, _bytes, _clips, _runs, _lastError, _nextAttemptAt,
-                    gap?.Since, gap?.Cause);
+                    gap?.Since, gap?.Cause, _choice.Describe());
             }
         }
     }
@@ -152,7 +154,7 @@ public sealed class CameraSupervisor
         return result;
     }
 
-    private IngestRun NewRun() => new(_camera, _settings, _sink, _journal, _space, _logger, _time, _facts)
+    private IngestRun NewRun() => new(_camera, _settings, _sink, _journal, _space, _logger, _time, _facts, _choice)
     {
         Live = _live,
         FootageStarted = start =>

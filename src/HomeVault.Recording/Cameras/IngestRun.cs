@@ -4,6 +4,7 @@ using HomeVault.Recording.Ffmpeg;
 using HomeVault.Recording.Fmp4;
 using HomeVault.Recording.Live;
 using HomeVault.Recording.Processes;
+using HomeVault.Recording.Rtsp;
 using Microsoft.Extensions.Logging;
 
 namespace HomeVault.Recording.Cameras;
@@ -21,7 +22,8 @@ internal sealed class IngestRun(
     IStorageSpace? space,
     ILogger logger,
     TimeProvider time,
-    StreamFactsCell facts)
+    StreamFactsCell facts,
+    IngestChoice choice)
 {
     private const string ReconfigureReason = "reconfigure: stream needs different ffmpeg arguments";
 
@@ -57,8 +59,10 @@ internal sealed class IngestRun(
         var args = IngestCommand.Build(input, camera.Audio, facts.Value);
         var scrubber = input.Scrubber;
         var attemptAt = time.GetUtcNow();
-        await using var process = FfmpegProcess.Start(settings.FfmpegPath, args, scrubber, settings.StderrLines, LearnFromStderr());
-        Log.AttemptStarted(logger, camera.Name, process.Id);
+        await using IIngestSource process = choice.Native
+            ? new NativeIngest(camera.Url, credentials, camera.Audio, ioTimeout)
+            : new FfmpegSource(FfmpegProcess.Start(settings.FfmpegPath, args, scrubber, settings.StderrLines, LearnFromStderr()));
+        Log.AttemptStarted(logger, camera.Name, process.Name, process.Id);
 
         using var runCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var reader = new Fmp4Reader(process.StandardOutput);
@@ -155,7 +159,7 @@ internal sealed class IngestRun(
             }
         }
 
-        var exit = await StopAsync(process).ConfigureAwait(false);
+        var exitCode = await StopAsync(process).ConfigureAwait(false);
         await runCts.CancelAsync().ConfigureAwait(false);
         await watching.ConfigureAwait(false);
 
@@ -165,11 +169,17 @@ internal sealed class IngestRun(
         }
         else if (watchdog.Fired)
         {
-            reason = $"stall: no data from ffmpeg for {camera.StallSeconds} s";
+            reason = $"stall: no data from {process.Name} for {camera.StallSeconds} s";
         }
         else
         {
-            reason ??= exit is null ? "ffmpeg did not exit" : exit.Success ? "eof" : exit.Describe();
+            reason ??= process.DescribeEnd(exitCode);
+        }
+        if (process is NativeIngest { Unsupported: { } unsupported })
+        {
+            // auto: the same camera through ffmpeg at once; native only: a camera that cannot start.
+            var fellBack = choice.FallBack(unsupported);
+            return new RunResult(reason, Reconfigure: fellBack, CannotStart: !fellBack);
         }
         if (!reconfigure && !ArgsMatch(args, input))
         {
@@ -209,7 +219,7 @@ internal sealed class IngestRun(
     private (string Reason, bool DiskFull) SinkError(Exception e, SecretScrubber scrubber) =>
         space?.IsFull(e) == true ? ($"disk full: {scrubber.Scrub(e.Message)}", true) : ($"sink error: {scrubber.Scrub(e.Message)}", false);
 
-    private async Task<ChildExit?> StopAsync(ChildProcess process)
+    private async Task<int> StopAsync(IIngestSource process)
     {
         await process.StopAsync(settings.StopGrace).ConfigureAwait(false);
         try
@@ -218,7 +228,7 @@ internal sealed class IngestRun(
         }
         catch (TimeoutException)
         {
-            return null;
+            return -1;
         }
     }
 

@@ -5,8 +5,8 @@ namespace HomeVault.Recording.Cameras;
 /// <summary>Source-generated log messages. Every string argument is already scrubbed of credentials.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Information, "Camera {Camera}: connecting (ffmpeg pid {Pid})")]
-    public static partial void AttemptStarted(ILogger logger, string camera, int pid);
+    [LoggerMessage(1, LogLevel.Information, "Camera {Camera}: connecting ({Ingest} in pid {Pid})")]
+    public static partial void AttemptStarted(ILogger logger, string camera, string ingest, int pid);
 
     [LoggerMessage(2, LogLevel.Information, "Camera {Camera}: recording (first fragment of run {RunId})")]
     public static partial void Recording(ILogger logger, string camera, long runId);

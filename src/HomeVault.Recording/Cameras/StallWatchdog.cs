@@ -4,17 +4,17 @@ using HomeVault.Recording.Processes;
 namespace HomeVault.Recording.Cameras;
 
 /// <summary>
-/// Kills ffmpeg when no byte has arrived for the camera's StallSeconds (counted from process start, too):
+/// Kills the ingest (ffmpeg, or the native client's connection) when no byte has arrived for the camera's StallSeconds (counted from process start, too):
 /// a camera that keeps the connection open but stops sending would otherwise hold the run forever. It
 /// looks four times per limit, so a stall is acted on between 1 and 1.25 times the limit after the last
 /// byte; looking twice a second per camera cost wake-ups for nothing.
 /// </summary>
 internal sealed class StallWatchdog(TimeSpan limit, TimeProvider time)
 {
-    /// <summary>Whether the watchdog killed ffmpeg.</summary>
+    /// <summary>Whether the watchdog killed the ingest.</summary>
     public bool Fired { get; private set; }
 
-    public async Task WatchAsync(Fmp4Reader reader, ChildProcess process, CancellationToken ct)
+    public async Task WatchAsync(Fmp4Reader reader, IIngestSource process, CancellationToken ct)
     {
         var poll = limit / 4;
         var lastBytes = -1L;

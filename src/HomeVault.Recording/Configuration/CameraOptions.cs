@@ -15,6 +15,9 @@ public sealed class CameraOptions
 
     public AudioMode Audio { get; set; } = AudioMode.Copy;
 
+    /// <summary>Native RTSP client or ffmpeg; <c>auto</c> picks native where the stream allows it.</summary>
+    public IngestMode Ingest { get; set; } = IngestMode.Auto;
+
     /// <summary>Per-camera retention in days; null = the global <see cref="RetentionOptions.Days"/>.</summary>
     public int? RetainDays { get; set; }
 

@@ -112,6 +112,10 @@ public sealed partial class HomeVaultOptionsValidator : IValidateOptions<HomeVau
         {
             errors.Add($"{at}:Audio: must be copy, aac or drop");
         }
+        if (!Enum.IsDefined(c.Ingest))
+        {
+            errors.Add($"{at}:Ingest: must be auto, native or ffmpeg");
+        }
         if (c.RetainDays is < 1 or > 36500)
         {
             errors.Add($"{at}:RetainDays: must be 1..36500 when set, was {c.RetainDays}");

@@ -30,7 +30,8 @@ public sealed class FailureTests(CamsimFixture camsim)
     {
         using var h = new Harness();
         var creds = CredentialsFile(h.Directory, $"{CamsimFixture.User}:{CamsimFixture.Password}");
-        var cam = Harness.Camera("secure", camsim.Urls["secure"], credentialsFile: creds);
+        // ffmpeg's argv and memory file: the native ingest has neither (NativeIngestTests covers its authentication).
+        var cam = Harness.Camera("secure", camsim.Urls["secure"], credentialsFile: creds, ingest: IngestMode.Ffmpeg);
         var recording = h.RecordAsync(TimeSpan.FromSeconds(10), cam);
 
         // While it runs, ffmpeg's command line must not carry the password: its input is this process's memory file.

@@ -85,12 +85,13 @@ public sealed class ValidationTests
             ["HomeVault:Cameras:0:Url"] = "rtsp://192.0.2.5/h264",
             ["HomeVault:Cameras:0:Audio"] = "aac",
             ["HomeVault:Cameras:0:ClipSeconds"] = "30",
+            ["HomeVault:Cameras:0:Ingest"] = "native",
         }).Build();
         var o = new HomeVaultOptions();
         config.GetSection(HomeVaultOptions.SectionName).Bind(o);
         Assert.Equal(14, o.Retention.Days);
         var cam = Assert.Single(o.Cameras);
-        Assert.Equal(("porch", AudioMode.Aac, 30, 20), (cam.Name, cam.Audio, cam.ClipSeconds, cam.StallSeconds));
+        Assert.Equal(("porch", AudioMode.Aac, 30, 20, IngestMode.Native), (cam.Name, cam.Audio, cam.ClipSeconds, cam.StallSeconds, cam.Ingest));
         Assert.Empty(HomeVaultOptionsValidator.ValidateAll(o));
     }
 

@@ -1,0 +1,28 @@
+using HomeVault.Recording.Configuration;
+
+namespace HomeVault.Recording.Cameras;
+
+/// <summary>
+/// Which ingest a camera's next run uses, kept across runs: native unless configured as ffmpeg, until a native run
+/// finds a stream it does not record, after which <c>auto</c> stays with ffmpeg. Read for <c>cameras status</c>.
+/// </summary>
+internal sealed class IngestChoice(IngestMode mode)
+{
+    private volatile string? _fallback;
+
+    public bool Native => mode != IngestMode.Ffmpeg && _fallback is null;
+
+    /// <summary>"native", "ffmpeg", or "ffmpeg (auto: WHY)".</summary>
+    public string Describe() => Native ? "native" : _fallback is { } why ? $"ffmpeg (auto: {why})" : "ffmpeg";
+
+    /// <summary>A native run met <paramref name="why"/>: true when the camera is now ffmpeg's (auto), false when it may not be (native).</summary>
+    public bool FallBack(string why)
+    {
+        if (mode != IngestMode.Auto)
+        {
+            return false;
+        }
+        _fallback = why;
+        return true;
+    }
+}

@@ -1,0 +1,334 @@
+using System.Buffers.Binary;
+using HomeVault.Recording.Fmp4;
+
+namespace HomeVault.Recording.Rtsp;
+
+/// <summary>
+/// A whole group of pictures, first a keyframe: its samples and their length-prefixed NAL units. The bytes are the
+/// depacketiser's own buffer, valid until its next <see cref="NalDepacketizer.Push"/> or <see cref="NalDepacketizer.Flush"/>,
+/// so a reader can take them from there without a copy.
+/// </summary>
+internal delegate void GopReady(long firstTimestamp, IReadOnlyList<VideoSample> samples, ReadOnlyMemory<byte> mdat);
+
+/// <summary>
+/// Turns the RTP payloads of an H.264 (RFC 6184: single NAL, STAP-A, FU-A) or H.265 (RFC 7798: single, AP, FU)
+/// stream into whole groups of pictures: access units are closed by the marker bit or a new timestamp; each
+/// keyframe hands the group before it to <see cref="GopReady"/> (starting at the first keyframe, so every group is
+/// decodable on its own). Parameter sets are kept out of the samples and taken for the init segment; access unit
+/// delimiters are dropped. The caller stops at the first lost packet (<see cref="RtpSequence"/>), so a damaged
+/// group never reaches <see cref="GopReady"/>.
+/// </summary>
+internal sealed class NalDepacketizer
+{
+    /// <summary>The largest group kept in memory, as <see cref="Fmp4Reader.DefaultMaxFragmentBytes"/> for ffmpeg's fragments.</summary>
+    private const int MaxGopBytes = Fmp4Reader.DefaultMaxFragmentBytes - (1 << 20);
+
+    private readonly bool _hevc;
+    private readonly GopReady _ready;
+    private readonly List<(int Offset, long Timestamp, bool Key)> _units = [];
+    private readonly List<VideoSample> _samples = [];
+    private byte[] _mdat = new byte[1 << 18];
+    private int _length;
+    private int _unitStart;
+    private long? _unitTimestamp;
+    private bool _unitKey;
+    private bool _unitHasPicture;
+    private int _nalStart = -1;
+    private int _handedOver;
+    private uint _lastDuration = 3000;
+
+    public NalDepacketizer(bool hevc, GopReady ready, byte[]? vps = null, byte[]? sps = null, byte[]? pps = null)
+    {
+        _hevc = hevc;
+        _ready = ready;
+        (Vps, Sps, Pps) = (vps, sps, pps);
+    }
+
+    public byte[]? Vps { get; private set; }
+
+    public byte[]? Sps { get; private set; }
+
+    public byte[]? Pps { get; private set; }
+
+    /// <summary>Set when an in-band parameter set differs from the one before: the init segment no longer fits.</summary>
+    public bool ParameterSetsChanged { get; private set; }
+
+    public void Push(ReadOnlySpan<byte> payload, long timestamp, bool marker)
+    {
+        Reclaim();
+        if (_unitTimestamp is { } t && t != timestamp)
+        {
+            CloseUnit();
+        }
+        _unitTimestamp = timestamp;
+        if (_hevc)
+        {
+            PushH265(payload);
+        }
+        else
+        {
+            PushH264(payload);
+        }
+        if (marker)
+        {
+            CloseUnit();
+        }
+    }
+
+    /// <summary>Hands over the frames complete so far (the recorder's stop); the last frame lasts as long as the one before it.</summary>
+    public void Flush()
+    {
+        Reclaim();
+        if (_nalStart >= 0)
+        {
+            // Stopped inside a fragmented NAL unit: that frame was never whole.
+            (_nalStart, _length, _unitTimestamp) = (-1, _unitStart, null);
+        }
+        CloseUnit();
+        if (_units.Count > 0)
+        {
+            var last = _units.Count > 1 ? _units[^1].Timestamp - _units[^2].Timestamp : _lastDuration;
+            Emit(_units.Count, _units[^1].Timestamp + last);
+        }
+    }
+
+    private void PushH264(ReadOnlySpan<byte> p)
+    {
+        if (p.IsEmpty)
+        {
+            return;
+        }
+        var type = p[0] & 0x1F;
+        switch (type)
+        {
+            case >= 1 and <= 23:
+                WholeNal(p);
+                break;
+            case 24: // STAP-A
+                Aggregate(p[1..]);
+                break;
+            case 28: // FU-A
+                if (p.Length < 2)
+                {
+                    throw new InvalidDataException("FU-A packet truncated");
+                }
+                Fragment((p[1] & 0x80) != 0, (p[1] & 0x40) != 0, [(byte)((p[0] & 0xE0) | (p[1] & 0x1F))], p[2..]);
+                break;
+            default:
+                throw new NativeIngestUnsupportedException($"H.264 RTP packetization type {type} (only single NAL, STAP-A and FU-A)");
+        }
+    }
+
+    private void PushH265(ReadOnlySpan<byte> p)
+    {
+        if (p.Length < 2)
+        {
+            return;
+        }
+        var type = (p[0] >> 1) & 0x3F;
+        switch (type)
+        {
+            case 48: // AP
+                Aggregate(p[2..]);
+                break;
+            case 49: // FU
+                if (p.Length < 3)
+                {
+                    throw new InvalidDataException("FU packet truncated");
+                }
+                Fragment((p[2] & 0x80) != 0, (p[2] & 0x40) != 0, [(byte)((p[0] & 0x81) | ((p[2] & 0x3F) << 1)), p[1]], p[3..]);
+                break;
+            case 50:
+                throw new NativeIngestUnsupportedException("H.265 PACI packets");
+            default:
+                WholeNal(p);
+                break;
+        }
+    }
+
+    private void Aggregate(ReadOnlySpan<byte> p)
+    {
+        while (p.Length >= 2)
+        {
+            var size = BinaryPrimitives.ReadUInt16BigEndian(p);
+            if (size == 0 || p.Length < 2 + size)
+            {
+                throw new InvalidDataException("aggregation packet with a unit that does not fit");
+            }
+            WholeNal(p.Slice(2, size));
+            p = p[(2 + size)..];
+        }
+    }
+
+    private void Fragment(bool start, bool end, ReadOnlySpan<byte> header, ReadOnlySpan<byte> data)
+    {
+        if (start)
+        {
+            if (_nalStart >= 0)
+            {
+                throw new InvalidDataException("fragmentation unit started inside another");
+            }
+            BeginNal();
+            Append(header);
+        }
+        else if (_nalStart < 0)
+        {
+            throw new InvalidDataException("fragmentation unit continued without a start");
+        }
+        Append(data);
+        if (end)
+        {
+            EndNal();
+        }
+    }
+
+    private void WholeNal(ReadOnlySpan<byte> nal)
+    {
+        if (_nalStart >= 0)
+        {
+            throw new InvalidDataException("fragmentation unit not ended");
+        }
+        BeginNal();
+        Append(nal);
+        EndNal();
+    }
+
+    private void BeginNal()
+    {
+        _nalStart = _length;
+        Append([0, 0, 0, 0]);
+    }
+
+    private void EndNal()
+    {
+        var start = _nalStart;
+        _nalStart = -1;
+        var nal = _mdat.AsSpan(start + 4, _length - start - 4);
+        if (nal.Length < (_hevc ? 2 : 1))
+        {
+            _length = start;
+            return;
+        }
+        var type = _hevc ? (nal[0] >> 1) & 0x3F : nal[0] & 0x1F;
+        var kind = _hevc
+            ? type switch { 32 => 'V', 33 => 'S', 34 => 'P', 35 or 38 => 'x', >= 16 and <= 21 => 'K', < 32 => 'F', _ => 'o' }
+            : type switch { 7 => 'S', 8 => 'P', 9 or 12 => 'x', 5 => 'K', >= 1 and <= 4 => 'F', _ => 'o' };
+        switch (kind)
+        {
+            case 'V':
+                Vps = Keep(Vps, nal);
+                _length = start;
+                return;
+            case 'S':
+                Sps = Keep(Sps, nal);
+                _length = start;
+                return;
+            case 'P':
+                Pps = Keep(Pps, nal);
+                _length = start;
+                return;
+            case 'x': // access unit delimiter, filler
+                _length = start;
+                return;
+            case 'K':
+                _unitKey = true;
+                _unitHasPicture = true;
+                break;
+            case 'F':
+                _unitHasPicture = true;
+                break;
+        }
+        BinaryPrimitives.WriteUInt32BigEndian(_mdat.AsSpan(start), (uint)nal.Length);
+    }
+
+    private byte[] Keep(byte[]? before, ReadOnlySpan<byte> nal)
+    {
+        if (before is not null && nal.SequenceEqual(before))
+        {
+            return before;
+        }
+        ParameterSetsChanged |= before is not null;
+        return nal.ToArray();
+    }
+
+    private void CloseUnit()
+    {
+        if (_nalStart >= 0)
+        {
+            throw new InvalidDataException("access unit ended inside a fragmentation unit");
+        }
+        if (_unitTimestamp is not { } ts || !_unitHasPicture || (_units.Count == 0 && !_unitKey))
+        {
+            _length = _unitStart; // nothing to show, or no keyframe yet to start from
+        }
+        else
+        {
+            if (_units.Count > 0 && ts <= _units[^1].Timestamp)
+            {
+                throw new NativeIngestUnsupportedException("timestamps out of order (B-frames)");
+            }
+            if (_unitKey && _units.Count > 0)
+            {
+                Emit(_units.Count, ts);
+            }
+            _units.Add((_unitStart, ts, _unitKey));
+            if (_length > MaxGopBytes)
+            {
+                throw new InvalidDataException($"a group of pictures larger than {MaxGopBytes} bytes");
+            }
+        }
+        _unitStart = _length;
+        _unitTimestamp = null;
+        _unitKey = false;
+        _unitHasPicture = false;
+    }
+
+    /// <summary>Hands the first <paramref name="count"/> units to the callback and keeps the rest at the buffer's start.</summary>
+    private void Emit(int count, long nextTimestamp)
+    {
+        _samples.Clear();
+        for (var i = 0; i < count; i++)
+        {
+            var end = i + 1 < _units.Count ? _units[i + 1].Offset : _unitStart;
+            var next = i + 1 < count ? _units[i + 1].Timestamp : nextTimestamp;
+            _lastDuration = (uint)(next - _units[i].Timestamp);
+            _samples.Add(new VideoSample(end - _units[i].Offset, _lastDuration, _units[i].Key));
+        }
+        // Groups handed over since the last Reclaim lie one after another from the buffer's start.
+        var from = _handedOver;
+        var emitted = count < _units.Count ? _units[count].Offset : _unitStart;
+        var first = _units[0].Timestamp;
+        _units.RemoveRange(0, count);
+        _handedOver = emitted;
+        _ready(first, _samples, _mdat.AsMemory(from, emitted - from));
+    }
+
+    /// <summary>Moves what follows the group handed over to the buffer's start, once the group's reader is done with it.</summary>
+    private void Reclaim()
+    {
+        if (_handedOver == 0)
+        {
+            return;
+        }
+        var emitted = _handedOver;
+        _handedOver = 0;
+        var kept = _length - emitted;
+        _mdat.AsSpan(emitted, kept).CopyTo(_mdat);
+        for (var i = 0; i < _units.Count; i++)
+        {
+            _units[i] = _units[i] with { Offset = _units[i].Offset - emitted };
+        }
+        _unitStart -= emitted;
+        _length = kept;
+    }
+
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        if (_length + bytes.Length > _mdat.Length)
+        {
+            Array.Resize(ref _mdat, Math.Max(_mdat.Length * 2, _length + bytes.Length));
+        }
+        bytes.CopyTo(_mdat.AsSpan(_length));
+        _length += bytes.Length;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace HomeVault.Recording.Tests.Rtsp;
+
+/// <summary>
+/// A TCP proxy on loopback in front of an RTSP server that drops one interleaved RTP packet (channel 0) of the
+/// first connection: a camera that lost a packet. RTSP messages and every other frame pass through as they are.
+/// </summary>
+internal sealed class LossyProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly int _targetPort;
+    private readonly int _dropPacket;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _tasks = [];
+    private int _connections;
+
+    public LossyProxy(int targetPort, int dropPacket)
+    {
+        _targetPort = targetPort;
+        _dropPacket = dropPacket;
+        _listener.Start();
+        _tasks.Add(AcceptAsync());
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Set once the packet was dropped.</summary>
+    public bool Dropped { get; private set; }
+
+    public string Rewrite(string url) => url.Replace($":{_targetPort}/", $":{Port}/", StringComparison.Ordinal);
+
+    private async Task AcceptAsync()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                var server = new TcpClient();
+                await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
+                var lossy = Interlocked.Increment(ref _connections) == 1;
+                lock (_tasks)
+                {
+                    _tasks.Add(PumpAsync(client.GetStream(), server.GetStream(), _stop.Token));
+                    _tasks.Add(FramesAsync(server.GetStream(), client.GetStream(), lossy, _stop.Token));
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private static async Task PumpAsync(Stream from, Stream to, CancellationToken ct)
+    {
+        try
+        {
+            await from.CopyToAsync(to, ct);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+        }
+        to.Close();
+    }
+
+    /// <summary>Server to client, frame by frame: '$' frames by their length, RTSP messages by their headers and Content-Length.</summary>
+    private async Task FramesAsync(Stream from, Stream to, bool lossy, CancellationToken ct)
+    {
+        var reader = new BufferedStream(from, 1 << 16);
+        var packets = 0;
+        try
+        {
+            var one = new byte[1];
+            while (await reader.ReadAsync(one, ct) == 1)
+            {
+                if (one[0] == (byte)'$')
+                {
+                    var header = new byte[3];
+                    await reader.ReadExactlyAsync(header, ct);
+                    var payload = new byte[BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(1))];
+                    await reader.ReadExactlyAsync(payload, ct);
+                    if (lossy && header[0] == 0 && ++packets == _dropPacket)
+                    {
+                        Dropped = true;
+                        continue;
+                    }
+                    await to.WriteAsync(new byte[] { one[0], header[0], header[1], header[2] }, ct);
+                    await to.WriteAsync(payload, ct);
+                    continue;
+                }
+                var message = new List<byte> { one[0] };
+                while (!EndsWithBlankLine(message))
+                {
+                    if (await reader.ReadAsync(one, ct) != 1)
+                    {
+                        return;
+                    }
+                    message.Add(one[0]);
+                }
+                var text = Encoding.ASCII.GetString(message.ToArray());
+                var length = text.Split("\r\n").Where(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+                    .Select(l => int.Parse(l[15..].Trim(), System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+                var body = new byte[length];
+                await reader.ReadExactlyAsync(body, ct);
+                await to.WriteAsync(message.ToArray(), ct);
+                await to.WriteAsync(body, ct);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or EndOfStreamException)
+        {
+        }
+        finally
+        {
+            to.Close();
+        }
+    }
+
+    private static bool EndsWithBlankLine(List<byte> m) =>
+        m.Count >= 4 && m[^4] == '\r' && m[^3] == '\n' && m[^2] == '\r' && m[^1] == '\n';
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        Task[] tasks;
+        lock (_tasks)
+        {
+            tasks = [.. _tasks];
+        }
+        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10));
+        _stop.Dispose();
+    }
+}
