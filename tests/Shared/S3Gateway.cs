@@ -80,7 +80,7 @@ public sealed class S3Gateway : IAsyncLifetime
 
 /// <summary>The tests that share one gateway per run.</summary>
 [CollectionDefinition(Name)]
-public sealed class S3GatewayCollection : ICollectionFixture<S3Gateway>
+public sealed class SharedS3Gateway : ICollectionFixture<S3Gateway>
 {
     public const string Name = "S3 gateway";
 }
