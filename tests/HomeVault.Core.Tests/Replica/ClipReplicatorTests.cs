@@ -117,6 +117,25 @@ public sealed class ClipReplicatorTests(S3Gateway gateway)
         Assert.Single(await bucket.Store.VersionsAsync(key, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Verify_names_each_sealed_clip_the_bucket_lacks_and_checks_the_bytes_of_the_others()
+    {
+        using var bucket = new ReplicaBucket(gateway);
+        bucket.Seal("front", 0, 10_000);
+        await bucket.Replicator().ReplicateNextAsync(CancellationToken.None);
+        var missing = bucket.Seal("garden", 10, 20_000);
+        var keys = ReplicaKeys.Load(bucket.Vault.Db, ReplicaBucket.Prefix);
+
+        var partial = await ReplicaVerifier.VerifyAsync(bucket.Vault.Db, bucket.Store, keys, deep: true, CancellationToken.None);
+        await bucket.DrainAsync();
+        var complete = await ReplicaVerifier.VerifyAsync(bucket.Vault.Db, bucket.Store, keys, deep: true, CancellationToken.None);
+
+        Assert.Equal(2, partial.Checked);
+        Assert.Equal([$"clip {missing.Id} (garden {missing.Start:yyyy-MM-ddTHH:mm:ssZ}, leaf {missing.AuditIndex}): not in the bucket"], partial.Problems);
+        Assert.Equal(2, complete.Checked);
+        Assert.Empty(complete.Problems);
+    }
+
     private static object? Column(ReplicaBucket bucket, long clipId, string column)
     {
         using var cmd = bucket.Vault.Db.CreateCommand();
