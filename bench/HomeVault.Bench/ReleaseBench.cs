@@ -159,7 +159,7 @@ public static class ReleaseBench
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private static void Initialize(DataDirectory data, char[] passphrase, DateTimeOffset now)
+    internal static void Initialize(DataDirectory data, char[] passphrase, DateTimeOffset now)
     {
         Core.IO.Durable.CreatePrivateDirectory(data.Root);
         Core.IO.Durable.CreatePrivateDirectory(data.KeysDir);

@@ -74,7 +74,8 @@ public sealed class ReplicaEndToEndTests(S3Gateway gateway) : IDisposable
         Assert.Equal(behind, partial.Stdout.Split('\n').Count(l => l.EndsWith(": not in the bucket", StringComparison.Ordinal)));
         // A serve without cameras sends them; then the bucket holds every sealed clip, byte for byte.
         var third = _serve.Start(config);
-        ServeProcesses.WaitUntil(() => ServeProcesses.Sql(db, backlog) == "0", 60, "the backlog was sent");
+        ServeProcesses.WaitUntil(() => _serve.Output(third).Contains("replica: replicating", StringComparison.Ordinal) && ServeProcesses.Sql(db, backlog) == "0", 60,
+            "the third serve started and sent the backlog");
         ServeProcesses.Stop(third);
         var sealedClips = ServeProcesses.Sql(db, "SELECT count(*) FROM clips WHERE state IN ('complete', 'truncated')");
         var verify = Homevault.Run("replica", "verify", "--deep", "--config", config);
