@@ -2,9 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using HomeVault.Core;
-using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
-using HomeVault.Core.Clips;
 using HomeVault.Core.Replica;
 
 namespace HomeVault.Bench;
@@ -23,7 +21,7 @@ public static class ReplicaBench
         var dir = Path.Combine(Path.GetTempPath(), "hv-replicabench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         var rgw = Path.Combine(dir, "rgw");
-        var scripts = Path.Combine(FindRepo(), "scripts", "s3");
+        var scripts = Path.Combine(NativeCli.RepoRoot(), "scripts", "s3");
         try
         {
             var up = Tool.Run(Path.Combine(scripts, "rgw-up.sh"), rgw);
@@ -40,36 +38,12 @@ public static class ReplicaBench
         }
     }
 
-    private static string FindRepo()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "HomeVault.sln")))
-            {
-                return d.FullName;
-            }
-        }
-        throw new InvalidOperationException("HomeVault.sln not found");
-    }
-
     private static int RunIn(string dir, int minutes, double mbps, string endpoint, string accessKey, string secretKey)
     {
         var data = new DataDirectory(Path.Combine(dir, "data"));
-        var t0 = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddHours(-6);
-        ReleaseBench.Initialize(data, "bench passphrase".ToCharArray(), t0);
         var clipBytes = (int)(mbps * 1e6 / 8 * 60);
-        var plaintext = RandomNumberGenerator.GetBytes(clipBytes);
+        ReleaseBench.SealFootage(data, "bench passphrase".ToCharArray(), RandomNumberGenerator.GetBytes(clipBytes), minutes);
         using var db = CatalogDatabase.Open(data.CatalogPath);
-        using (var audit = InstallationAudit.Open(data, db))
-        {
-            var clips = new ClipStore(data, db, audit.Log);
-            for (var i = 0; i < minutes; i++)
-            {
-                using var open = clips.Begin("front", null, t0.AddMinutes(i));
-                open.Write(plaintext);
-                open.Complete(t0.AddMinutes(i + 1));
-            }
-        }
         var total = new ClipRepository(db).Query().Sum(c => c.CiphertextBytes);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"replica bench: {minutes} one-minute clips of {clipBytes / 1e6:0.0} MB ({total / 1e6:0} MB), gateway {endpoint}"));
 

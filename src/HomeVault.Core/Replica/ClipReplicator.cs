@@ -64,39 +64,48 @@ public sealed class ClipReplicator(DataDirectory data, ReplicaBacklog queue, Rep
         var buffer = new byte[(int)Math.Min(PartBytes, Math.Max(1, clip.CiphertextBytes))];
         if (clip.CiphertextBytes <= PartBytes)
         {
-            var body = buffer.AsMemory(0, await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false));
-            sha.AppendData(body.Span);
+            var (body, bodyMd5) = await ReadPartAsync(file, buffer, sha, ct).ConfigureAwait(false);
             CheckHash(clip, sha);
-            var md5 = S3Md5.Of(body.Span);
             await throttle.BeforeSendingAsync(body.Length, ct).ConfigureAwait(false);
-            var etag = await store.PutAsync(key, body, Convert.ToBase64String(md5), lockUntil, ct).ConfigureAwait(false);
-            CheckETag(clip, etag, Convert.ToHexStringLower(md5));
+            var etag = await store.PutAsync(key, body, Convert.ToBase64String(bodyMd5), lockUntil, ct).ConfigureAwait(false);
+            CheckETag(clip, etag, Convert.ToHexStringLower(bodyMd5));
             return;
         }
         var uploadId = await store.BeginMultipartAsync(key, lockUntil, ct).ConfigureAwait(false);
         queue.SetUpload(clip.ClipId, uploadId);
         var etags = new List<string>();
         using var partMd5s = new MemoryStream();
-        int read;
-        while ((read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false)) > 0)
+        byte[][] buffers = [buffer, new byte[buffer.Length]];
+        var (part, md5) = await ReadPartAsync(file, buffers[0], sha, ct).ConfigureAwait(false);
+        while (part.Length > 0)
         {
-            var part = buffer.AsMemory(0, read);
-            sha.AppendData(part.Span);
-            var md5 = S3Md5.Of(part.Span);
-            partMd5s.Write(md5);
-            await throttle.BeforeSendingAsync(read, ct).ConfigureAwait(false);
-            var etag = await store.PutPartAsync(key, uploadId, etags.Count + 1, part, Convert.ToBase64String(md5), ct).ConfigureAwait(false);
+            await throttle.BeforeSendingAsync(part.Length, ct).ConfigureAwait(false);
+            var sending = store.PutPartAsync(key, uploadId, etags.Count + 1, part, Convert.ToBase64String(md5), ct);
+            // The next part is read and hashed while this one is on the wire (the SHA-256 still sees the parts in order).
+            var next = await ReadPartAsync(file, buffers[(etags.Count + 1) % 2], sha, ct).ConfigureAwait(false);
+            var etag = await sending.ConfigureAwait(false);
             if (!string.Equals(etag, Convert.ToHexStringLower(md5), StringComparison.OrdinalIgnoreCase))
             {
                 throw new InvalidDataException($"the bucket's ETag for part {etags.Count + 1} of clip {clip.ClipId} does not match what was sent");
             }
+            partMd5s.Write(md5);
             etags.Add(etag);
+            (part, md5) = next;
         }
         CheckHash(clip, sha);
         await store.CompleteMultipartAsync(key, uploadId, etags, ct).ConfigureAwait(false);
         // S3's multipart ETag: MD5 of the parts' MD5s, a dash, the number of parts.
         var whole = await store.HeadAsync(key, ct).ConfigureAwait(false);
         CheckETag(clip, whole?.ETag ?? "(no object)", $"{Convert.ToHexStringLower(S3Md5.Of(partMd5s.ToArray()))}-{etags.Count}");
+    }
+
+    /// <summary>The next part of the file into <paramref name="buffer"/>, added to the whole file's SHA-256, with its own MD5; empty at the end.</summary>
+    private static async Task<(ReadOnlyMemory<byte> Part, byte[] Md5)> ReadPartAsync(FileStream file, byte[] buffer, IncrementalHash sha, CancellationToken ct)
+    {
+        var read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+        var part = buffer.AsMemory(0, read);
+        sha.AppendData(part.Span);
+        return (part, S3Md5.Of(part.Span));
     }
 
     private static void CheckHash(PendingClip clip, IncrementalHash sha)
