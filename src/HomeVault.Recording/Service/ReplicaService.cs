@@ -8,38 +8,56 @@ using Microsoft.Extensions.Logging;
 namespace HomeVault.Recording.Service;
 
 /// <summary>
-/// The off-site replica beside the recorder: its own catalog connection and thread, so recording never waits on it.
+/// The off-site replica beside the recorder: its own catalog connections and thread, so recording never waits on it.
 /// Replicates every sealed clip the bucket lacks, oldest first; while the store fails it retries with exponential
-/// backoff (1 s doubling to <see cref="MaxBackoff"/>); publishes its lag in status/replica.json. Stopping it mid-upload
-/// loses nothing: the next start aborts the interrupted multipart upload and sends the clip again.
+/// backoff (1 s doubling to <see cref="MaxBackoff"/>). Every <see cref="RecorderStatus.PublishEvery"/>, however long an
+/// upload takes, it publishes its lag in status/replica.json. Stopping it mid-upload loses nothing: the next start
+/// aborts the interrupted multipart upload and sends the clip again.
 /// </summary>
 public sealed partial class ReplicaService(ReplicaOptions options, ReplicaCredentials credentials, DataDirectory data, ILogger<ReplicaService> log, TimeProvider time) : BackgroundService
 {
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
 
-    private ReplicaStatusFile _status = new(DateTimeOffset.MinValue, 0, 0, 0, 0, null);
+    private long _replicated;
+    private volatile string? _lastError;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // the host's start does not wait for the first upload
+        // The recorder opens (and so migrates) the catalog first: its status file bearing this process's id says it has.
+        while (RecorderStatus.Read(data) is not { } recorder || recorder.ProcessId != Environment.ProcessId)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, stoppingToken).ConfigureAwait(false);
+        }
+        var publishing = PublishAsync(stoppingToken);
+        try
+        {
+            await ReplicateAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await publishing.ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReplicateAsync(CancellationToken stoppingToken)
+    {
         using var store = new ObjectStore(options, credentials);
         var backoff = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                // Opened here, after the recorder's own open has migrated the catalog (a race is one retry).
                 using var db = CatalogDatabase.Open(data.CatalogPath);
-                var backlog = new ReplicaBacklog(db);
-                var replicator = new ClipReplicator(data, backlog, ReplicaKeys.Load(db, options.Prefix), store,
+                var replicator = new ClipReplicator(data, new ReplicaBacklog(db), ReplicaKeys.Load(db, options.Prefix), store,
                     new Throttle(options.BandwidthBytesPerSecond, time), options.ObjectLockDays, time);
                 LogStarted(log, options.Endpoint, options.Bucket);
                 while (!stoppingToken.IsCancellationRequested)
                 {
-                    Publish(backlog);
                     if (await replicator.ReplicateNextAsync(stoppingToken).ConfigureAwait(false) is { } done)
                     {
-                        _status = _status with { Replicated = _status.Replicated + 1 };
+                        Interlocked.Increment(ref _replicated);
+                        _lastError = null;
                         LogReplicated(log, done.ClipId, done.Bytes, done.Key);
                         backoff = TimeSpan.FromSeconds(1);
                         continue;
@@ -50,41 +68,42 @@ public sealed partial class ReplicaService(ReplicaOptions options, ReplicaCreden
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 var error = $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}";
+                _lastError = error;
                 LogFailed(log, error, backoff.TotalSeconds);
-                PublishError(error);
                 await Task.Delay(backoff, time, stoppingToken).ConfigureAwait(false);
                 backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;
             }
         }
     }
 
-    private void Publish(ReplicaBacklog backlog)
-    {
-        var now = time.GetUtcNow();
-        if (now - _status.Written < RecorderStatus.PublishEvery)
-        {
-            return;
-        }
-        var lag = backlog.Lag();
-        _status = _status with { Written = now, LagClips = lag.Clips, LagBytes = lag.Bytes, LagSeconds = Math.Round(lag.Seconds(now), 1), LastError = null };
-        TryWrite();
-    }
-
-    private void PublishError(string error)
-    {
-        _status = _status with { Written = time.GetUtcNow(), LastError = error };
-        TryWrite();
-    }
-
-    private void TryWrite()
+    /// <summary>status/replica.json every <see cref="RecorderStatus.PublishEvery"/>, from a connection of its own; a failure skips a tick.</summary>
+    private async Task PublishAsync(CancellationToken stoppingToken)
     {
         try
         {
-            _status.Write(data);
+            using var db = CatalogDatabase.Open(data.CatalogPath);
+            var backlog = new ReplicaBacklog(db);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    var now = time.GetUtcNow();
+                    var lag = backlog.Lag();
+                    new ReplicaStatusFile(now, lag.Clips, lag.Bytes, Math.Round(lag.Seconds(now), 1), Interlocked.Read(ref _replicated), _lastError).Write(data);
+                }
+                catch (Exception ex) when (ex is IOException or CatalogException or Microsoft.Data.Sqlite.SqliteException)
+                {
+                    LogStatusNotWritten(log, ex.Message);
+                }
+                await Task.Delay(RecorderStatus.PublishEvery, time, stoppingToken).ConfigureAwait(false);
+            }
         }
-        catch (IOException ex)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            LogStatusNotWritten(log, ex.Message);
+        }
+        catch (Exception ex) when (ex is CatalogException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            LogStatusNotWritten(log, ex.Message); // the lag goes unpublished; replication goes on
         }
     }
 
