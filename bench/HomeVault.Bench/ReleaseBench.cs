@@ -60,19 +60,8 @@ public static class ReleaseBench
 
         var data = new DataDirectory(Path.Combine(dir, "data"));
         var passphrase = "bench passphrase".ToCharArray();
-        var t0 = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddHours(-6);
-        Initialize(data, passphrase, t0);
+        var t0 = SealFootage(data, passphrase, clip, minutes);
         using var db = CatalogDatabase.Open(data.CatalogPath);
-        using (var audit = InstallationAudit.Open(data, db))
-        {
-            var store = new ClipStore(data, db, audit.Log);
-            for (var i = 0; i < minutes; i++)
-            {
-                using var open = store.Begin("front", null, t0.AddMinutes(i));
-                open.Write(clip);
-                open.Complete(t0.AddMinutes(i + 1));
-            }
-        }
         var sealedBytes = new ClipRepository(db).Query("front").Sum(c => c.CiphertextBytes);
         Console.WriteLine($"sealed {sealedBytes / 1e9:0.00} GB");
 
@@ -171,7 +160,28 @@ public static class ReleaseBench
             : throw new InvalidOperationException($"the release did not verify ({clips} clips): {check.Problem}");
     }
 
-        private static void Initialize(DataDirectory data, char[] passphrase, DateTimeOffset now)
+    /// <summary>
+    /// A new data directory (owner "bench" with <paramref name="passphrase"/>) holding camera "front"'s
+    /// <paramref name="minutes"/> one-minute clips of <paramref name="clip"/>, sealed through the real ClipStore; returns
+    /// when they begin.
+    /// </summary>
+    internal static DateTimeOffset SealFootage(DataDirectory data, char[] passphrase, byte[] clip, int minutes)
+    {
+        var t0 = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddHours(-6);
+        Initialize(data, passphrase, t0);
+        using var db = CatalogDatabase.Open(data.CatalogPath);
+        using var audit = InstallationAudit.Open(data, db);
+        var store = new ClipStore(data, db, audit.Log);
+        for (var i = 0; i < minutes; i++)
+        {
+            using var open = store.Begin("front", null, t0.AddMinutes(i));
+            open.Write(clip);
+            open.Complete(t0.AddMinutes(i + 1));
+        }
+        return t0;
+    }
+
+    private static void Initialize(DataDirectory data, char[] passphrase, DateTimeOffset now)
     {
         Core.IO.Durable.CreatePrivateDirectory(data.Root);
         Core.IO.Durable.CreatePrivateDirectory(data.KeysDir);

@@ -43,6 +43,7 @@ internal static class CliApp
         yield return ReportCommand.Build();
         yield return ServeCommand.Build();
         yield return CamerasCommands.Build();
+        yield return ReplicaCommands.Build();
         yield return DemoCommand.Build();
     }
 

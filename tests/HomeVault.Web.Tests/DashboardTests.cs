@@ -35,4 +35,20 @@ public sealed class DashboardTests
         Assert.Contains("disk full: no space; then 2 failed attempt(s), last: exit 1: 401 Unauthorized", html, StringComparison.Ordinal);
         Assert.Contains("diskfull", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_replica_lag_and_its_last_error_are_shown_while_the_replicator_publishes_them()
+    {
+        await using var host = await WebHost.StartAsync();
+        Directory.CreateDirectory(Path.Combine(host.Data, "status"));
+        new Core.Replica.ReplicaStatusFile(DateTimeOffset.UtcNow, 4, 3_000_000, 12.5, 9, "HttpRequestException: Connection refused (127.0.0.1:9)")
+            .Write(new Core.DataDirectory(host.Data));
+        using var client = new ConsoleClient(host.Console);
+        using var unlocked = await client.Unlock();
+        using var dashboard = await client.Get("/console");
+
+        var html = await dashboard.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Matches(@"<p class=""warn"" id=""replica"">Off-site replica: 4 clip\(s\), [^,]+, 12\.5 s behind; last error: HttpRequestException: Connection refused \(127\.0\.0\.1:9\)\.</p>", html);
+    }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using HomeVault.Cli.Infrastructure;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.Recorder;
+using HomeVault.Core.Replica;
 using HomeVault.Recording.Ffmpeg;
 using HomeVault.Recording.Service;
 
@@ -50,6 +51,11 @@ internal static class CamerasCommands
             if (running && status!.StorageProblem is { } problem)
             {
                 Console.Out.WriteLine($"NOT RECORDING: {problem}");
+            }
+            if (ReplicaStatusFile.ReadFresh(vault.Data, now) is { } replica)
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"replica: {replica.LagClips} clip(s), {replica.LagBytes} bytes, {replica.LagSeconds:0.#} s behind; {replica.Replicated} replicated since start{(replica.LastError is { } re ? "; last error: " + re : "")}"));
             }
             using var read = vault.Catalog.Read();
             var clips = read.Clips.Query(from: now.AddDays(-1));

@@ -3,6 +3,7 @@ using HomeVault.Cli.Infrastructure;
 using HomeVault.Core;
 using HomeVault.Core.IO;
 using HomeVault.Core.Recorder;
+using HomeVault.Core.Replica;
 using HomeVault.Recording.Configuration;
 using HomeVault.Recording.Export;
 using HomeVault.Recording.Ffmpeg;
@@ -38,9 +39,11 @@ internal static partial class ServeCommand
                 throw new UserError("--duration must be a positive number of seconds");
             }
             var web = LoadWebOptions(configuration);
+            // Read once here, so that an unreadable file stops serve at once with one line; never logged.
+            var replicaCredentials = options.Replica is { } replica ? ReplicaCredentials.Load(replica.CredentialsFile) : null;
             // Before anything in the data directory is read or written: a second recorder stops here.
             using var held = DataDirectoryLock.Acquire(data);
-            using var host = BuildHost(options, web);
+            using var host = BuildHost(options, web, replicaCredentials);
             var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServeCommand).FullName!);
             foreach (var problem in OwnerOnly.TightenDataDirectory(data))
             {
@@ -123,7 +126,7 @@ internal static partial class ServeCommand
         return web;
     }
 
-    internal static IHost BuildHost(HomeVaultOptions options, WebOptions? web = null)
+    internal static IHost BuildHost(HomeVaultOptions options, WebOptions? web = null, ReplicaCredentials? replicaCredentials = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = options.DataDirectory });
         builder.Services.AddSystemd();
@@ -143,6 +146,11 @@ internal static partial class ServeCommand
         {
             builder.Services.AddHostedService(sp => new WebHostedService(web, options.DataDirectory, new ReleaseMedia(), new FootageExport(), ConfigureLogging, sp.GetRequiredService<ILogger<WebHostedService>>(),
                 (sp.GetRequiredService<ILiveFeed>(), sp.GetRequiredService<ICameraStills>())));
+        }
+        if (options.Replica is { } replica && replicaCredentials is not null)
+        {
+            builder.Services.AddHostedService(sp => new ReplicaService(replica, replicaCredentials, new DataDirectory(options.DataDirectory),
+                sp.GetRequiredService<ILogger<ReplicaService>>(), TimeProvider.System));
         }
         builder.Services.AddHostedService<WatchdogService>();
         return builder.Build();

@@ -11,4 +11,7 @@ public sealed class HomeVaultOptions
     public RetentionOptions Retention { get; set; } = new();
 
     public IList<CameraOptions> Cameras { get; } = [];
+
+    /// <summary>The off-site replica (an S3 bucket); none when absent.</summary>
+    public HomeVault.Core.Replica.ReplicaOptions? Replica { get; set; }
 }

@@ -54,6 +54,11 @@ public sealed partial class HomeVaultOptionsValidator : IValidateOptions<HomeVau
             }
         }
 
+        if (options.Replica is { } replica)
+        {
+            HomeVault.Core.Replica.ReplicaOptionsValidator.Validate(replica, $"{root}:Replica", errors);
+        }
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Cameras.Count; i++)
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using HomeVault.Core.Audit;
 using HomeVault.Core.Recorder;
+using HomeVault.Core.Replica;
 using HomeVault.Web.Hosting;
 using HomeVault.Web.Operations;
 using Microsoft.AspNetCore.Builder;
@@ -38,6 +39,12 @@ internal static class DashboardPage
         if (fresh && status!.StorageProblem is { } problem)
         {
             body.Append($"<p class=\"bad\" id=\"storage-problem\">Not recording: {E(problem)}</p>");
+        }
+        if (ReplicaStatusFile.ReadFresh(catalog.Data, now) is { } replica)
+        {
+            var lag = replica.LagSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+            body.Append($"<p class=\"{(replica.LastError is null ? "ok" : "warn")}\" id=\"replica\">Off-site replica: {E(replica.LagClips)} clip(s), {E(Bytes(replica.LagBytes))}, {E(lag)} s behind")
+                .Append(replica.LastError is { } error ? $"; last error: {E(error)}.</p>" : ".</p>");
         }
         body.Append(LivePages.Stills(fresh ? status!.Cameras.Select(c => c.Name) : []));
         body.Append("<h2>Cameras</h2><table id=\"cameras\"><tr><th>camera</th><th>state</th><th>last fragment</th><th>recorded since start</th><th>clips sealed</th><th>runs</th><th>no footage since</th><th>last error</th></tr>");

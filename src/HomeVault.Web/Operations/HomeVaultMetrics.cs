@@ -1,5 +1,6 @@
 using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core.Recorder;
+using HomeVault.Core.Replica;
 using HomeVault.Web.Hosting;
 using Prometheus;
 
@@ -25,9 +26,24 @@ public sealed class HomeVaultMetrics
         var requests = factory.CreateGauge("homevault_requests", "Access requests by state", "state");
         var diskFull = factory.CreateGauge("homevault_disk_full", "1 while recording is stopped for lack of space (only footage on legal hold is left to delete)");
         var viewers = factory.CreateGauge("homevault_live_viewers", "Live views open now (over every camera)");
+        var lagSeconds = factory.CreateGauge("homevault_replica_lag_seconds", "Seconds since the oldest sealed clip not yet in the off-site bucket ended (0 when none; absent without a running replica)");
+        var lagBytes = factory.CreateGauge("homevault_replica_lag_bytes", "Bytes of sealed clips not yet in the off-site bucket");
+        var lagClips = factory.CreateGauge("homevault_replica_lag_clips", "Sealed clips not yet in the off-site bucket");
         Registry.AddBeforeCollectCallback(() =>
         {
             viewers.Set(live?.Subscribers ?? 0);
+            if (ReplicaStatusFile.ReadFresh(catalog.Data, catalog.Time.GetUtcNow()) is { } replica)
+            {
+                lagSeconds.Set(replica.LagSeconds);
+                lagBytes.Set(replica.LagBytes);
+                lagClips.Set(replica.LagClips);
+            }
+            else
+            {
+                lagSeconds.Unpublish();
+                lagBytes.Unpublish();
+                lagClips.Unpublish();
+            }
             var status = RecorderStatus.Read(catalog.Data);
             var fresh = RecorderStatus.IsFresh(status, catalog.Time.GetUtcNow());
             recorder.Set(fresh ? 1 : 0);

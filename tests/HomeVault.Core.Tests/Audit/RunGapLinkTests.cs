@@ -102,8 +102,9 @@ public sealed class RunGapLinkTests : IDisposable
     public void A_catalog_from_before_the_leaf_columns_gets_them_from_the_log()
     {
         var before = Columns();
-        // Back to schema v6 as an older HomeVault left it: no leaf columns, no indexes on them.
+        // Back to schema v6 as an older HomeVault left it: no leaf columns, no indexes on them, no later tables.
         Sql("""
+            DROP TABLE replica_clips;
             DROP INDEX recording_runs_start_leaf; DROP INDEX recording_runs_end_leaf; DROP INDEX gaps_leaf;
             ALTER TABLE recording_runs DROP COLUMN start_leaf; ALTER TABLE recording_runs DROP COLUMN end_leaf;
             ALTER TABLE gaps DROP COLUMN leaf; PRAGMA user_version = 6;

@@ -1,0 +1,30 @@
+namespace HomeVault.Core.Replica;
+
+/// <summary>
+/// The optional <c>HomeVault:Replica</c> section: an S3-compatible bucket that receives every sealed clip. The secret
+/// key is not here: it is read from <see cref="CredentialsFile"/> (systemd LoadCredential style).
+/// </summary>
+public sealed class ReplicaOptions
+{
+    /// <summary>The S3 endpoint, e.g. <c>https://s3.example.net</c> (path-style requests).</summary>
+    public string Endpoint { get; set; } = "";
+
+    public string Region { get; set; } = "us-east-1";
+
+    public string Bucket { get; set; } = "";
+
+    /// <summary>Put before every object key, e.g. <c>house/</c>; empty for none.</summary>
+    public string Prefix { get; set; } = "";
+
+    /// <summary>One line <c>ACCESS_KEY:SECRET_KEY</c>, e.g. <c>/run/credentials/homevault.service/s3</c>.</summary>
+    public string CredentialsFile { get; set; } = "";
+
+    /// <summary>Upload rate limit in bytes per second; 0 = none.</summary>
+    public long BandwidthBytesPerSecond { get; set; }
+
+    /// <summary>How long the bucket keeps a clip; 0 = as long as the bucket keeps it.</summary>
+    public int RemoteRetentionDays { get; set; }
+
+    /// <summary>When set, each clip object is locked (S3 Object Lock, compliance mode) for this many days.</summary>
+    public int? ObjectLockDays { get; set; }
+}

@@ -1,0 +1,121 @@
+using HomeVault.Core;
+using HomeVault.Core.Catalog;
+using HomeVault.Core.Recorder;
+using HomeVault.Core.Replica;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HomeVault.Recording.Service;
+
+/// <summary>
+/// The off-site replica beside the recorder: its own catalog connections and thread, so recording never waits on it.
+/// Replicates every sealed clip the bucket lacks, oldest first; while the store fails it retries with exponential
+/// backoff (1 s doubling to <see cref="MaxBackoff"/>). Every <see cref="RecorderStatus.PublishEvery"/>, however long an
+/// upload takes, it publishes its lag in status/replica.json. Stopping it mid-upload loses nothing: the next start
+/// aborts the interrupted multipart upload and sends the clip again.
+/// </summary>
+public sealed partial class ReplicaService(ReplicaOptions options, ReplicaCredentials credentials, DataDirectory data, ILogger<ReplicaService> log, TimeProvider time) : BackgroundService
+{
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
+
+    private long _replicated;
+    private volatile string? _lastError;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield(); // the host's start does not wait for the first upload
+        // The recorder opens (and so migrates) the catalog first: its status file bearing this process's id says it has.
+        while (RecorderStatus.Read(data) is not { } recorder || recorder.ProcessId != Environment.ProcessId)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, stoppingToken).ConfigureAwait(false);
+        }
+        var publishing = PublishAsync(stoppingToken);
+        try
+        {
+            await ReplicateAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await publishing.ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReplicateAsync(CancellationToken stoppingToken)
+    {
+        using var store = new ObjectStore(options, credentials);
+        var backoff = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var db = CatalogDatabase.Open(data.CatalogPath);
+                var replicator = new ClipReplicator(data, new ReplicaBacklog(db), ReplicaKeys.Load(db, options.Prefix), store,
+                    new Throttle(options.BandwidthBytesPerSecond, time), options.ObjectLockDays, time);
+                LogStarted(log, options.Endpoint, options.Bucket);
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    if (await replicator.ReplicateNextAsync(stoppingToken).ConfigureAwait(false) is { } done)
+                    {
+                        Interlocked.Increment(ref _replicated);
+                        _lastError = null;
+                        LogReplicated(log, done.ClipId, done.Bytes, done.Key);
+                        backoff = TimeSpan.FromSeconds(1);
+                        continue;
+                    }
+                    await Task.Delay(RecorderStatus.PublishEvery, time, stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                var error = $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}";
+                _lastError = error;
+                LogFailed(log, error, backoff.TotalSeconds);
+                await Task.Delay(backoff, time, stoppingToken).ConfigureAwait(false);
+                backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;
+            }
+        }
+    }
+
+    /// <summary>status/replica.json every <see cref="RecorderStatus.PublishEvery"/>, from a connection of its own; a failure skips a tick.</summary>
+    private async Task PublishAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            using var db = CatalogDatabase.Open(data.CatalogPath);
+            var backlog = new ReplicaBacklog(db);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    var now = time.GetUtcNow();
+                    var lag = backlog.Lag();
+                    new ReplicaStatusFile(now, lag.Clips, lag.Bytes, Math.Round(lag.Seconds(now), 1), Interlocked.Read(ref _replicated), _lastError).Write(data);
+                }
+                catch (Exception ex) when (ex is IOException or CatalogException or Microsoft.Data.Sqlite.SqliteException)
+                {
+                    LogStatusNotWritten(log, ex.Message);
+                }
+                await Task.Delay(RecorderStatus.PublishEvery, time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is CatalogException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            LogStatusNotWritten(log, ex.Message); // the lag goes unpublished; replication goes on
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "replica: replicating sealed clips to {Endpoint} bucket {Bucket}")]
+    private static partial void LogStarted(ILogger logger, string endpoint, string bucket);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "replica: clip {ClipId} ({Bytes} bytes) replicated as {Key}")]
+    private static partial void LogReplicated(ILogger logger, long clipId, long bytes, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "replica: {Error}; trying again in {Seconds} s")]
+    private static partial void LogFailed(ILogger logger, string error, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "replica: status file not written this time: {Error}")]
+    private static partial void LogStatusNotWritten(ILogger logger, string error);
+}
