@@ -47,12 +47,15 @@ internal sealed class ClipReleaser(IReadOnlyList<IIdentity> ownerIdentities, IRe
                 plain.CopyTo(output, 1 << 20);
             });
         }
-        var window = Trim(clipPath, clip, from, to, ct);
+        // A whole clip keeps every fragment: its catalog end is cut to the millisecond, so its last fragment can end a
+        // fraction of one after it, and a window ending at the clip's end must not drop that fragment.
+        var window = whole ? Trim(clipPath, clip, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, ct) : Trim(clipPath, clip, from, to, ct);
         if (window is null)
         {
             return null;
         }
         var (init, fragments, start, end, hasAudio) = window.Value;
+        (start, end) = whole ? (clip.Start, clip.End) : (start, end);
         return Write(packageDir, clip.Camera, start, end, output =>
         {
             if (stripAudio && hasAudio)

@@ -61,7 +61,8 @@ public sealed class AccountingTests : IDisposable
         foreach (var camera in new[] { "front", "flappy", "locked" })
         {
             Assert.True(serve.SqlLong($"SELECT count(*) FROM gaps WHERE cause LIKE '%service stopped unexpectedly%' AND camera_id = (SELECT id FROM cameras WHERE name = '{camera}')") >= Crashes,
-                $"{camera}: a crash without its gap");
+                $"{camera}: a crash without its gap; its gaps: " + serve.Sql($"SELECT group_concat(start_ms || '..' || coalesce(end_ms, 'open') || ' ' || cause, ' | ') FROM gaps WHERE camera_id = (SELECT id FROM cameras WHERE name = '{camera}')")
+                + "; its runs: " + serve.Sql($"SELECT group_concat(started_ms || '..' || coalesce(ended_ms, 'open') || ' ' || coalesce(end_reason, ''), ' | ') FROM recording_runs WHERE camera_id = (SELECT id FROM cameras WHERE name = '{camera}')"));
         }
         Assert.Equal(0, serve.SqlLong("SELECT count(*) FROM recording_runs WHERE camera_id = (SELECT id FROM cameras WHERE name = 'locked')"));
         var lockedLeaves = serve.SqlLong("SELECT count(*) FROM audit_entries WHERE CAST(entry AS TEXT) LIKE '%camera/locked%'");

@@ -113,6 +113,22 @@ public sealed class ClipReleaserTests : IDisposable
     }
 
     [Fact]
+    public async Task Strip_audio_keeps_the_last_fragment_of_a_clip_whose_window_ends_exactly_at_the_clip()
+    {
+        var clip = await _v.RecordAsync("front", _v.T0);
+
+        // The catalog's end is cut to whole milliseconds; the last fragment's media end lies a fraction of one later.
+        var released = Release(clip, clip.Start, clip.End, stripAudio: true)!;
+
+        Assert.Equal((clip.Start, clip.End), (released.Start, released.End));
+        var (plain, mp4) = Open(released);
+        AssertHashesBind(released, plain);
+        Assert.Equal(["video"], Media.Streams(mp4).Select(s => s.Type));
+        Assert.Equal(90, Media.Video(mp4).Frames);
+        Assert.Equal("", Media.DecodeErrors(mp4));
+    }
+
+    [Fact]
     public async Task A_window_holding_no_whole_fragment_of_the_clip_releases_nothing()
     {
         var clip = await _v.RecordAsync("front", _v.T0);
