@@ -51,11 +51,13 @@ public sealed class CrashSalvageEndToEndTests : IDisposable
             var before = long.Parse(ServeProcesses.Sql(db, "SELECT coalesce(max(id), 0) FROM clips"), CultureInfo.InvariantCulture);
             var serve = _serve.Start(config); // its start reconciles the previous kill's clips
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!reached(before) && DateTime.UtcNow < deadline)
+            // Evaluated once per look: a point is a moment (a clip still open), and a second look may find it passed.
+            bool hit;
+            while (!(hit = reached(before)) && DateTime.UtcNow < deadline)
             {
                 Thread.Sleep(100);
             }
-            Assert.True(reached(before), $"kill point {Array.IndexOf(killPoints, reached)} not reached within 60 s");
+            Assert.True(hit, $"kill point {Array.IndexOf(killPoints, reached)} not reached within 60 s");
             serve.Kill(); // SIGKILL: no shutdown code runs
             serve.WaitForExit();
             expectedTruncated += Count(db, "state = 'recording'");
