@@ -8,6 +8,9 @@ internal static class Browser
 {
     public static readonly string Screenshots = Path.Combine(TestEnv.RepoRoot, "TestResults", "screenshots");
 
+    /// <summary>Navigation returns once the server's answer starts; the locator that follows waits for the page itself.</summary>
+    public static PageGotoOptions Shown => new() { WaitUntil = WaitUntilState.Commit };
+
     public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
     {
         var playwright = await Playwright.CreateAsync();

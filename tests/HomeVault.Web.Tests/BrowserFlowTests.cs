@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace HomeVault.Web.Tests;
@@ -23,10 +22,7 @@ public sealed class BrowserFlowTests
         string id;
         using (var intake = Requests.Client(serve.Intake, serve.Token))
         {
-            using var created = await Requests.Submit(intake, Requests.Json(cameras: "\"drive\", \"front\"", from: Wire(from), to: Wire(to)));
-            var text = await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-            Assert.True(created.StatusCode == HttpStatusCode.Created, text);
-            id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
+            id = await Requests.Create(intake, Requests.Json(cameras: "\"drive\", \"front\"", from: Requests.Wire(from), to: Requests.Wire(to)));
         }
 
         var (playwright, browser) = await Browser.LaunchAsync();
@@ -45,7 +41,7 @@ public sealed class BrowserFlowTests
             }
         };
 
-        await page.GotoAsync("/console", Shown);
+        await page.GotoAsync("/console", Browser.Shown);
         await Assertions.Expect(page.Locator("#unlock")).ToBeVisibleAsync();
         Assert.EndsWith("/console/login", page.Url, StringComparison.Ordinal);
         await Browser.Shot(page, "01-login");
@@ -102,7 +98,7 @@ public sealed class BrowserFlowTests
         var link = serve.Intake + shown[ServeProcess.PublicIntakeUrl.Length..];
         await Browser.Shot(page, "07-release-built");
         await page.ClickAsync("a:text('Back to the request')");
-        await Assertions.Expect(page.Locator("#approved")).ToContainTextAsync($"front, {Wire(narrowed)} to");
+        await Assertions.Expect(page.Locator("#approved")).ToContainTextAsync($"front, {Requests.Wire(narrowed)} to");
 
         // The requester downloads it over HTTP by the capability link (no token needed) and verifies it.
         var tar = Path.Combine(serve.Dir, "release.tar");
@@ -142,20 +138,17 @@ public sealed class BrowserFlowTests
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("search-warrant");
         await Browser.Shot(page, "10-report");
         // Back to a console page by address: history navigation would re-run the no-store audit page's full verification.
-        await page.GotoAsync("/console", Shown);
+        await page.GotoAsync("/console", Browser.Shown);
         await Assertions.Expect(page.Locator("#recorder")).ToBeVisibleAsync();
 
         await page.ClickAsync("#lock");
         await Assertions.Expect(page.Locator("#unlock")).ToBeVisibleAsync();
         Assert.EndsWith("/console/login", page.Url, StringComparison.Ordinal);
-        await page.GotoAsync("/console/requests", Shown);
+        await page.GotoAsync("/console/requests", Browser.Shown);
         await Assertions.Expect(page.Locator("#unlock")).ToBeVisibleAsync();
         Assert.EndsWith("/console/login", page.Url, StringComparison.Ordinal);
         Assert.Empty(cspViolations);
     }
 
-    /// <summary>Navigation returns once the server's answer starts; the locator that follows waits for the page itself.</summary>
-    private static PageGotoOptions Shown => new() { WaitUntil = WaitUntilState.Commit };
 
-    private static string Wire(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -39,7 +39,7 @@ public sealed class LiveViewTests
             }
         };
 
-        await page.GotoAsync("/console/login", Shown);
+        await page.GotoAsync("/console/login", Browser.Shown);
         await page.FillAsync("#passphrase", WebHost.Passphrase);
         await page.ClickAsync("#unlock");
         await Assertions.Expect(page.Locator("#recorder")).ToContainTextAsync("Recorder running");
@@ -66,7 +66,7 @@ public sealed class LiveViewTests
 
         // Lock from a second tab of the same browser: the grid's streams end at once, closed by the server as locked.
         var other = await context.NewPageAsync();
-        await other.GotoAsync("/console", Shown);
+        await other.GotoAsync("/console", Browser.Shown);
         await other.ClickAsync("#lock");
         await Assertions.Expect(other.Locator("#unlock")).ToBeVisibleAsync();
         foreach (var camera in Cameras)
@@ -248,5 +248,4 @@ public sealed class LiveViewTests
         }
     }
 
-    private static PageGotoOptions Shown => new() { WaitUntil = WaitUntilState.Commit };
 }

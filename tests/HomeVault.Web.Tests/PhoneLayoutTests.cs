@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace HomeVault.Web.Tests;
@@ -21,12 +19,7 @@ public sealed class PhoneLayoutTests
         using (var intake = Requests.Client(serve.Intake, serve.Token))
         {
             // Long values (the requester's age recipient, digests, hashes) are what push a narrow page sideways.
-            using var created = await Requests.Submit(intake, Requests.Json(
-                from: first.AddMinutes(-5).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                to: DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture)));
-            var text = await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-            Assert.True(created.StatusCode == HttpStatusCode.Created, text);
-            id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
+            id = await Requests.Create(intake, Requests.Json(from: Requests.Wire(first.AddMinutes(-5)), to: Requests.Wire(DateTimeOffset.UtcNow)));
         }
 
         var (playwright, browser) = await Browser.LaunchAsync();
@@ -41,7 +34,7 @@ public sealed class PhoneLayoutTests
             HasTouch = true,
             DeviceScaleFactor = 1,
         });
-        await phone.GotoAsync("/console/login", Shown);
+        await phone.GotoAsync("/console/login", Browser.Shown);
         await AssertFits(phone, "#unlock", 390, "phone-01-login");
         await phone.FillAsync("#passphrase", WebHost.Passphrase);
         await phone.ClickAsync("#unlock");
@@ -63,7 +56,7 @@ public sealed class PhoneLayoutTests
                      ("/console/report", "#console-nav", "phone-09-report"),
                  })
         {
-            await phone.GotoAsync(path, Shown);
+            await phone.GotoAsync(path, Browser.Shown);
             await AssertFits(phone, ready, 390, shot);
             if (path.StartsWith("/console/requests/", StringComparison.Ordinal))
             {
@@ -79,11 +72,11 @@ public sealed class PhoneLayoutTests
 
         // The audit log at a desktop width: hashes are short (the whole on demand), so it fits 1280 px too.
         var desktop = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = serve.Console.ToString().TrimEnd('/'), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        await desktop.GotoAsync("/console/login", Shown);
+        await desktop.GotoAsync("/console/login", Browser.Shown);
         await desktop.FillAsync("#passphrase", WebHost.Passphrase);
         await desktop.ClickAsync("#unlock");
         await Assertions.Expect(desktop.Locator("#recorder")).ToBeVisibleAsync();
-        await desktop.GotoAsync("/console/audit", Shown);
+        await desktop.GotoAsync("/console/audit", Browser.Shown);
         await AssertFits(desktop, "#entries", 1280, "desktop-audit");
         await Browser.DocShot(desktop, "audit-desktop");
         var hash = desktop.Locator("#entries details.hash").First;
@@ -102,5 +95,4 @@ public sealed class PhoneLayoutTests
         Assert.True(scroll <= width, $"{page.Url} is {scroll} px wide at a {width} px viewport");
     }
 
-    private static PageGotoOptions Shown => new() { WaitUntil = WaitUntilState.Commit };
 }

@@ -1,5 +1,8 @@
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 
 namespace HomeVault.Web.Tests;
 
@@ -25,6 +28,18 @@ internal static class Requests
 
     public static Task<HttpResponseMessage> Submit(HttpClient client, string json) =>
         client.PostAsync("/api/requests", new StringContent(json, Encoding.UTF8, "application/json"));
+
+    /// <summary>Submits <paramref name="json"/>, which must be accepted (201), and returns the new request's id.</summary>
+    public static async Task<string> Create(HttpClient client, string json)
+    {
+        using var created = await Submit(client, json);
+        var text = await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(created.StatusCode == HttpStatusCode.Created, text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>An instant as the request JSON carries it (UTC, whole seconds).</summary>
+    public static string Wire(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Raw bytes under a Content-Type sent exactly as given (HttpClient would otherwise normalise or refuse it).</summary>
     public static Task<HttpResponseMessage> Submit(HttpClient client, byte[] body, string contentType)

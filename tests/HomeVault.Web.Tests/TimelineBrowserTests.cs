@@ -49,7 +49,7 @@ public sealed class TimelineBrowserTests
                 }
             }
         };
-        await page.GotoAsync("/console", Shown);
+        await page.GotoAsync("/console", Browser.Shown);
         await page.FillAsync("#passphrase", WebHost.Passphrase);
         await page.ClickAsync("#unlock");
         await Assertions.Expect(page.Locator("#recorder")).ToContainTextAsync("Recorder running");
@@ -66,7 +66,7 @@ public sealed class TimelineBrowserTests
 
         // Seeking inside one clip: the browser asks for a byte range, the console answers 206, playback starts there.
         var seekClip = clips[1];
-        await page.GotoAsync($"/console/clips/{seekClip.Id}", Shown);
+        await page.GotoAsync($"/console/clips/{seekClip.Id}", Browser.Shown);
         await page.WaitForFunctionAsync("() => document.querySelector('#player').readyState >= 1");
         var target = await page.EvaluateAsync<double>(
             "() => { const v = document.querySelector('#player'); const o = v.seekable.length ? v.seekable.start(0) : 0; v.currentTime = o + 1.5; v.muted = true; v.play(); return o + 1.5; }");
@@ -79,7 +79,7 @@ public sealed class TimelineBrowserTests
 
         // A click on the strip before the first clip (the day's strip is about a minute a pixel) plays that clip, and
         // playback runs on into the next clip by itself.
-        await page.GotoAsync($"/console/cameras/front?day={today:yyyy-MM-dd}", Shown);
+        await page.GotoAsync($"/console/cameras/front?day={today:yyyy-MM-dd}", Browser.Shown);
         await Assertions.Expect(page.Locator("#controls")).ToBeVisibleAsync();
         await ClickStripAt(page, page.Locator("section.camera canvas").First, clips[0].Start.AddHours(-1));
         await page.WaitForFunctionAsync($"() => document.querySelector('section.camera video').dataset.clip === '{clips[0].Id}'");
@@ -117,7 +117,7 @@ public sealed class TimelineBrowserTests
         await Browser.DocShot(page, "all-cameras-desktop");
 
         // Export a window of three whole clips of "front" from the timeline's form: one MP4, as long as the window.
-        await page.GotoAsync($"/console/cameras/front?day={today:yyyy-MM-dd}", Shown);
+        await page.GotoAsync($"/console/cameras/front?day={today:yyyy-MM-dd}", Browser.Shown);
         await Assertions.Expect(page.Locator("#export")).ToBeVisibleAsync();
         var from = new DateTimeOffset(clips[0].Start.UtcTicks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
         // The form takes whole seconds: the window starts before the first clip and ends inside the third clip's last
@@ -143,11 +143,11 @@ public sealed class TimelineBrowserTests
 
         // The same pages on a phone.
         await page.SetViewportSizeAsync(390, 844);
-        await page.GotoAsync($"/console/cameras/front?day={today:yyyy-MM-dd}", Shown);
+        await page.GotoAsync($"/console/cameras/front?day={today:yyyy-MM-dd}", Browser.Shown);
         await Assertions.Expect(page.Locator("#controls")).ToBeVisibleAsync();
         await page.SelectOptionAsync("#zoom", "10");
         await Browser.DocShot(page, "timeline-phone");
-        await page.GotoAsync($"/console/timeline?day={today:yyyy-MM-dd}", Shown);
+        await page.GotoAsync($"/console/timeline?day={today:yyyy-MM-dd}", Browser.Shown);
         await Assertions.Expect(page.Locator("#controls")).ToBeVisibleAsync();
         await page.SelectOptionAsync("#zoom", "10");
         await Browser.DocShot(page, "all-cameras-phone");
@@ -209,5 +209,4 @@ public sealed class TimelineBrowserTests
 
     private static string LocalField(DateTimeOffset t, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
 
-    private static PageGotoOptions Shown => new() { WaitUntil = WaitUntilState.Commit };
 }
