@@ -21,12 +21,7 @@ internal static class CameraPages
 
     private static IResult Player(long id, HttpContext context, WebCatalog catalog, WebOptions options)
     {
-        (string Camera, string Path, DateTimeOffset Start, DateTimeOffset End)? clip;
-        using (var read = catalog.Read())
-        {
-            clip = FootageSummary.FindSealedClip(read.Connection, id);
-        }
-        if (clip is not { } c)
+        if (FootageSummary.FindSealedClip(catalog, id) is not { } c)
         {
             return Page(context, "No such clip", "<p class=\"error\">No sealed clip with that id.</p>", ConsoleEndpoints.Session(context), StatusCodes.Status404NotFound);
         }

@@ -22,12 +22,7 @@ internal static class ClipMedia
     public static async Task ServeAsync(long id, HttpContext context, WebCatalog catalog)
     {
         var session = ConsoleEndpoints.Session(context);
-        (string Camera, string Path, DateTimeOffset Start, DateTimeOffset End)? clip;
-        using (var read = catalog.Read())
-        {
-            clip = FootageSummary.FindSealedClip(read.Connection, id);
-        }
-        if (clip is not { } c)
+        if (FootageSummary.FindSealedClip(catalog, id) is not { } c)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;

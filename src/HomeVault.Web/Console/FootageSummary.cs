@@ -1,3 +1,4 @@
+using HomeVault.Web.Hosting;
 using Microsoft.Data.Sqlite;
 
 namespace HomeVault.Web.Console;
@@ -24,10 +25,11 @@ internal sealed record FootageSummary(string Camera, long Clips, long Bytes, Dat
         return list;
     }
 
-    /// <summary>A sealed clip's camera and data-directory-relative path, by id; null when unknown, deleted or still being written.</summary>
-    public static (string Camera, string Path, DateTimeOffset Start, DateTimeOffset End)? FindSealedClip(SqliteConnection db, long id)
+    /// <summary>A sealed clip's camera, data-directory-relative path and times, by id (under the catalog's read lock); null when unknown, deleted or still being written.</summary>
+    public static (string Camera, string Path, DateTimeOffset Start, DateTimeOffset End)? FindSealedClip(WebCatalog catalog, long id)
     {
-        using var cmd = db.CreateCommand();
+        using var read = catalog.Read();
+        using var cmd = read.Connection.CreateCommand();
         cmd.CommandText = """
             SELECT cam.name, c.path, c.start_ms, c.end_ms FROM clips c JOIN cameras cam ON cam.id = c.camera_id
             WHERE c.id = $id AND c.state IN ('complete', 'truncated')
