@@ -11,6 +11,7 @@ internal static class ReplicaCommands
     {
         var command = new Command("replica", "The off-site replica in the configured S3 bucket");
         command.Subcommands.Add(BuildVerify());
+        command.Subcommands.Add(ReplicaSyncCommand.Build());
         return command;
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
 
 namespace HomeVault.Core.Replica;
 
@@ -16,6 +17,13 @@ public sealed record ReplicatedClip(long ClipId, string Key, long Bytes, bool Al
 public sealed class ClipReplicator(DataDirectory data, ReplicaBacklog queue, ReplicaKeys keys, ObjectStore store, Throttle throttle, int? objectLockDays, TimeProvider time)
 {
     public const int PartBytes = 8 * 1024 * 1024;
+
+    /// <summary>The replicator of <paramref name="options"/>' bucket over the catalog connection <paramref name="db"/>, as `serve` and `replica sync` run it.</summary>
+    public static ClipReplicator For(ReplicaOptions options, DataDirectory data, SqliteConnection db, ObjectStore store, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new(data, new ReplicaBacklog(db), ReplicaKeys.Load(db, options.Prefix), store, new Throttle(options.BandwidthBytesPerSecond, time), options.ObjectLockDays, time);
+    }
 
     /// <summary>Replicates one clip; null when none is pending. Throws (after recording the error) when the store or the file fails.</summary>
     public async Task<ReplicatedClip?> ReplicateNextAsync(CancellationToken ct)

@@ -49,8 +49,7 @@ public sealed partial class ReplicaService(ReplicaOptions options, ReplicaCreden
             try
             {
                 using var db = CatalogDatabase.Open(data.CatalogPath);
-                var replicator = new ClipReplicator(data, new ReplicaBacklog(db), ReplicaKeys.Load(db, options.Prefix), store,
-                    new Throttle(options.BandwidthBytesPerSecond, time), options.ObjectLockDays, time);
+                var replicator = ClipReplicator.For(options, data, db, store, time);
                 LogStarted(log, options.Endpoint, options.Bucket);
                 while (!stoppingToken.IsCancellationRequested)
                 {
