@@ -11,7 +11,7 @@ namespace HomeVault.Cli.Tests;
 /// RADOS Gateway on loopback, killed with SIGKILL while clips wait to go and restarted.
 /// </summary>
 [Collection(SharedS3Gateway.Name)]
-public sealed class ReplicaEndToEndTests(S3Gateway gateway) : IDisposable
+public sealed partial class ReplicaEndToEndTests(S3Gateway gateway) : IDisposable
 {
     private const string Camera = "frontdoor7";
     private readonly CamsimProcess _cams = CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"),
@@ -25,7 +25,7 @@ public sealed class ReplicaEndToEndTests(S3Gateway gateway) : IDisposable
     }
 
     /// <summary>The configuration: the camera (none when <paramref name="url"/> is null) and the Replica section.</summary>
-    internal static string WriteConfig(string dir, string data, string? url, ReplicaOptions replica)
+    private static string WriteConfig(string dir, string data, string? url, ReplicaOptions replica)
     {
         var path = ServeProcesses.WriteConfig(Path.Combine(dir, "homevault.json"), data, url is null ? [] : [(Camera, url, 3, null)]);
         var json = JsonNode.Parse(File.ReadAllText(path))!;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using HomeVault.Core.Replica;
-using HomeVault.Recording.Simulation;
 using HomeVault.Tests;
 
 namespace HomeVault.Cli.Tests;
@@ -10,21 +9,10 @@ namespace HomeVault.Cli.Tests;
 /// Gateway on loopback: refused beside a running `serve`, one line and nothing marked with the gateway stopped, then
 /// every sealed clip sent, which `replica verify --deep` confirms.
 /// </summary>
-[Collection(SharedS3Gateway.Name)]
-public sealed class ReplicaSyncTests(S3Gateway gateway) : IDisposable
+public sealed partial class ReplicaEndToEndTests
 {
     private const string Replicated = "SELECT count(*) FROM replica_clips WHERE state = 'replicated'";
     private const string Sealed = "SELECT count(*) FROM clips WHERE state IN ('complete', 'truncated')";
-
-    private readonly CamsimProcess _cams = CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"),
-        new CamsimSettings { Size = "640x360", Seconds = 300, Mounts = ["front"] });
-    private readonly ServeProcesses _serve = new();
-
-    public void Dispose()
-    {
-        _serve.Dispose();
-        _cams.Dispose();
-    }
 
     [Fact]
     public async Task Sync_is_refused_beside_serve_fails_in_one_line_while_the_gateway_is_down_and_then_sends_every_sealed_clip()
@@ -38,7 +26,7 @@ public sealed class ReplicaSyncTests(S3Gateway gateway) : IDisposable
         };
         using var store = new ObjectStore(replica, ReplicaCredentials.Load(replica.CredentialsFile));
         await store.CreateBucketAsync(objectLock: false, ct);
-        var config = ReplicaEndToEndTests.WriteConfig(dir, data, null, replica);
+        var config = WriteConfig(dir, data, null, replica);
 
         // A recorder without a Replica section holds the directory: sync would race the recorder's own replicator.
         var serve = _serve.Start(ServeProcesses.WriteConfig(Path.Combine(dir, "record.json"), data, [("front", _cams.Urls["front"], 2, null)]));
