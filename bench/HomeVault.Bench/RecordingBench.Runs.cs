@@ -93,7 +93,9 @@ public static partial class RecordingBench
     // ------------------------------------------------------------------ run B: homevault serve
 
 
-    private static RunResult RunHomeVault(string dir, string hv, List<string> urls, int seconds, CamsimProcess camsim, List<(double, long)>? rssEvery, Action? atStart = null)
+    /// <summary>`homevault serve` for <paramref name="seconds"/>; with <paramref name="replica"/>, that configuration's `Replica` section.</summary>
+    private static RunResult RunHomeVault(string dir, string hv, List<string> urls, int seconds, CamsimProcess camsim, List<(double, long)>? rssEvery, Action? atStart = null,
+        Dictionary<string, object>? replica = null)
     {
         Directory.CreateDirectory(dir);
         var data = Path.Combine(dir, "data");
@@ -102,15 +104,17 @@ public static partial class RecordingBench
         Tool.Run(hv, "init", "--data", data, "--owner", "bench", "--passphrase-file", passFile);
         var config = Path.Combine(dir, "homevault.json");
         var cameras = urls.Select((u, i) => new Dictionary<string, object> { ["Name"] = CamName(i), ["Url"] = u, ["ClipSeconds"] = ClipSeconds }).ToList();
-        File.WriteAllText(config, JsonSerializer.Serialize(new Dictionary<string, object>
+        var section = new Dictionary<string, object>
         {
-            ["HomeVault"] = new Dictionary<string, object>
-            {
-                ["DataDirectory"] = data,
-                ["Retention"] = new Dictionary<string, object> { ["Days"] = 30, ["MaxBytes"] = 0, ["MinFreeBytes"] = 1_000_000 },
-                ["Cameras"] = cameras,
-            },
-        }));
+            ["DataDirectory"] = data,
+            ["Retention"] = new Dictionary<string, object> { ["Days"] = 30, ["MaxBytes"] = 0, ["MinFreeBytes"] = 1_000_000 },
+            ["Cameras"] = cameras,
+        };
+        if (replica is not null)
+        {
+            section["Replica"] = replica;
+        }
+        File.WriteAllText(config, JsonSerializer.Serialize(new Dictionary<string, object> { ["HomeVault"] = section }));
 
         atStart?.Invoke();
         var camsimBefore = ProcStat.CpuTicks(camsim.Pid);
@@ -199,6 +203,8 @@ public static partial class RecordingBench
         }
 
         // Recorded media: the catalog's clips (end - start is the clip's media duration). Nothing is decrypted.
+        var replicaStatus = Path.Combine(data, "status", "replica.json");
+        r.ReplicaStatus = File.Exists(replicaStatus) ? File.ReadAllText(replicaStatus).Trim() : "";
         var json = Tool.Run(hv, "clips", "list", "--data", data, "--json");
         using var clips = JsonDocument.Parse(json);
         var byCam = clips.RootElement.EnumerateArray()

@@ -6,7 +6,7 @@ using HomeVault.Recording.Simulation;
 namespace HomeVault.Bench;
 
 /// <summary>
-/// `recording [--cameras N] [--seconds S] [--pairs K [--together]] [--size WxH] [--bitrate 4M] [--find-max [--min-cameras N]] [--soak MINUTES]`:
+/// `recording [--cameras N] [--seconds S] [--pairs K [--together]] [--size WxH] [--bitrate 4M] [--find-max [--min-cameras N]] [--soak MINUTES] [--replica]`:
 /// the recorder against what popular NVRs run, on the same simulated cameras (tools/camsim, 127.0.0.1 only).
 /// Run A (peer): N bare `ffmpeg -rtsp_transport tcp -i URL -c copy -f segment -segment_time 60` writing
 /// plaintext MP4 segments, stopped with `q`. Run B: `homevault serve` (Release build of src/HomeVault.Cli)
@@ -18,7 +18,8 @@ namespace HomeVault.Bench;
 /// machine differ by several percent). `--together` starts A and B at the same moment instead, on the same cameras
 /// (camsim gives each client its own playback), so both sides see the same host conditions; each side's CPU is
 /// still its own process tree's. `--find-max` runs HomeVault alone at growing N until it stops keeping up; `--soak` samples the service
-/// process's RSS every 10 s. A benchmark that prints: it asserts nothing about time.
+/// process's RSS every 10 s. `--replica` runs two `homevault serve` together on the same cameras, one replicating to a
+/// RADOS Gateway and one not (RecordingBench.Replica.cs). A benchmark that prints: it asserts nothing about time.
 /// </summary>
 public static partial class RecordingBench
 {
@@ -26,7 +27,7 @@ public static partial class RecordingBench
     private const int Gop = 30;
     private const int ClipSeconds = 60;
 
-    private sealed record Settings(int Cameras, int Seconds, int Pairs, bool Together, string Size, string Bitrate, bool FindMax, double SoakMinutes, int MinCameras, int MaxCameras, string Cli);
+    private sealed record Settings(int Cameras, int Seconds, int Pairs, bool Together, string Size, string Bitrate, bool FindMax, double SoakMinutes, int MinCameras, int MaxCameras, string Cli, bool Replica);
 
     public static int Run(string[] args)
     {
@@ -43,7 +44,8 @@ public static partial class RecordingBench
             SoakMinutes: soak,
             MinCameras: (int)Option(args, "--min-cameras", 4),
             MaxCameras: (int)Option(args, "--max-cameras", 80),
-            Cli: OptionText(args, "--cli", ""));
+            Cli: OptionText(args, "--cli", ""),
+            Replica: args.Contains("--replica"));
         var work = Path.Combine(Path.GetTempPath(), $"hv-recbench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
         // Processes are killed and the work directory removed on every way out: return, exception, Ctrl-C, SIGTERM.
@@ -99,6 +101,10 @@ public static partial class RecordingBench
         if (s.SoakMinutes > 0)
         {
             return Soak(work, hv, camsim, s.Cameras, s.SoakMinutes);
+        }
+        if (s.Replica)
+        {
+            return CompareReplica(work, hv, camsim, s.Cameras, s.Seconds);
         }
         if (s.FindMax)
         {

@@ -37,6 +37,9 @@ internal sealed class RunResult
     public string StatusSummary = "no status file read";
     public Dictionary<string, string> StatusByCamera = [];
 
+    /// <summary>status/replica.json as the run left it (empty without a Replica section).</summary>
+    public string ReplicaStatus = "";
+
     public double MediaMin => PerCamera.Min();
     public double MediaMax => PerCamera.Max();
     public double MediaSum => PerCamera.Sum();
