@@ -18,6 +18,11 @@ public sealed class ClipReplicator(DataDirectory data, ReplicaBacklog queue, Rep
 {
     public const int PartBytes = 8 * 1024 * 1024;
 
+    // Two part buffers for the replicator's life, made at its first upload: one part is read and hashed while the other
+    // is on the wire. Made anew for each clip they were 16 MiB of large-object garbage a clip, which let the recorder's
+    // memory grow by 100-200 MB at 8 cameras (bench/README.md, "Replica").
+    private byte[][]? _buffers;
+
     /// <summary>The replicator of <paramref name="options"/>' bucket over the catalog connection <paramref name="db"/>, as `serve` and `replica sync` run it.</summary>
     public static ClipReplicator For(ReplicaOptions options, DataDirectory data, SqliteConnection db, ObjectStore store, TimeProvider time)
     {
@@ -69,10 +74,10 @@ public sealed class ClipReplicator(DataDirectory data, ReplicaBacklog queue, Rep
         }
         var lockUntil = objectLockDays is { } days ? time.GetUtcNow().AddDays(days) : (DateTimeOffset?)null;
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[(int)Math.Min(PartBytes, Math.Max(1, clip.CiphertextBytes))];
+        var buffers = _buffers ??= [new byte[PartBytes], new byte[PartBytes]];
         if (clip.CiphertextBytes <= PartBytes)
         {
-            var (body, bodyMd5) = await ReadPartAsync(file, buffer, sha, ct).ConfigureAwait(false);
+            var (body, bodyMd5) = await ReadPartAsync(file, buffers[0], sha, ct).ConfigureAwait(false);
             CheckHash(clip, sha);
             await throttle.BeforeSendingAsync(body.Length, ct).ConfigureAwait(false);
             var etag = await store.PutAsync(key, body, Convert.ToBase64String(bodyMd5), lockUntil, ct).ConfigureAwait(false);
@@ -83,7 +88,6 @@ public sealed class ClipReplicator(DataDirectory data, ReplicaBacklog queue, Rep
         queue.SetUpload(clip.ClipId, uploadId);
         var etags = new List<string>();
         using var partMd5s = new MemoryStream();
-        byte[][] buffers = [buffer, new byte[buffer.Length]];
         var (part, md5) = await ReadPartAsync(file, buffers[0], sha, ct).ConfigureAwait(false);
         while (part.Length > 0)
         {
