@@ -16,9 +16,6 @@ namespace HomeVault.Core.Replica;
 public sealed record ReplicaStatusFile(DateTimeOffset Written, int LagClips, long LagBytes, double LagSeconds, long Replicated, string? LastError,
     int NeverReplicated = 0, int AlertLagSeconds = 0)
 {
-    /// <summary>Behind by more than the configured <see cref="AlertLagSeconds"/> (the <c>replica.lagging</c> webhook).</summary>
-    [JsonIgnore]
-    public bool Lagging => AlertLagSeconds > 0 && LagSeconds > AlertLagSeconds;
 
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
