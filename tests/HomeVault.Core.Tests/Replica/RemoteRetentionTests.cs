@@ -49,14 +49,8 @@ public sealed class RemoteRetentionTests(S3Gateway gateway)
     public async Task A_kill_between_the_delete_and_its_audit_entry_neither_loses_the_entry_nor_writes_it_twice()
     {
         using var bucket = new RetentionBucket(gateway);
-        var clip = bucket.Seal("garden", 0);
-        var key = (await bucket.ReplicateAsync())[clip.Id];
         // What a kill -9 right after the store's answer leaves: the intent committed, the object gone, no leaf.
-        using (var work = bucket.Catalog.Write())
-        {
-            ReplicaCatalog.BeginDeletion(work, clip.Id);
-            work.Commit();
-        }
+        var (clip, key) = await bucket.ReplicatedWithDeletionBegunAsync();
         await bucket.Store.DeleteAsync(key, null, CancellationToken.None);
 
         var report = await bucket.Retention().SweepAsync(CancellationToken.None);
@@ -74,14 +68,8 @@ public sealed class RemoteRetentionTests(S3Gateway gateway)
     public async Task A_hold_placed_after_the_deletion_was_begun_keeps_the_object()
     {
         using var bucket = new RetentionBucket(gateway);
-        var clip = bucket.Seal("garden", 0);
-        var key = (await bucket.ReplicateAsync())[clip.Id];
         // A kill -9 after the intent and before the delete; then, before the next start, a request for that footage.
-        using (var work = bucket.Catalog.Write())
-        {
-            ReplicaCatalog.BeginDeletion(work, clip.Id);
-            work.Commit();
-        }
+        var (clip, key) = await bucket.ReplicatedWithDeletionBegunAsync();
         bucket.Home.Submit("garden");
 
         var report = await bucket.Retention().SweepAsync(CancellationToken.None);

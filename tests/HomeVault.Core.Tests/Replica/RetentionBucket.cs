@@ -59,6 +59,17 @@ internal sealed class RetentionBucket : IDisposable
         return keys;
     }
 
+    /// <summary>An evening clip of "garden", replicated, whose remote deletion was begun (the intent committed) and no more: what a kill -9 leaves.</summary>
+    public async Task<(Clip Clip, string Key)> ReplicatedWithDeletionBegunAsync()
+    {
+        var clip = Seal("garden", 0);
+        var key = (await ReplicateAsync())[clip.Id];
+        using var work = Catalog.Write();
+        ReplicaCatalog.BeginDeletion(work, clip.Id);
+        work.Commit();
+        return (clip, key);
+    }
+
     public async Task<HashSet<string>> KeysInBucketAsync() =>
         [.. (await Store.ListAsync("", CancellationToken.None)).Select(o => o.Key)];
 
