@@ -55,7 +55,7 @@ internal static class CamerasCommands
             if (ReplicaStatusFile.ReadFresh(vault.Data, now) is { } replica)
             {
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"replica: {replica.LagClips} clip(s), {replica.LagBytes} bytes, {replica.LagSeconds:0.#} s behind; {replica.Replicated} replicated since start{(replica.LastError is { } re ? "; last error: " + re : "")}"));
+                    $"replica: {replica.LagClips} clip(s), {replica.LagBytes} bytes, {replica.LagSeconds:0.#} s behind; {replica.Replicated} replicated since start{(replica.NeverReplicated > 0 ? $"; {replica.NeverReplicated} deleted locally before they were replicated" : "")}{(replica.LastError is { } re ? "; last error: " + re : "")}"));
             }
             using var read = vault.Catalog.Read();
             var clips = read.Clips.Query(from: now.AddDays(-1));

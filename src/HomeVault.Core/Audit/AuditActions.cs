@@ -10,6 +10,7 @@ public static class AuditActions
 {
     public const string ClipSealed = "clip.sealed";
     public const string ClipDeleted = "clip.deleted";
+    public const string ClipDeletedRemote = "clip.deleted_remote";
     public const string ClipTruncated = "clip.truncated";
     public const string RunStarted = "run.started";
     public const string RunEnded = "run.ended";
@@ -37,7 +38,7 @@ public static class AuditActions
 
     public static IReadOnlyList<string> All { get; } =
     [
-        ClipSealed, ClipDeleted, ClipTruncated, ClipViewed, RunStarted, RunEnded, Gap, OwnerAdded,
+        ClipSealed, ClipDeleted, ClipDeletedRemote, ClipTruncated, ClipViewed, RunStarted, RunEnded, Gap, OwnerAdded,
         VaultUnlocked, VaultUnlockFailed, IdentityExported, RequestReceived, RequestViewed, RequestApproved, RequestDenied,
         RequestRevoked, ReleaseBuilt, ReleaseDownloaded, ReleaseExpired, ConfigChanged, ReportGenerated,
         RequesterAdded, RequesterRevoked, ConsoleLocked, LiveStarted, LiveStopped,

@@ -78,11 +78,18 @@ public sealed class AuditEvent
         Clip(AuditActions.ClipTruncated, actor, camera, startMs, endMs, sha256Hex, path);
 
     /// <summary>A clip file was deleted (retention, owner). Subject is the clip path.</summary>
-    public static AuditEvent ClipDeleted(string actor, string path, string sha256Hex, string reason)
+    public static AuditEvent ClipDeleted(string actor, string path, string sha256Hex, string reason) =>
+        Deletion(AuditActions.ClipDeleted, actor, path, sha256Hex, reason);
+
+    /// <summary>A clip's off-site copy was deleted from the bucket (remote retention); same shape as <see cref="ClipDeleted"/>.</summary>
+    public static AuditEvent ClipDeletedRemote(string actor, string path, string sha256Hex, string reason) =>
+        Deletion(AuditActions.ClipDeletedRemote, actor, path, sha256Hex, reason);
+
+    private static AuditEvent Deletion(string action, string actor, string path, string sha256Hex, string reason)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentException.ThrowIfNullOrEmpty(reason);
-        return new AuditEvent(actor, AuditActions.ClipDeleted, path, new Dictionary<string, string>
+        return new AuditEvent(actor, action, path, new Dictionary<string, string>
         {
             ["reason"] = reason,
             ["sha256"] = CheckSha256(sha256Hex),

@@ -1,6 +1,7 @@
 using HomeVault.Core.Audit;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.IO;
+using HomeVault.Core.Replica;
 
 namespace HomeVault.Core.Clips;
 
@@ -9,6 +10,9 @@ namespace HomeVault.Core.Clips;
 /// exceed the disk budget or the file system runs short of free space. A clip on legal hold is
 /// never deleted. Each deletion is committed (row marked deleted + clip.deleted leaf) before the
 /// file is removed, so a crash in between leaves a file to sweep again, never an unlogged loss.
+/// With <see cref="RetentionRules.UntilReplicated"/>, a clip the bucket does not hold yet waits for it past its
+/// days and the disk budget; under low free space the replicated clips go first, and one never replicated only
+/// when nothing else is left, its deletion saying so (and counted in the replica's status).
 /// </summary>
 public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimeProvider? time = null, Func<long>? freeBytes = null)
 {
@@ -21,12 +25,19 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
         var now = _time.GetUtcNow();
         RemoveLeftoverFiles();
         IReadOnlyList<Clip> live;
+        HashSet<long> offSite = [];
         using (var work = store.Catalog.Read())
         {
             live = work.Clips.Query();
+            if (rules.UntilReplicated)
+            {
+                offSite = ReplicaCatalog.ReplicatedIds(work);
+            }
         }
+        bool Unreplicated(Clip clip) => rules.UntilReplicated && !offSite.Contains(clip.Id);
         var deleted = new List<Clip>();
         var held = new HashSet<long>();
+        var waiting = new HashSet<long>();
         long freed = 0;
 
         foreach (var clip in live)
@@ -36,7 +47,12 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
             {
                 continue;
             }
-            if (TryDelete(clip, $"retention: older than {days} days", now) is not { } bytesFreed)
+            if (Unreplicated(clip))
+            {
+                waiting.Add(clip.Id);
+                continue;
+            }
+            if (TryDelete(clip, $"retention: older than {days} days", now, rules) is not { } bytesFreed)
             {
                 held.Add(clip.Id);
                 continue;
@@ -46,7 +62,8 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
         }
 
         var deletedIds = deleted.Select(c => c.Id).ToHashSet();
-        var remaining = live.Where(c => !deletedIds.Contains(c.Id)).ToList();
+        // Under pressure the clips the bucket holds go first (stable: oldest first within each).
+        var remaining = live.Where(c => !deletedIds.Contains(c.Id)).OrderBy(Unreplicated).ToList();
         var total = remaining.Sum(c => c.CiphertextBytes);
         var freeNow = _freeBytes();
         bool OverBudget() => total > rules.MaxBytes || freeNow < rules.MinFreeBytes;
@@ -57,7 +74,17 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
                 break;
             }
             var reason = total > rules.MaxBytes ? "retention: disk budget exceeded" : "retention: low free space";
-            if (TryDelete(clip, reason, now) is not { } bytes)
+            if (Unreplicated(clip))
+            {
+                // Only disk pressure deletes footage that is not off site yet.
+                if (freeNow >= rules.MinFreeBytes)
+                {
+                    waiting.Add(clip.Id);
+                    continue;
+                }
+                reason = "retention: low free space";
+            }
+            if (TryDelete(clip, reason, now, rules) is not { } bytes)
             {
                 held.Add(clip.Id);
                 continue;
@@ -67,7 +94,8 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
             freed += bytes;
             deleted.Add(clip);
         }
-        return new RetentionReport(deleted, freed, held.Count, !OverBudget());
+        waiting.ExceptWith(deleted.Select(c => c.Id));
+        return new RetentionReport(deleted, freed, held.Count, !OverBudget(), waiting.Count);
     }
 
     /// <summary>
@@ -75,13 +103,18 @@ public sealed class RetentionSweeper(ClipStore store, ILegalHolds holds, TimePro
     /// IMMEDIATE takes the write lock), so a request recorded by another process until the very
     /// moment of deletion still saves the footage. Returns the bytes freed, or null when it was held.
     /// </summary>
-    private long? TryDelete(Clip clip, string reason, DateTimeOffset now)
+    private long? TryDelete(Clip clip, string reason, DateTimeOffset now, RetentionRules rules)
     {
         using (var work = store.Catalog.Write())
         {
             if (holds.IsHeld(work, clip.Camera, clip.Start, clip.End))
             {
                 return null;
+            }
+            if (rules.UntilReplicated && !ReplicaCatalog.IsReplicated(work, clip.Id))
+            {
+                reason += "; never replicated";
+                ReplicaCatalog.RecordNeverReplicated(work, clip.Id, now);
             }
             work.Clips.MarkDeleted(clip.Id, clip.Sha256!, now, reason);
             work.Append(AuditEvent.ClipDeleted(ClipStore.Actor, clip.Path, clip.Sha256!, reason));

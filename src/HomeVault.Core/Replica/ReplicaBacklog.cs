@@ -48,6 +48,14 @@ public sealed class ReplicaBacklog(SqliteConnection db)
         return new ReplicaLag(r.GetInt32(0), r.GetInt64(1), r.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)));
     }
 
+    /// <summary>Sealed clips that local retention deleted under disk pressure before the bucket held them (migration 0010).</summary>
+    public int NeverReplicated()
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM replica_never_replicated";
+        return (int)(long)cmd.ExecuteScalar()!;
+    }
+
     /// <summary>An attempt begins: the row says which key, and counts the attempt.</summary>
     public void Attempt(long clipId, string key) => Write("""
         INSERT INTO replica_clips (clip_id, object_key, state, attempts) VALUES ($id, $key, 'uploading', 1)

@@ -22,8 +22,14 @@ public sealed class ReplicaOptions
     /// <summary>Upload rate limit in bytes per second; 0 = none.</summary>
     public long BandwidthBytesPerSecond { get; set; }
 
-    /// <summary>How long the bucket keeps a clip; 0 = as long as the bucket keeps it.</summary>
+    /// <summary>
+    /// Clips that ended longer ago than this are deleted from the bucket (unless on legal hold or still locked), whether
+    /// or not they are still kept locally; 0 or absent = kept as long as the bucket keeps them.
+    /// </summary>
     public int RemoteRetentionDays { get; set; }
+
+    /// <summary>A <c>replica.lagging</c> webhook when the oldest clip not yet replicated ended longer ago than this; 0 = none.</summary>
+    public int AlertLagSeconds { get; set; }
 
     /// <summary>When set, each clip object is locked (S3 Object Lock, compliance mode) for this many days.</summary>
     public int? ObjectLockDays { get; set; }

@@ -39,6 +39,10 @@ public static class ReplicaOptionsValidator
         {
             errors.Add($"{at}:RemoteRetentionDays: must be 0..36500 (0 = keep), was {r.RemoteRetentionDays}");
         }
+        if (r.AlertLagSeconds is < 0 or > 31_536_000)
+        {
+            errors.Add($"{at}:AlertLagSeconds: must be 0..31536000 (0 = no alert), was {r.AlertLagSeconds}");
+        }
         if (r.ObjectLockDays is < 1 or > 36500)
         {
             errors.Add($"{at}:ObjectLockDays: must be 1..36500 when set, was {r.ObjectLockDays}");

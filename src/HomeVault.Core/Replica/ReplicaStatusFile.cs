@@ -9,10 +9,14 @@ namespace HomeVault.Core.Replica;
 /// <summary>
 /// What the running replicator publishes in status/replica.json every <see cref="RecorderStatus.PublishEvery"/>: how far
 /// the bucket is behind (sealed clips not yet replicated, their bytes, the seconds since the oldest of them ended) and
-/// the last error (never a secret: the S3 client's messages name no key). `cameras status`, /metrics and the console read it.
+/// the last error (never a secret: the S3 client's messages name no key), the clips local retention had to delete before
+/// they were replicated, and the lag past which the replica counts as lagging (0: no alert). `cameras status`, /metrics,
+/// the console and the webhooks read it.
 /// </summary>
-public sealed record ReplicaStatusFile(DateTimeOffset Written, int LagClips, long LagBytes, double LagSeconds, long Replicated, string? LastError)
+public sealed record ReplicaStatusFile(DateTimeOffset Written, int LagClips, long LagBytes, double LagSeconds, long Replicated, string? LastError,
+    int NeverReplicated = 0, int AlertLagSeconds = 0)
 {
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,

@@ -9,7 +9,7 @@ public sealed record ReplicaVerification(int Checked, IReadOnlyList<string> Prob
 
 /// <summary>
 /// Checks that the bucket holds every sealed clip of the catalog (each of which `audit verify` ties to its audit
-/// leaf and its hash): an object under the clip's key of the clip's size, and with <c>deep</c> its bytes re-read and
+/// leaf and its hash) but those remote retention deleted: an object under the clip's key of the clip's size, and with <c>deep</c> its bytes re-read and
 /// their SHA-256 compared with the catalog's.
 /// </summary>
 public static class ReplicaVerifier
@@ -18,7 +18,7 @@ public static class ReplicaVerifier
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(keys);
-        var clips = new ClipRepository(db).Query();
+        var clips = WithoutRemotelyDeleted(db, new ClipRepository(db).Query());
         var remote = (await store.ListAsync(keys.ClipsPrefix, ct).ConfigureAwait(false)).ToDictionary(o => o.Key, o => o.Size, StringComparer.Ordinal);
         var problems = new List<string>();
         foreach (var clip in clips)
@@ -47,5 +47,19 @@ public static class ReplicaVerifier
             }
         }
         return new ReplicaVerification(clips.Count, problems);
+    }
+
+    /// <summary>The clips whose objects remote retention has not deleted (audited as clip.deleted_remote): only those must be in the bucket.</summary>
+    private static List<Clip> WithoutRemotelyDeleted(SqliteConnection db, IReadOnlyList<Clip> clips)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT clip_id FROM replica_deletions WHERE state = 'deleted'";
+        using var r = cmd.ExecuteReader();
+        var gone = new HashSet<long>();
+        while (r.Read())
+        {
+            gone.Add(r.GetInt64(0));
+        }
+        return [.. clips.Where(c => !gone.Contains(c.Id))];
     }
 }

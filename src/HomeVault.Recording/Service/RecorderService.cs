@@ -44,7 +44,8 @@ public sealed partial class RecorderService(
         var data = new DataDirectory(config.DataDirectory);
         using var held = DataDirectoryLock.Acquire(data); // shares the lock serve or demo took before anything else
         var rules = new RetentionRules(config.Retention.Days, config.Retention.MaxBytes <= 0 ? long.MaxValue : config.Retention.MaxBytes,
-            config.Retention.MinFreeBytes, config.Cameras.Where(c => c.RetainDays is not null).ToDictionary(c => c.Name, c => c.RetainDays!.Value));
+            config.Retention.MinFreeBytes, config.Cameras.Where(c => c.RetainDays is not null).ToDictionary(c => c.Name, c => c.RetainDays!.Value),
+            UntilReplicated: config.Replica is not null);
         Durable.CreatePrivateDirectory(data.StatusDir);
 
         // A full disk at start is no reason to stop: free space first (reserve, then retention), then repair.

@@ -1,5 +1,6 @@
 using HomeVault.Core;
 using HomeVault.Core.Catalog;
+using HomeVault.Core.Disclosure.Requests;
 using HomeVault.Core.Recorder;
 using HomeVault.Core.Replica;
 using Microsoft.Extensions.Hosting;
@@ -50,9 +51,12 @@ public sealed partial class ReplicaService(ReplicaOptions options, ReplicaCreden
             {
                 using var db = CatalogDatabase.Open(data.CatalogPath);
                 var replicator = ClipReplicator.For(options, data, db, store, time);
+                using var catalog = new CatalogConnection(data, db, time);
+                var retention = new RemoteRetention(catalog, store, new RequestLegalHolds(), options, time);
                 LogStarted(log, options.Endpoint, options.Bucket);
                 while (!stoppingToken.IsCancellationRequested)
                 {
+                    await SweepRemoteIfDueAsync(retention, stoppingToken).ConfigureAwait(false);
                     if (await replicator.ReplicateNextAsync(stoppingToken).ConfigureAwait(false) is { } done)
                     {
                         Interlocked.Increment(ref _replicated);
@@ -88,7 +92,8 @@ public sealed partial class ReplicaService(ReplicaOptions options, ReplicaCreden
                 {
                     var now = time.GetUtcNow();
                     var lag = backlog.Lag();
-                    new ReplicaStatusFile(now, lag.Clips, lag.Bytes, Math.Round(lag.Seconds(now), 1), Interlocked.Read(ref _replicated), _lastError).Write(data);
+                    new ReplicaStatusFile(now, lag.Clips, lag.Bytes, Math.Round(lag.Seconds(now), 1), Interlocked.Read(ref _replicated), _lastError,
+                        backlog.NeverReplicated(), options.AlertLagSeconds).Write(data);
                 }
                 catch (Exception ex) when (ex is IOException or CatalogException or Microsoft.Data.Sqlite.SqliteException)
                 {

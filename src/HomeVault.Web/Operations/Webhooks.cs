@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace HomeVault.Web.Operations;
 
 /// <summary>
-/// Optional notifications: a JSON POST to each configured URL on a new request, a release about to expire, or a
-/// camera fault. Payloads carry ids, kinds and camera names only: never footage, requester details or secrets.
+/// Optional notifications: a JSON POST to each configured URL on a new request, a release about to expire, a
+/// camera fault, or the replica falling behind and catching up. Payloads carry ids, kinds and camera names only: never footage, requester details or secrets.
 /// Delivery runs in the background from a bounded queue; a failure is logged and never blocks the caller.
 /// </summary>
 public sealed partial class Webhooks(WebOptions options, TimeProvider time, ILogger<Webhooks> log) : BackgroundService
@@ -24,6 +24,14 @@ public sealed partial class Webhooks(WebOptions options, TimeProvider time, ILog
 
     public void ReleaseExpiring(string requestId, DateTimeOffset expires) =>
         Post(new WebhookEvent("release.expiring", time.GetUtcNow(), requestId, null, expires.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+
+    public void ReplicaLagging(double seconds, int clips, long bytes) =>
+        Post(new WebhookEvent("replica.lagging", time.GetUtcNow(), null, null,
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seconds:0.#} s behind: {clips} clip(s), {bytes} bytes not yet replicated")));
+
+    public void ReplicaCaughtUp(double seconds) =>
+        Post(new WebhookEvent("replica.caught_up", time.GetUtcNow(), null, null,
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seconds:0.#} s behind")));
 
     private void Post(WebhookEvent e)
     {

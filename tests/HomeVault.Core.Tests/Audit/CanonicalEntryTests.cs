@@ -74,11 +74,12 @@ public sealed class CanonicalEntryTests
         Assert.Throws<ArgumentException>(() => new AuditEvent("x", AuditActions.Gap, "bad \ud800 surrogate"));
         Assert.Throws<ArgumentException>(() => AuditEvent.ClipSealed("x", "cam", 10, 5, new string('a', 64), "p"));
         Assert.Throws<ArgumentException>(() => AuditEvent.ClipDeleted("x", "p", "ABC", "retention"));
+        Assert.Throws<ArgumentException>(() => AuditEvent.ClipDeletedRemote("x", "p", new string('a', 64), ""));
         Assert.All(AuditActions.All, a => Assert.True(AuditActions.IsWellFormed(a), a));
         // All lists every action constant exactly once (verification and the report rely on it).
         var constants = typeof(AuditActions).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
             .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(constants, AuditActions.All.Order(StringComparer.Ordinal).ToList());
-        Assert.Equal(26, constants.Count);
+        Assert.Equal(27, constants.Count);
     }
 }

@@ -104,7 +104,7 @@ public sealed class RunGapLinkTests : IDisposable
         var before = Columns();
         // Back to schema v6 as an older HomeVault left it: no leaf columns, no indexes on them, no later tables.
         Sql("""
-            DROP TABLE replica_clips;
+            DROP TABLE replica_clips; DROP TABLE replica_deletions; DROP TABLE replica_never_replicated;
             DROP INDEX recording_runs_start_leaf; DROP INDEX recording_runs_end_leaf; DROP INDEX gaps_leaf;
             ALTER TABLE recording_runs DROP COLUMN start_leaf; ALTER TABLE recording_runs DROP COLUMN end_leaf;
             ALTER TABLE gaps DROP COLUMN leaf; PRAGMA user_version = 6;
