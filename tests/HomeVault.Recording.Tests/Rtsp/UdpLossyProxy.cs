@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace HomeVault.Recording.Tests.Rtsp;
+
+/// <summary>
+/// An RTSP proxy on loopback that puts a UDP relay between the server and the client: each SETUP's
+/// <c>client_port=A-B</c> is rewritten to a pair of relay ports, and what the server sends there goes on to A and B,
+/// except one RTP datagram of the first session, which is dropped: a camera on a network that lost a packet.
+/// </summary>
+internal sealed partial class UdpLossyProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly int _targetPort;
+    private readonly int _dropPacket;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _tasks = [];
+    private readonly List<UdpClient> _relays = [];
+    private int _sessions;
+
+    public UdpLossyProxy(int targetPort, int dropPacket)
+    {
+        _targetPort = targetPort;
+        _dropPacket = dropPacket;
+        _listener.Start();
+        _tasks.Add(AcceptAsync());
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Set once the datagram was dropped.</summary>
+    public bool Dropped { get; private set; }
+
+    public string Rewrite(string url) => url.Replace($":{_targetPort}/", $":{Port}/", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"client_port=(\d+)-(\d+)")]
+    private static partial Regex ClientPort();
+
+    private async Task AcceptAsync()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                var server = new TcpClient();
+                await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
+                Track(RequestsAsync(client.GetStream(), server.GetStream(), _stop.Token));
+                Track(RtspWire.PipeAsync(server.GetStream(), client.GetStream(), _stop.Token));
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private void Track(Task task)
+    {
+        lock (_tasks)
+        {
+            _tasks.Add(task);
+        }
+    }
+
+    /// <summary>Client to server, message by message, with each SETUP's client ports replaced by a relay's.</summary>
+    private async Task RequestsAsync(Stream from, Stream to, CancellationToken ct)
+    {
+        try
+        {
+            var one = new byte[1];
+            while (await from.ReadAsync(one, ct) == 1 && await RtspWire.ReadMessageAsync(from, one[0], ct) is { } message)
+            {
+                var head = message.Head;
+                if (head.StartsWith("SETUP ", StringComparison.Ordinal) && ClientPort().Match(head) is { Success: true } ports)
+                {
+                    var lossy = Interlocked.Increment(ref _sessions) == 1;
+                    var rtp = Relay(int.Parse(ports.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), lossy, ct);
+                    var rtcp = Relay(int.Parse(ports.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), false, ct);
+                    head = ClientPort().Replace(head, $"client_port={rtp}-{rtcp}");
+                }
+                await RtspWire.WriteMessageAsync(to, (head, message.Body), ct);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or EndOfStreamException)
+        {
+        }
+        to.Close();
+    }
+
+    /// <summary>A relay port whose datagrams go on to the client's <paramref name="clientPort"/>; returns the relay's port.</summary>
+    private int Relay(int clientPort, bool lossy, CancellationToken ct)
+    {
+        var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        socket.Client.ReceiveBufferSize = 4 << 20;
+        lock (_relays)
+        {
+            _relays.Add(socket);
+        }
+        var client = new IPEndPoint(IPAddress.Loopback, clientPort);
+        Track(Task.Run(async () =>
+        {
+            var datagrams = 0;
+            try
+            {
+                while (true)
+                {
+                    var datagram = await socket.ReceiveAsync(ct);
+                    if (lossy && ++datagrams == _dropPacket)
+                    {
+                        Dropped = true;
+                        continue;
+                    }
+                    await socket.SendAsync(datagram.Buffer, client, ct);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+            }
+        }, ct));
+        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        lock (_relays)
+        {
+            _relays.ForEach(r => r.Dispose());
+        }
+        Task[] tasks;
+        lock (_tasks)
+        {
+            tasks = [.. _tasks];
+        }
+        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10));
+        _stop.Dispose();
+    }
+}
