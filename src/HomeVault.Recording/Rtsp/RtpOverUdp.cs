@@ -9,7 +9,8 @@ namespace HomeVault.Recording.Rtsp;
 /// one on the port above it for RTCP, both bound to the address the RTSP connection leaves from. Only datagrams
 /// from the camera's address count; anything else on those ports is ignored. The receiver side of RTCP is minimal:
 /// the camera's packets are handed up (for its BYE), none are sent; the session stays alive by RTSP keep-alives.
-/// Loss and reordering are not repaired here: the packets go up in arrival order, where a sequence gap is loss.
+/// Packets slightly out of order are put back in sequence (<see cref="RtpReorder"/>); a lost one leaves a sequence
+/// gap, which ends the run above.
 /// Blocking: used from the camera's own thread. <see cref="Abort"/> may be called from any thread.
 /// </summary>
 internal sealed class RtpOverUdp : IDisposable
@@ -30,6 +31,7 @@ internal sealed class RtpOverUdp : IDisposable
     private readonly byte[] _buffer = new byte[64 << 10];
     private readonly SocketAddress _from;
     private readonly byte[] _camera;
+    private readonly RtpReorder _order = new();
     private int _sinceRtcp;
     private volatile bool _aborted;
 
@@ -103,6 +105,11 @@ internal sealed class RtpOverUdp : IDisposable
         var quiet = TimeSpan.Zero;
         while (true)
         {
+            if (_order.TryTakeNext(out var held) || (quiet > TimeSpan.Zero && _order.TryTakeEarliest(out held)))
+            {
+                channel = 0;
+                return held;
+            }
             if (++_sinceRtcp >= RtcpEvery || quiet > TimeSpan.Zero)
             {
                 _sinceRtcp = 0;
@@ -125,6 +132,10 @@ internal sealed class RtpOverUdp : IDisposable
             }
             OnTick?.Invoke();
             if (n > 0)
+            {
+                quiet = TimeSpan.Zero;
+            }
+            if (n > 0 && _order.Arrived(_buffer.AsSpan(0, n)) == RtpReorder.Verdict.Deliver)
             {
                 channel = 0;
                 return _buffer.AsSpan(0, n);

@@ -1,3 +1,4 @@
+using HomeVault.Recording.Cameras;
 using HomeVault.Recording.Configuration;
 using HomeVault.Recording.Tests.Support;
 
@@ -104,11 +105,11 @@ public sealed class UdpIngestTests(CamsimFixture camsim)
     [Fact]
     public async Task A_lost_datagram_drops_its_group_whole_ends_the_run_and_leaves_a_gap_never_a_broken_clip()
     {
-        await using var proxy = new UdpLossyProxy(camsim.Port, dropPacket: 250);
+        await using var proxy = new UdpLossyProxy(camsim.Port, packet: 250);
         using var h = new Harness();
         await h.RecordAsync(TimeSpan.FromSeconds(14), Udp("lossy", proxy.Rewrite(camsim.Urls["cam1"])));
 
-        Assert.True(proxy.Dropped);
+        Assert.True(proxy.Damaged);
         var runs = h.Journal.RunsOf("lossy");
         Assert.True(runs.Count >= 2, $"{runs.Count} runs");
         Assert.Contains("lost", runs[0].Reason, StringComparison.Ordinal);
@@ -116,6 +117,19 @@ public sealed class UdpIngestTests(CamsimFixture camsim)
         Assert.True(gap.Until > gap.From);
         NativeIngestTests.AssertWholeClips(h.Sink.For("lossy"), "h264", "avc1");
         h.AssertEverySecondAccounted("lossy");
+    }
+
+    [Fact]
+    public async Task Two_datagrams_out_of_order_are_put_back_in_order_and_the_run_goes_on()
+    {
+        await using var proxy = new UdpLossyProxy(camsim.Port, packet: 250, swap: true);
+        using var h = new Harness();
+        await h.RecordAsync(Recording, Udp("reordered", proxy.Rewrite(camsim.Urls["cam1"])));
+
+        Assert.True(proxy.Damaged);
+        Assert.Equal(RunResult.Cancelled, Assert.Single(h.Journal.RunsOf("reordered")).Reason);
+        NativeIngestTests.AssertWholeClips(h.Sink.For("reordered"), "h264", "avc1");
+        h.AssertEverySecondAccounted("reordered");
     }
 
     /// <summary>Both lists from the first frame of <paramref name="a"/> that <paramref name="b"/> also holds, cut to the same length (empty when none is shared).</summary>

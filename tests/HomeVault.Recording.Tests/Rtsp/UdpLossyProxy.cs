@@ -7,30 +7,35 @@ namespace HomeVault.Recording.Tests.Rtsp;
 /// <summary>
 /// An RTSP proxy on loopback that puts a UDP relay between the server and the client: each SETUP's
 /// <c>client_port=A-B</c> is rewritten to a pair of relay ports, and what the server sends there goes on to A and B,
-/// except one RTP datagram of the first session, which is dropped: a camera on a network that lost a packet.
+/// except one RTP datagram of the first session, which is dropped (a network that lost a packet) or sent after the
+/// one behind it (a network that reordered two).
 /// </summary>
 internal sealed partial class UdpLossyProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _targetPort;
-    private readonly int _dropPacket;
+    private readonly int _packet;
+    private readonly bool _swap;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
     private readonly List<UdpClient> _relays = [];
     private int _sessions;
 
-    public UdpLossyProxy(int targetPort, int dropPacket)
+    /// <param name="packet">Which RTP datagram of the first session (from 1) is damaged.</param>
+    /// <param name="swap">Send it after the next one instead of dropping it.</param>
+    public UdpLossyProxy(int targetPort, int packet, bool swap = false)
     {
         _targetPort = targetPort;
-        _dropPacket = dropPacket;
+        _packet = packet;
+        _swap = swap;
         _listener.Start();
         _tasks.Add(AcceptAsync());
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    /// <summary>Set once the datagram was dropped.</summary>
-    public bool Dropped { get; private set; }
+    /// <summary>Set once the datagram was dropped or swapped.</summary>
+    public bool Damaged { get; private set; }
 
     public string Rewrite(string url) => url.Replace($":{_targetPort}/", $":{Port}/", StringComparison.Ordinal);
 
@@ -101,17 +106,24 @@ internal sealed partial class UdpLossyProxy : IAsyncDisposable
         Track(Task.Run(async () =>
         {
             var datagrams = 0;
+            byte[]? late = null;
             try
             {
                 while (true)
                 {
                     var datagram = await socket.ReceiveAsync(ct);
-                    if (lossy && ++datagrams == _dropPacket)
+                    if (lossy && ++datagrams == _packet)
                     {
-                        Dropped = true;
+                        late = _swap ? datagram.Buffer : null;
+                        Damaged = true;
                         continue;
                     }
                     await socket.SendAsync(datagram.Buffer, client, ct);
+                    if (late is not null)
+                    {
+                        await socket.SendAsync(late, client, ct);
+                        late = null;
+                    }
                 }
             }
             catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
