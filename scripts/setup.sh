@@ -32,6 +32,7 @@ if ((with_tests)); then
     systemd                   # systemd-analyze security rates the shipped unit (tests/HomeVault.Cli.Tests/SystemdUnitTests.cs)
     python3-seccomp           # tools/mdwe: the demo under systemd's MemoryDenyWriteExecute rules (DemoTests)
     procps                    # kill: a test stops `serve` with SIGTERM as systemd would
+    vlc-bin vlc-plugin-base   # VLC's RTSP server: the second, independent RTSP implementation the native ingest is tested against (UDP only)
     ceph-mon ceph-osd radosgw ceph-common curl  # a real S3 server on loopback for the replica tests (scripts/s3/rgw-up.sh)
   )
 fi

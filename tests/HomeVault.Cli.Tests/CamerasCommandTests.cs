@@ -25,4 +25,24 @@ public sealed class CamerasCommandTests
         Assert.DoesNotContain("camera front: camera front", r.Stderr, StringComparison.Ordinal);
         Assert.Single(r.Stderr.TrimEnd('\n').Split('\n'));
     }
+
+    [Fact]
+    public void A_transport_that_does_not_exist_is_named_in_one_line()
+    {
+        var dir = TestEnv.NewTempDir("hvcamtest");
+        var config = Path.Combine(dir, "homevault.json");
+        File.WriteAllText(config, JsonSerializer.Serialize(new
+        {
+            HomeVault = new
+            {
+                DataDirectory = Path.Combine(dir, "data"),
+                Cameras = new[] { new { Name = "front", Url = "rtsp://127.0.0.1/front", Transport = "quic" } },
+            },
+        }));
+        var r = Homevault.Run("cameras", "test", "front", "--config", config);
+        Assert.Equal(1, r.Exit);
+        Assert.StartsWith($"homevault: configuration file {config}: ", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Transport", r.Stderr, StringComparison.Ordinal);
+        Assert.Single(r.Stderr.TrimEnd('\n').Split('\n'));
+    }
 }

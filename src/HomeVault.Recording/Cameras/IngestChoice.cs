@@ -9,11 +9,15 @@ namespace HomeVault.Recording.Cameras;
 internal sealed class IngestChoice(IngestMode mode)
 {
     private volatile string? _fallback;
+    private volatile string? _transport;
 
     public bool Native => mode != IngestMode.Ffmpeg && _fallback is null;
 
-    /// <summary>"native", "ffmpeg", or "ffmpeg (auto: WHY)".</summary>
-    public string Describe() => Native ? "native" : _fallback is { } why ? $"ffmpeg (auto: {why})" : "ffmpeg";
+    /// <summary>"native", "native (udp...)", "ffmpeg", or "ffmpeg (auto: WHY)".</summary>
+    public string Describe() => Native ? _transport is { } t ? $"native ({t})" : "native" : _fallback is { } why ? $"ffmpeg (auto: {why})" : "ffmpeg";
+
+    /// <summary>A native run connected: over UDP (and why, on auto), or over TCP (null).</summary>
+    public void Connected(string? transport) => _transport = transport;
 
     /// <summary>A native run met <paramref name="why"/>: true when the camera is now ffmpeg's (auto), false when it may not be (native).</summary>
     public bool FallBack(string why)

@@ -55,12 +55,12 @@ internal sealed class IngestRun(
         }
 
         var ioTimeout = TimeSpan.FromSeconds(camera.StallSeconds + 5);
-        using var input = IngestInput.Create(camera.Url, credentials, ioTimeout);
+        using var input = IngestInput.Create(camera.Url, credentials, camera.Transport, ioTimeout);
         var args = IngestCommand.Build(input, camera.Audio, facts.Value);
         var scrubber = input.Scrubber;
         var attemptAt = time.GetUtcNow();
         await using IIngestSource process = choice.Native
-            ? new NativeIngest(camera.Url, credentials, camera.Audio, ioTimeout)
+            ? new NativeIngest(camera.Url, credentials, camera.Audio, camera.Transport, ioTimeout)
             : new FfmpegSource(FfmpegProcess.Start(settings.FfmpegPath, args, scrubber, settings.StderrLines, LearnFromStderr()));
         Log.AttemptStarted(logger, camera.Name, process.Name, process.Id);
 
@@ -93,6 +93,10 @@ internal sealed class IngestRun(
         {
             if (await reader.ReadInitSegmentAsync(CancellationToken.None).ConfigureAwait(false) is { } init)
             {
+                if (process is NativeIngest native)
+                {
+                    choice.Connected(native.Transport);
+                }
                 // ffmpeg printed the input streams before the header: an H.265 camera seen for the first
                 // time is restarted now with the hvc1 tag, before a clip is written.
                 reconfigure = !ArgsMatch(args, input);

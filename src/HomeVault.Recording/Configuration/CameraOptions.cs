@@ -18,6 +18,9 @@ public sealed class CameraOptions
     /// <summary>Native RTSP client or ffmpeg; <c>auto</c> picks native where the stream allows it.</summary>
     public IngestMode Ingest { get; set; } = IngestMode.Auto;
 
+    /// <summary>RTP over the RTSP connection (tcp), over UDP, or TCP falling back to UDP (auto).</summary>
+    public TransportMode Transport { get; set; } = TransportMode.Tcp;
+
     /// <summary>Per-camera retention in days; null = the global <see cref="RetentionOptions.Days"/>.</summary>
     public int? RetainDays { get; set; }
 

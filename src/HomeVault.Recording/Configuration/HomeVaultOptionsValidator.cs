@@ -121,6 +121,10 @@ public sealed partial class HomeVaultOptionsValidator : IValidateOptions<HomeVau
         {
             errors.Add($"{at}:Ingest: must be auto, native or ffmpeg");
         }
+        if (!Enum.IsDefined(c.Transport))
+        {
+            errors.Add($"{at}:Transport: must be tcp, udp or auto");
+        }
         if (c.RetainDays is < 1 or > 36500)
         {
             errors.Add($"{at}:RetainDays: must be 1..36500 when set, was {c.RetainDays}");

@@ -37,7 +37,7 @@ public static class CameraProbe
         ArgumentNullException.ThrowIfNull(camera);
         var limit = timeout ?? TimeSpan.FromSeconds(20);
         var credentials = camera.CredentialsFile is { } f ? CameraCredentials.Load(f) : null;
-        using var input = IngestInput.Create(camera.Url, credentials, limit);
+        using var input = IngestInput.Create(camera.Url, credentials, camera.Transport, limit);
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timer.CancelAfter(limit + TimeSpan.FromSeconds(5));
         await using var ffprobe = ChildProcess.Start(ffprobePath, ["-v", "error", "-of", "json", "-show_streams", .. input.Arguments],

@@ -5,7 +5,7 @@ namespace HomeVault.Recording.Ffmpeg;
 /// <summary>What ffmpeg reported about the camera's streams, learned from a previous run's stderr.</summary>
 public sealed record StreamFacts(string? VideoCodec, string? AudioCodec);
 
-/// <summary>Builds the ingest command: RTSP over TCP in, video copied, fragmented MP4 to stdout.</summary>
+/// <summary>Builds the ingest command: RTSP in (over the camera's Transport), video copied, fragmented MP4 to stdout.</summary>
 public static class IngestCommand
 {
     /// <summary>Audio codecs ffmpeg 5.1's MP4 muxer cannot take by copy; they are transcoded to AAC.</summary>

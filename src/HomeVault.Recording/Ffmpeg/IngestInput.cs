@@ -33,13 +33,14 @@ public sealed class IngestInput : IDisposable
 
     public SecretScrubber Scrubber { get; }
 
-    public static IngestInput Create(string url, CameraCredentials? credentials, TimeSpan ioTimeout)
+    public static IngestInput Create(string url, CameraCredentials? credentials, TransportMode transport, TimeSpan ioTimeout)
     {
         ArgumentNullException.ThrowIfNull(url);
         var timeoutUs = ((long)ioTimeout.TotalMicroseconds).ToString(CultureInfo.InvariantCulture);
+        var lower = RtspTransport(transport);
         if (credentials is null)
         {
-            return new IngestInput(["-rtsp_transport", "tcp", "-timeout", timeoutUs, "-i", url], null, SecretScrubber.None);
+            return new IngestInput(["-rtsp_transport", lower, "-timeout", timeoutUs, "-i", url], null, SecretScrubber.None);
         }
 
         var scrubber = new SecretScrubber(credentials.Password);
@@ -53,7 +54,7 @@ public sealed class IngestInput : IDisposable
         var text = new StringBuilder()
             .Append("ffconcat version 1.0\n")
             .Append("file '").Append(withAuth.Replace("'", @"'\''", StringComparison.Ordinal)).Append("'\n")
-            .Append("option rtsp_transport tcp\n")
+            .Append("option rtsp_transport ").Append(lower).Append('\n')
             .Append("option timeout ").Append(timeoutUs).Append('\n')
             .ToString();
         var file = MemoryFile.Create($"{MemoryFileName}-{Guid.NewGuid():N}", Encoding.UTF8.GetBytes(text));
@@ -62,6 +63,18 @@ public sealed class IngestInput : IDisposable
             ["-f", "concat", "-safe", "0", "-protocol_whitelist", "file,rtsp,rtsps,rtp,srtp,tcp,udp,tls,crypto", "-i", file.Path],
             file, scrubber);
     }
+
+    /// <summary>
+    /// ffmpeg's <c>-rtsp_transport</c>. For auto it is given both and tries them in its own order, UDP first (then TCP
+    /// on a 461, or when no UDP packet arrives): ffmpeg records only cameras the native client does not, and those
+    /// are the ones with audio to convert, whose transport ffmpeg finds for itself.
+    /// </summary>
+    private static string RtspTransport(TransportMode transport) => transport switch
+    {
+        TransportMode.Udp => "udp",
+        TransportMode.Auto => "tcp+udp",
+        _ => "tcp",
+    };
 
     /// <summary>
     /// Deletes the ffconcat files earlier versions wrote into <c>homevault-ffmpeg-USER</c> under $XDG_RUNTIME_DIR

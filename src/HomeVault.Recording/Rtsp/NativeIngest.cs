@@ -6,7 +6,7 @@ using HomeVault.Recording.Fmp4;
 namespace HomeVault.Recording.Rtsp;
 
 /// <summary>
-/// A camera recorded without ffmpeg: RTSP over TCP, the video track's RTP depacketised into whole groups of
+/// A camera recorded without ffmpeg: RTSP over TCP, RTP interleaved on it or over UDP (<see cref="RtpOverUdp"/>), the video track's RTP depacketised into whole groups of
 /// pictures and written as fragmented MP4, which <see cref="StandardOutput"/> hands to the same
 /// <see cref="Fmp4Reader"/> that reads ffmpeg's. Everything happens inside that stream's reads, on the camera's
 /// own thread: connecting (OPTIONS, DESCRIBE, SETUP, PLAY), reading, keep-alive. A lost packet ends the run
@@ -18,11 +18,13 @@ internal sealed class NativeIngest : Stream, IIngestSource
     private readonly Uri _url;
     private readonly CameraCredentials? _credentials;
     private readonly AudioMode _audio;
+    private readonly TransportMode _transport;
     private readonly TimeSpan _ioTimeout;
     private readonly Fmp4Writer _writer = new();
     private readonly RtpSequence _sequence = new();
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RtspClient? _client;
+    private RtpOverUdp? _udp;
     private NalDepacketizer? _video;
     private SdpMedia? _media;
     private int _rtpChannel;
@@ -38,16 +40,20 @@ internal sealed class NativeIngest : Stream, IIngestSource
     private volatile bool _killed;
     private CancellationTokenSource? _killTimer;
 
-    public NativeIngest(string url, CameraCredentials? credentials, AudioMode audio, TimeSpan ioTimeout)
+    public NativeIngest(string url, CameraCredentials? credentials, AudioMode audio, TransportMode transport, TimeSpan ioTimeout)
     {
         _url = new Uri(url);
         _credentials = credentials;
         _audio = audio;
+        _transport = transport;
         _ioTimeout = ioTimeout;
     }
 
     /// <summary>Why the stream is not one this records (then <c>auto</c> uses ffmpeg), once known.</summary>
     public string? Unsupported { get; private set; }
+
+    /// <summary>Once connected over UDP: "udp", and why when <c>auto</c> chose it (for <c>cameras status</c>).</summary>
+    public string? Transport { get; private set; }
 
     /// <summary>Why the run ended, when not by a stop.</summary>
     public string? Failure { get; private set; }
@@ -114,6 +120,7 @@ internal sealed class NativeIngest : Stream, IIngestSource
             if (_killed)
             {
                 _client.Abort();
+                _udp?.Abort();
             }
             while (_output.Count == 0)
             {
@@ -121,7 +128,7 @@ internal sealed class NativeIngest : Stream, IIngestSource
                 {
                     throw new OperationCanceledException();
                 }
-                var frame = _client.NextFrame(out var channel);
+                var frame = _udp is null ? _client.NextFrame(out var channel) : _udp.NextFrame(out channel);
                 if (channel == _rtpChannel)
                 {
                     OnRtp(frame);
@@ -180,18 +187,20 @@ internal sealed class NativeIngest : Stream, IIngestSource
             var sdp = Sdp.Parse(describe.Body);
             var baseUrl = Sdp.Resolve(describe.Header("Content-Base") ?? describe.Header("Content-Location") ?? url, sdp.Control);
             _media = Choose(sdp);
-            var setup = client.Request("SETUP", Sdp.Resolve(baseUrl, _media.Control), ("Transport", "RTP/AVP/TCP;unicast;interleaved=0-1"));
-            if (setup.Status == 461)
-            {
-                throw new NativeIngestUnsupportedException("the camera refuses RTP over TCP (461 Unsupported Transport)");
-            }
-            Expect(setup, "SETUP");
-            _rtpChannel = Interleaved(setup.Header("Transport"));
+            var setup = Expect(Setup(client, Sdp.Resolve(baseUrl, _media.Control)), "SETUP");
+            _rtpChannel = _udp is null ? Interleaved(setup.Header("Transport")) : 0;
             _video = NewDepacketizer(_media);
             Expect(client.Request("PLAY", baseUrl, ("Range", "npt=0.000-")), "PLAY");
             _lastKeepAlive = Environment.TickCount64;
-            client.OnTick = () => OnTick(client, baseUrl);
-            client.BeginStreaming();
+            if (_udp is null)
+            {
+                client.OnTick = () => OnTick(client, baseUrl);
+                client.BeginStreaming();
+            }
+            else
+            {
+                _udp.OnTick = () => OnTick(client, baseUrl);
+            }
             return client;
         }
         catch
@@ -199,6 +208,27 @@ internal sealed class NativeIngest : Stream, IIngestSource
             client.Dispose();
             throw;
         }
+    }
+
+    /// <summary>SETUP of the video track over the configured transport; <c>auto</c> takes UDP when TCP is refused with 461.</summary>
+    private RtspResponse Setup(RtspClient client, string control)
+    {
+        if (_transport != TransportMode.Udp)
+        {
+            var tcp = client.Request("SETUP", control, ("Transport", "RTP/AVP/TCP;unicast;interleaved=0-1"));
+            if (tcp.Status != 461)
+            {
+                return tcp;
+            }
+            if (_transport == TransportMode.Tcp)
+            {
+                throw new IOException("the camera refuses RTP over TCP (461 Unsupported Transport): set its Transport to udp or auto");
+            }
+        }
+        var (local, camera) = client.Addresses;
+        _udp = RtpOverUdp.Bind(local, camera, _ioTimeout);
+        Transport = _transport == TransportMode.Auto ? "udp: the camera refuses RTP over TCP" : "udp";
+        return client.Request("SETUP", control, ("Transport", $"RTP/AVP;unicast;client_port={_udp.ClientPorts}"));
     }
 
     private SdpMedia Choose(Sdp sdp)
@@ -278,7 +308,14 @@ internal sealed class NativeIngest : Stream, IIngestSource
         if (Environment.TickCount64 - _lastKeepAlive >= client.KeepAlive.TotalMilliseconds)
         {
             _lastKeepAlive = Environment.TickCount64;
-            client.Send(_keepAliveMethod, baseUrl);
+            if (_udp is null)
+            {
+                client.Send(_keepAliveMethod, baseUrl); // its answer is skipped among the frames
+            }
+            else
+            {
+                client.Request(_keepAliveMethod, baseUrl); // nothing else reads the connection: read the answer now
+            }
         }
     }
 
@@ -350,6 +387,7 @@ internal sealed class NativeIngest : Stream, IIngestSource
     {
         _killed = true;
         _client?.Abort();
+        _udp?.Abort();
         _exit.TrySetResult(-1);
     }
 
@@ -362,6 +400,7 @@ internal sealed class NativeIngest : Stream, IIngestSource
         Interlocked.Exchange(ref _killTimer, null)?.Dispose();
         Kill();
         _client?.Dispose();
+        _udp?.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 

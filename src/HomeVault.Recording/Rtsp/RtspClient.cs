@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using HomeVault.Recording.Configuration;
@@ -44,6 +45,10 @@ internal sealed class RtspClient : IDisposable
     public TimeSpan KeepAlive { get; private set; } = TimeSpan.FromSeconds(30);
 
     public bool Aborted => _aborted;
+
+    /// <summary>The addresses of the connection's two ends: where RTP over UDP is received, and whence it must come.</summary>
+    public (IPAddress Local, IPAddress Camera) Addresses =>
+        (((IPEndPoint)_socket.LocalEndPoint!).Address, ((IPEndPoint)_socket.RemoteEndPoint!).Address);
 
     /// <summary>Called on every quiet tick and between batches while streaming; the place for keep-alive and stop checks.</summary>
     public Action? OnTick { get; set; }

@@ -31,6 +31,7 @@ public sealed class ValidationTests
     [InlineData("StallSeconds", "0", "HomeVault:Cameras[0]:StallSeconds:")]
     [InlineData("RetainDays", "0", "HomeVault:Cameras[0]:RetainDays:")]
     [InlineData("CredentialsFile", "relative.cred", "HomeVault:Cameras[0]:CredentialsFile:")]
+    [InlineData("Transport", "7", "HomeVault:Cameras[0]:Transport: must be tcp, udp or auto")]
     public void Each_bad_camera_field_is_named_in_one_line(string field, string value, string expected)
     {
         var o = Valid();
@@ -43,6 +44,7 @@ public sealed class ValidationTests
             case "StallSeconds": c.StallSeconds = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
             case "RetainDays": c.RetainDays = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
             case "CredentialsFile": c.CredentialsFile = value; break;
+            case "Transport": c.Transport = (TransportMode)int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
         }
         var errors = HomeVaultOptionsValidator.ValidateAll(o);
         var error = Assert.Single(errors);
@@ -86,12 +88,16 @@ public sealed class ValidationTests
             ["HomeVault:Cameras:0:Audio"] = "aac",
             ["HomeVault:Cameras:0:ClipSeconds"] = "30",
             ["HomeVault:Cameras:0:Ingest"] = "native",
+            ["HomeVault:Cameras:1:Name"] = "shed",
+            ["HomeVault:Cameras:1:Url"] = "rtsp://192.0.2.6/udp-only",
+            ["HomeVault:Cameras:1:Transport"] = "udp",
         }).Build();
         var o = new HomeVaultOptions();
         config.GetSection(HomeVaultOptions.SectionName).Bind(o);
         Assert.Equal(14, o.Retention.Days);
-        var cam = Assert.Single(o.Cameras);
-        Assert.Equal(("porch", AudioMode.Aac, 30, 20, IngestMode.Native), (cam.Name, cam.Audio, cam.ClipSeconds, cam.StallSeconds, cam.Ingest));
+        var cam = o.Cameras[0];
+        Assert.Equal(("porch", AudioMode.Aac, 30, 20, IngestMode.Native, TransportMode.Tcp), (cam.Name, cam.Audio, cam.ClipSeconds, cam.StallSeconds, cam.Ingest, cam.Transport));
+        Assert.Equal(("shed", TransportMode.Udp), (o.Cameras[1].Name, o.Cameras[1].Transport));
         Assert.Empty(HomeVaultOptionsValidator.ValidateAll(o));
     }
 

@@ -46,7 +46,7 @@ public sealed class FfmpegTests(CamsimFixture camsim)
     [Fact]
     public void Ingest_arguments_copy_video_and_adapt_audio_and_tags_to_the_stream()
     {
-        using var input = IngestInput.Create("rtsp://127.0.0.1/x", null, TimeSpan.FromSeconds(5));
+        using var input = IngestInput.Create("rtsp://127.0.0.1/x", null, TransportMode.Tcp, TimeSpan.FromSeconds(5));
         var plain = IngestCommand.Build(input, AudioMode.Copy, null);
         Assert.Equal(["-rtsp_transport", "tcp", "-timeout", "5000000", "-i", "rtsp://127.0.0.1/x"], plain.Skip(4).Take(6));
         Assert.Contains("+frag_keyframe+empty_moov+default_base_moof", plain);
@@ -69,7 +69,7 @@ public sealed class FfmpegTests(CamsimFixture camsim)
     public void Credentialed_input_goes_through_a_memory_file_on_no_file_system_closed_on_dispose()
     {
         string path, memfd;
-        using (var input = IngestInput.Create("rtsp://127.0.0.1:554/live", new CameraCredentials("admin", "it's:s3cret@"), TimeSpan.FromSeconds(5)))
+        using (var input = IngestInput.Create("rtsp://127.0.0.1:554/live", new CameraCredentials("admin", "it's:s3cret@"), TransportMode.Tcp, TimeSpan.FromSeconds(5)))
         {
             path = input.FilePath!;
             Assert.DoesNotContain(input.Arguments, a => a.Contains("s3cret", StringComparison.Ordinal));

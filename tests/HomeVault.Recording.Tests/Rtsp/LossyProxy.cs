@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace HomeVault.Recording.Tests.Rtsp;
 
@@ -45,7 +44,7 @@ internal sealed class LossyProxy : IAsyncDisposable
                 var lossy = Interlocked.Increment(ref _connections) == 1;
                 lock (_tasks)
                 {
-                    _tasks.Add(PumpAsync(client.GetStream(), server.GetStream(), _stop.Token));
+                    _tasks.Add(RtspWire.PipeAsync(client.GetStream(), server.GetStream(), _stop.Token));
                     _tasks.Add(FramesAsync(server.GetStream(), client.GetStream(), lossy, _stop.Token));
                 }
             }
@@ -53,18 +52,6 @@ internal sealed class LossyProxy : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
         }
-    }
-
-    private static async Task PumpAsync(Stream from, Stream to, CancellationToken ct)
-    {
-        try
-        {
-            await from.CopyToAsync(to, ct);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-        }
-        to.Close();
     }
 
     /// <summary>Server to client, frame by frame: '$' frames by their length, RTSP messages by their headers and Content-Length.</summary>
@@ -92,22 +79,11 @@ internal sealed class LossyProxy : IAsyncDisposable
                     await to.WriteAsync(payload, ct);
                     continue;
                 }
-                var message = new List<byte> { one[0] };
-                while (!EndsWithBlankLine(message))
+                if (await RtspWire.ReadMessageAsync(reader, one[0], ct) is not { } message)
                 {
-                    if (await reader.ReadAsync(one, ct) != 1)
-                    {
-                        return;
-                    }
-                    message.Add(one[0]);
+                    return;
                 }
-                var text = Encoding.ASCII.GetString(message.ToArray());
-                var length = text.Split("\r\n").Where(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
-                    .Select(l => int.Parse(l[15..].Trim(), System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
-                var body = new byte[length];
-                await reader.ReadExactlyAsync(body, ct);
-                await to.WriteAsync(message.ToArray(), ct);
-                await to.WriteAsync(body, ct);
+                await RtspWire.WriteMessageAsync(to, message, ct);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or EndOfStreamException)
@@ -118,9 +94,6 @@ internal sealed class LossyProxy : IAsyncDisposable
             to.Close();
         }
     }
-
-    private static bool EndsWithBlankLine(List<byte> m) =>
-        m.Count >= 4 && m[^4] == '\r' && m[^3] == '\n' && m[^2] == '\r' && m[^1] == '\n';
 
     public async ValueTask DisposeAsync()
     {

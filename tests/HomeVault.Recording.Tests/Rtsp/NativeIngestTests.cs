@@ -12,7 +12,7 @@ namespace HomeVault.Recording.Tests.Rtsp;
 /// <summary>The native RTSP ingest against camsim (GStreamer's RTSP server), through the same supervisor as ffmpeg's.</summary>
 public sealed class NativeIngestTests(CamsimFixture camsim)
 {
-    private static void AssertWholeClips(IReadOnlyList<ClipRecord> clips, string codec, string tag)
+    internal static void AssertWholeClips(IReadOnlyList<ClipRecord> clips, string codec, string tag)
     {
         Assert.NotEmpty(clips);
         foreach (var c in clips)
@@ -56,41 +56,13 @@ public sealed class NativeIngestTests(CamsimFixture camsim)
     [Fact]
     public async Task Native_and_ffmpeg_recordings_of_the_same_stream_decode_to_the_same_frames()
     {
-        using var footage = new SealedFootage();
-        var logger = new CapturingLogger<CameraSupervisor>();
-        var cameras = new[] { IngestMode.Native, IngestMode.Ffmpeg }
-            .Select(mode => Harness.Camera(mode.ToString().ToLowerInvariant(), camsim.Urls["cam1"], clipSeconds: 4, ingest: mode))
-            .Select(c => new CameraSupervisor(c, footage.Sink, footage.Sink, logger, TimeProvider.System, Harness.FastSettings()))
-            .ToList();
-        using (var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken))
-        {
-            cts.CancelAfter(TimeSpan.FromSeconds(10));
-            await Task.WhenAll(cameras.Select(s => Task.Run(() => s.RunAsync(cts.Token), TestContext.Current.CancellationToken))).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
-        }
+        // Each camsim client gets the clip from its first frame: both first clips start at frame 0.
+        var frames = await FirstClipFrames.RecordAsync(TimeSpan.FromSeconds(10),
+            [.. new[] { IngestMode.Native, IngestMode.Ffmpeg }.Select(mode => Harness.Camera(mode.ToString().ToLowerInvariant(), camsim.Urls["cam1"], clipSeconds: 4, ingest: mode))]);
 
-        var dir = TestEnv.NewTempDir("hv-frames");
-        try
-        {
-            var frames = new Dictionary<string, List<string>>();
-            foreach (var name in new[] { "native", "ffmpeg" })
-            {
-                // Each camsim client gets the clip from its first frame: both first clips start at frame 0.
-                var first = new ClipRepository(footage.Db).Query(name).OrderBy(c => c.Start).First();
-                var path = Path.Combine(dir, name + ".mp4");
-                File.WriteAllBytes(path, footage.Decrypt(first));
-                var (exit, stdout, stderr) = TestEnv.Run(TestEnv.Tool("ffmpeg"), ["-v", "error", "-i", path, "-map", "0:v", "-f", "framemd5", "-"], timeoutMs: 60_000);
-                Assert.True(exit == 0, stderr);
-                frames[name] = Encoding.ASCII.GetString(stdout).Split('\n')
-                    .Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split(',')[^1].Trim()).ToList();
-            }
-            var common = Math.Min(frames["native"].Count, frames["ffmpeg"].Count);
-            Assert.True(common >= 45, $"native {frames["native"].Count} frames, ffmpeg {frames["ffmpeg"].Count}");
-            Assert.Equal(frames["ffmpeg"].Take(common), frames["native"].Take(common));
-        }
-        finally
-        {
-            Directory.Delete(dir, true);
-        }
+        var common = Math.Min(frames["native"].Count, frames["ffmpeg"].Count);
+        Assert.True(common >= 45, $"native {frames["native"].Count} frames, ffmpeg {frames["ffmpeg"].Count}");
+        Assert.Equal(frames["ffmpeg"].Take(common), frames["native"].Take(common));
     }
 
     [Fact]

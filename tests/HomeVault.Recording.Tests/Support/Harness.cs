@@ -36,8 +36,8 @@ internal sealed class Harness : IDisposable
     };
 
     public static CameraOptions Camera(string name, string url, int clipSeconds = 4, int stallSeconds = 8,
-        AudioMode audio = AudioMode.Copy, string? credentialsFile = null, IngestMode ingest = IngestMode.Auto) =>
-        new() { Name = name, Url = url, ClipSeconds = clipSeconds, StallSeconds = stallSeconds, Audio = audio, CredentialsFile = credentialsFile, Ingest = ingest };
+        AudioMode audio = AudioMode.Copy, string? credentialsFile = null, IngestMode ingest = IngestMode.Auto, TransportMode transport = TransportMode.Tcp) =>
+        new() { Name = name, Url = url, ClipSeconds = clipSeconds, StallSeconds = stallSeconds, Audio = audio, CredentialsFile = credentialsFile, Ingest = ingest, Transport = transport };
 
     public List<CameraSupervisor> Supervisors { get; } = [];
 
