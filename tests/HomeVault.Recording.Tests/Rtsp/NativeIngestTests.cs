@@ -1,4 +1,3 @@
-using System.Text;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.Recorder;
 using HomeVault.Recording.Cameras;
@@ -12,7 +11,10 @@ namespace HomeVault.Recording.Tests.Rtsp;
 /// <summary>The native RTSP ingest against camsim (GStreamer's RTSP server), through the same supervisor as ffmpeg's.</summary>
 public sealed class NativeIngestTests(CamsimFixture camsim)
 {
-    private static void AssertWholeClips(IReadOnlyList<ClipRecord> clips, string codec, string tag)
+    private static void AssertWholeClips(IReadOnlyList<ClipRecord> clips, string codec, string tag) => AssertWholeClips(clips, [("video", codec, tag)]);
+
+    /// <summary>Each clip complete, decoding and probing cleanly, with exactly <paramref name="streams"/>, as long as the catalog says.</summary>
+    internal static void AssertWholeClips(IReadOnlyList<ClipRecord> clips, (string Type, string Codec, string Tag)[] streams)
     {
         Assert.NotEmpty(clips);
         foreach (var c in clips)
@@ -20,7 +22,7 @@ public sealed class NativeIngestTests(CamsimFixture camsim)
             Assert.True(c.Completed, $"{c.Path} not completed");
             Assert.Equal("", Media.DecodeErrors(c.Path));
             Assert.Equal("", Probe(c.Path));
-            Assert.Equal([("video", codec, tag)], Media.Streams(c.Path));
+            Assert.Equal(streams, Media.Streams(c.Path));
             Assert.InRange(Media.Duration(c.Path), c.MediaDuration.TotalSeconds - 0.15, c.MediaDuration.TotalSeconds + 0.15);
         }
     }
@@ -57,16 +59,8 @@ public sealed class NativeIngestTests(CamsimFixture camsim)
     public async Task Native_and_ffmpeg_recordings_of_the_same_stream_decode_to_the_same_frames()
     {
         using var footage = new SealedFootage();
-        var logger = new CapturingLogger<CameraSupervisor>();
-        var cameras = new[] { IngestMode.Native, IngestMode.Ffmpeg }
-            .Select(mode => Harness.Camera(mode.ToString().ToLowerInvariant(), camsim.Urls["cam1"], clipSeconds: 4, ingest: mode))
-            .Select(c => new CameraSupervisor(c, footage.Sink, footage.Sink, logger, TimeProvider.System, Harness.FastSettings()))
-            .ToList();
-        using (var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken))
-        {
-            cts.CancelAfter(TimeSpan.FromSeconds(10));
-            await Task.WhenAll(cameras.Select(s => Task.Run(() => s.RunAsync(cts.Token), TestContext.Current.CancellationToken))).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
-        }
+        await Harness.RecordSealedAsync(footage, TimeSpan.FromSeconds(10),
+            [.. new[] { IngestMode.Native, IngestMode.Ffmpeg }.Select(mode => Harness.Camera(mode.ToString().ToLowerInvariant(), camsim.Urls["cam1"], clipSeconds: 4, ingest: mode))]);
 
         var dir = TestEnv.NewTempDir("hv-frames");
         try
@@ -75,13 +69,7 @@ public sealed class NativeIngestTests(CamsimFixture camsim)
             foreach (var name in new[] { "native", "ffmpeg" })
             {
                 // Each camsim client gets the clip from its first frame: both first clips start at frame 0.
-                var first = new ClipRepository(footage.Db).Query(name).OrderBy(c => c.Start).First();
-                var path = Path.Combine(dir, name + ".mp4");
-                File.WriteAllBytes(path, footage.Decrypt(first));
-                var (exit, stdout, stderr) = TestEnv.Run(TestEnv.Tool("ffmpeg"), ["-v", "error", "-i", path, "-map", "0:v", "-f", "framemd5", "-"], timeoutMs: 60_000);
-                Assert.True(exit == 0, stderr);
-                frames[name] = Encoding.ASCII.GetString(stdout).Split('\n')
-                    .Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split(',')[^1].Trim()).ToList();
+                frames[name] = Media.FrameHashes(footage.FirstClipFile(name, dir), "-map", "0:v").Select(f => f.Hash).ToList();
             }
             var common = Math.Min(frames["native"].Count, frames["ffmpeg"].Count);
             Assert.True(common >= 45, $"native {frames["native"].Count} frames, ffmpeg {frames["ffmpeg"].Count}");
