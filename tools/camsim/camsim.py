@@ -21,6 +21,8 @@ Mounts (all on 127.0.0.1):
                         stops without the connection closing
   --h265-mount NAME     H.265 camera
   --g711-mount NAME     H.264 plus G.711 audio (--g711-law mulaw|alaw)
+  --bframes-mount NAME  H.264 with B-frames (2 between references, pyramid): decode order is not
+                        presentation order
   --aac-mount NAME      H.264 plus AAC-LC audio (48 kHz mono, a sine), both encoded once with
                         the video and cached; the audio is RFC 3640 mpeg4-generic (AAC-hbr)
 
@@ -57,7 +59,7 @@ def encode(args, codec):
     if os.path.exists(path):
         return path
     enc = ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error:bframes=0"] if codec == "h265" else \
-          ["-c:v", "libx264", "-preset", "veryfast", "-bf", "0"]
+          ["-c:v", "libx264", "-preset", "veryfast", "-bf", "2" if codec == "h264bf" else "0"]
     src = f"testsrc2=size={args.size}:rate={args.fps},noise=alls=12:allf=t"
     audio = []
     if codec == "h264aac":
@@ -160,6 +162,11 @@ class Sim:
                      f"{enc} ! {pay} name=pay1")
             self.add(name, self.factory(f"{v264} {audio}"))
 
+        if a.bframes_mount:
+            bframes = video_launch(encode(a, "h264bf"), "h264")
+            for name in a.bframes_mount:
+                self.add(name, self.factory(bframes))
+
         if a.aac_mount:
             aac = aac_launch(encode(a, "h264aac"))
             for name in a.aac_mount:
@@ -245,9 +252,10 @@ def main():
     p.add_argument("--g711-mount", action="append", default=[])
     p.add_argument("--g711-law", choices=["mulaw", "alaw"], default="mulaw")
     p.add_argument("--aac-mount", action="append", default=[])
+    p.add_argument("--bframes-mount", action="append", default=[])
     args = p.parse_args()
     if not (args.mount or args.auth_mount or args.flap_mount or args.stall_mount
-            or args.h265_mount or args.g711_mount or args.aac_mount):
+            or args.h265_mount or args.g711_mount or args.aac_mount or args.bframes_mount):
         args.mount = ["cam1"]
     Gst.init(None)
     Sim(args).run()
