@@ -3,8 +3,11 @@ using System.Text;
 
 namespace HomeVault.Recording.Fmp4;
 
-/// <summary>One video sample of a fragment: its size in the mdat, its duration (track timescale), whether it is a sync sample.</summary>
-internal readonly record struct VideoSample(int Size, uint Duration, bool Key);
+/// <summary>
+/// One video sample of a fragment: its size in the mdat, its duration (track timescale), whether it is a sync sample, and
+/// how much later than its decode time it is shown (non-zero only with B-frames; may be negative).
+/// </summary>
+internal readonly record struct VideoSample(int Size, uint Duration, bool Key, int CompositionOffset = 0);
 
 /// <summary>
 /// Writes the fragmented MP4 that <see cref="Fmp4Reader"/> reads and ffmpeg's <c>+frag_keyframe+empty_moov+default_base_moof</c>
@@ -180,13 +183,21 @@ internal sealed partial class Fmp4Writer
         FullBox("mfhd", 0, 0);
         U32(++_sequence);
         Close();
-        var videoOffsetAt = Run(TrackId, baseMediaDecodeTime, samples.Count, 0x000701, i =>
+        // Composition offsets only with B-frames, in a version 1 trun, whose offsets are signed (ISO 14496-12 8.8.8):
+        // decode times are the presentation times in order, so a B-frame is shown before it is decoded. An edit list
+        // with version 0 would need the reorder depth in the moov, written before the first frame arrives.
+        var reordered = samples.Any(s => s.CompositionOffset != 0);
+        var videoOffsetAt = Run(TrackId, baseMediaDecodeTime, samples.Count, reordered ? (byte)1 : (byte)0, reordered ? 0x000F01u : 0x000701u, i =>
         {
             U32(samples[i].Duration);
             U32((uint)samples[i].Size);
             U32(samples[i].Key ? 0x02000000u : 0x01010000u);
+            if (reordered)
+            {
+                U32(unchecked((uint)samples[i].CompositionOffset));
+            }
         });
-        var audioOffsetAt = audio is { } a ? Run(AudioTrackId, a.BaseMediaDecodeTime, a.Samples.Count, 0x000301, i =>
+        var audioOffsetAt = audio is { } a ? Run(AudioTrackId, a.BaseMediaDecodeTime, a.Samples.Count, 0, 0x000301, i =>
         {
             U32(a.Samples[i].Duration);
             U32((uint)a.Samples[i].Size);
@@ -203,7 +214,7 @@ internal sealed partial class Fmp4Writer
     }
 
     /// <summary>A traf of one trun (<paramref name="trunFlags"/>, always with a data offset); returns where the data offset goes.</summary>
-    private int Run(uint trackId, ulong baseMediaDecodeTime, int count, uint trunFlags, Action<int> sample)
+    private int Run(uint trackId, ulong baseMediaDecodeTime, int count, byte trunVersion, uint trunFlags, Action<int> sample)
     {
         Open("traf");
         FullBox("tfhd", 0, 0x020000); // default-base-is-moof
@@ -212,7 +223,7 @@ internal sealed partial class Fmp4Writer
         FullBox("tfdt", 1, 0);
         U64(baseMediaDecodeTime);
         Close();
-        FullBox("trun", 0, trunFlags);
+        FullBox("trun", trunVersion, trunFlags);
         U32((uint)count);
         var dataOffsetAt = _length;
         U32(0);

@@ -48,6 +48,11 @@ internal static class Media
             .ToList();
     }
 
+    /// <summary>The decoded video frames' presentation times in the order they come out of the decoder (the stream's time base).</summary>
+    public static List<long> ShownVideoTimes(string path) =>
+        Probe(path, "-select_streams", "v:0", "-show_entries", "frame=pts").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => long.Parse(l.Trim().TrimEnd(','), CultureInfo.InvariantCulture)).ToList();
+
     /// <summary>Full decode; returns ffmpeg's error output (empty = clean).</summary>
     public static string DecodeErrors(string path)
     {
