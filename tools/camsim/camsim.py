@@ -21,6 +21,10 @@ Mounts (all on 127.0.0.1):
                         stops without the connection closing
   --h265-mount NAME     H.265 camera
   --g711-mount NAME     H.264 plus G.711 audio (--g711-law mulaw|alaw)
+  --bframes-mount NAME  H.264 with B-frames (2 between references, pyramid): decode order is not
+                        presentation order
+  --aac-mount NAME      H.264 plus AAC-LC audio (48 kHz mono, a sine), both encoded once with
+                        the video and cached; the audio is RFC 3640 mpeg4-generic (AAC-hbr)
 
 When serving it prints one line on stdout:
   READY port=PORT [auth_port=PORT2] cam1=rtsp://127.0.0.1:PORT/cam1 ...
@@ -54,11 +58,15 @@ def encode(args, codec):
     path = os.path.join(args.cache_dir, f"testsrc-{codec}-{digest}.mkv")
     if os.path.exists(path):
         return path
-    enc = ["-c:v", "libx264", "-preset", "veryfast", "-bf", "0"] if codec == "h264" else \
-          ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error:bframes=0"]
+    enc = ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error:bframes=0"] if codec == "h265" else \
+          ["-c:v", "libx264", "-preset", "veryfast", "-bf", "2" if codec == "h264bf" else "0"]
     src = f"testsrc2=size={args.size}:rate={args.fps},noise=alls=12:allf=t"
+    audio = []
+    if codec == "h264aac":
+        audio = ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-map", "0:v", "-map", "1:a",
+                 "-c:a", "aac", "-b:a", "64k", "-ac", "1"]
     tmp = path + f".{os.getpid()}.tmp"
-    cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", src,
+    cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", src, *audio,
            "-t", str(args.seconds), "-pix_fmt", "yuv420p", *enc,
            "-g", str(args.gop), "-keyint_min", str(args.gop), "-sc_threshold", "0",
            "-b:v", args.bitrate, "-f", "matroska", tmp]
@@ -72,6 +80,13 @@ def video_launch(path, codec):
     parse, pay = ("h264parse", "rtph264pay") if codec == "h264" else ("h265parse", "rtph265pay")
     return (f'filesrc location="{path}" ! matroskademux ! {parse} ! '
             f"valve name=valve drop=false ! {pay} name=pay0 pt=96 config-interval=1")
+
+
+def aac_launch(path):
+    """H.264 and the AAC track of one file, each as it was encoded (rtpmp4gpay: RFC 3640 AAC-hbr)."""
+    return (f'filesrc location="{path}" ! matroskademux name=demux '
+            f"demux.video_0 ! queue ! h264parse ! valve name=valve drop=false ! rtph264pay name=pay0 pt=96 config-interval=1 "
+            f"demux.audio_0 ! queue ! aacparse ! rtpmp4gpay name=pay1 pt=97")
 
 
 class Sim:
@@ -146,6 +161,16 @@ class Sim:
             audio = (f"audiotestsrc is-live=true wave=sine freq=440 ! audio/x-raw,rate=8000,channels=1 ! "
                      f"{enc} ! {pay} name=pay1")
             self.add(name, self.factory(f"{v264} {audio}"))
+
+        if a.bframes_mount:
+            bframes = video_launch(encode(a, "h264bf"), "h264")
+            for name in a.bframes_mount:
+                self.add(name, self.factory(bframes))
+
+        if a.aac_mount:
+            aac = aac_launch(encode(a, "h264aac"))
+            for name in a.aac_mount:
+                self.add(name, self.factory(aac))
 
         for name in a.stall_mount:
             f = self.factory(v264)
@@ -226,9 +251,11 @@ def main():
     p.add_argument("--h265-mount", action="append", default=[])
     p.add_argument("--g711-mount", action="append", default=[])
     p.add_argument("--g711-law", choices=["mulaw", "alaw"], default="mulaw")
+    p.add_argument("--aac-mount", action="append", default=[])
+    p.add_argument("--bframes-mount", action="append", default=[])
     args = p.parse_args()
     if not (args.mount or args.auth_mount or args.flap_mount or args.stall_mount
-            or args.h265_mount or args.g711_mount):
+            or args.h265_mount or args.g711_mount or args.aac_mount or args.bframes_mount):
         args.mount = ["cam1"]
     Gst.init(None)
     Sim(args).run()

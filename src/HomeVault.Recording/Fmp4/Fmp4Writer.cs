@@ -3,18 +3,23 @@ using System.Text;
 
 namespace HomeVault.Recording.Fmp4;
 
-/// <summary>One video sample of a fragment: its size in the mdat, its duration (track timescale), whether it is a sync sample.</summary>
-internal readonly record struct VideoSample(int Size, uint Duration, bool Key);
+/// <summary>
+/// One video sample of a fragment: its size in the mdat, its duration (track timescale), whether it is a sync sample, and
+/// how much later than its decode time it is shown (non-zero only with B-frames; may be negative).
+/// </summary>
+internal readonly record struct VideoSample(int Size, uint Duration, bool Key, int CompositionOffset = 0);
 
 /// <summary>
 /// Writes the fragmented MP4 that <see cref="Fmp4Reader"/> reads and ffmpeg's <c>+frag_keyframe+empty_moov+default_base_moof</c>
-/// writes: an init segment with one video track (ftyp + moov with an empty sample table and mvex/trex), then
-/// fragments of moof (mfhd, traf with tfhd/tfdt/trun) + mdat. Boxes are written into one reused buffer; the media
+/// writes: an init segment with one video track and perhaps an AAC track (ftyp + moov with empty sample tables and
+/// mvex/trex), then fragments of moof (mfhd, a traf with tfhd/tfdt/trun per track) + mdat (the video, then the audio). Boxes are written into one reused buffer; the media
 /// data itself is not copied here (see <see cref="WriteFragment"/>).
 /// </summary>
-internal sealed class Fmp4Writer
+internal sealed partial class Fmp4Writer
 {
     public const uint TrackId = 1;
+
+    public const uint AudioTrackId = 2;
 
     private readonly List<int> _open = [];
     private byte[] _buffer = new byte[1 << 16];
@@ -26,8 +31,11 @@ internal sealed class Fmp4Writer
 
     public void Take() => _length = 0;
 
-    /// <summary>ftyp + moov for one video track of <paramref name="timescale"/> with <paramref name="sampleEntry"/> (avc1/hvc1) carrying <paramref name="configBox"/>.</summary>
-    public void WriteInit(string sampleEntry, string configBox, byte[] config, int width, int height, uint timescale)
+    /// <summary>
+    /// ftyp + moov for one video track of <paramref name="timescale"/> with <paramref name="sampleEntry"/> (avc1/hvc1)
+    /// carrying <paramref name="configBox"/>, and an AAC track when <paramref name="audio"/> is given.
+    /// </summary>
+    public void WriteInit(string sampleEntry, string configBox, byte[] config, int width, int height, uint timescale, AacTrack? audio = null)
     {
         Open("ftyp");
         Fourcc("isom");
@@ -48,19 +56,61 @@ internal sealed class Fmp4Writer
         Zeros(10);
         Matrix();
         Zeros(24);
-        U32(TrackId + 1);
+        U32((audio is null ? TrackId : AudioTrackId) + 1);
         Close();
+        Track(TrackId, timescale, "vide", width, height, () =>
+        {
+            Open(sampleEntry);
+            Zeros(6);
+            U16(1); // data_reference_index
+            Zeros(16);
+            U16((ushort)width);
+            U16((ushort)height);
+            U32(0x00480000);
+            U32(0x00480000);
+            U32(0);
+            U16(1); // frame_count
+            Zeros(32); // compressorname
+            U16(0x0018);
+            U16(0xFFFF);
+            Open(configBox);
+            Bytes(config);
+            Close();
+            Close();
+        });
+        if (audio is not null)
+        {
+            Track(AudioTrackId, audio.Timescale, "soun", 0, 0, () => AudioSampleEntry(audio));
+        }
+        Open("mvex");
+        foreach (var id in audio is null ? [TrackId] : new[] { TrackId, AudioTrackId })
+        {
+            FullBox("trex", 0, 0);
+            U32(id);
+            U32(1);
+            U32(0);
+            U32(0);
+            U32(0);
+            Close();
+        }
+        Close();
+        Close(); // moov
+    }
+
+    /// <summary>One trak with an empty sample table: <paramref name="sampleEntry"/> writes the one entry of its stsd.</summary>
+    private void Track(uint id, uint timescale, string handler, int width, int height, Action sampleEntry)
+    {
         Open("trak");
         FullBox("tkhd", 0, 3); // enabled, in movie
         U32(0);
         U32(0);
-        U32(TrackId);
+        U32(id);
         U32(0);
         U32(0); // duration
         Zeros(8);
         U16(0); // layer
         U16(0); // alternate group
-        U16(0); // volume
+        U16(handler == "soun" ? (ushort)0x0100 : (ushort)0); // volume
         U16(0);
         Matrix();
         U32((uint)width << 16);
@@ -77,13 +127,21 @@ internal sealed class Fmp4Writer
         Close();
         FullBox("hdlr", 0, 0);
         U32(0);
-        Fourcc("vide");
+        Fourcc(handler);
         Zeros(12);
-        Bytes("VideoHandler\0"u8);
+        Bytes(handler == "soun" ? "SoundHandler\0"u8 : "VideoHandler\0"u8);
         Close();
         Open("minf");
-        FullBox("vmhd", 0, 1);
-        Zeros(8);
+        if (handler == "soun")
+        {
+            FullBox("smhd", 0, 0);
+            Zeros(4);
+        }
+        else
+        {
+            FullBox("vmhd", 0, 1);
+            Zeros(8);
+        }
         Close();
         Open("dinf");
         FullBox("dref", 0, 0);
@@ -96,23 +154,7 @@ internal sealed class Fmp4Writer
         Open("stsd");
         U32(0);
         U32(1);
-        Open(sampleEntry);
-        Zeros(6);
-        U16(1); // data_reference_index
-        Zeros(16);
-        U16((ushort)width);
-        U16((ushort)height);
-        U32(0x00480000);
-        U32(0x00480000);
-        U32(0);
-        U16(1); // frame_count
-        Zeros(32); // compressorname
-        U16(0x0018);
-        U16(0xFFFF);
-        Open(configBox);
-        Bytes(config);
-        Close();
-        Close();
+        sampleEntry();
         Close();
         foreach (var empty in new[] { "stts", "stsc", "stsz", "stco" })
         {
@@ -128,52 +170,70 @@ internal sealed class Fmp4Writer
         Close(); // minf
         Close(); // mdia
         Close(); // trak
-        Open("mvex");
-        FullBox("trex", 0, 0);
-        U32(TrackId);
-        U32(1);
-        U32(0);
-        U32(0);
-        U32(0);
-        Close();
-        Close();
-        Close(); // moov
     }
 
     /// <summary>
-    /// moof + the mdat box header of <paramref name="samples"/>, whose <paramref name="mdatLength"/> bytes the caller
-    /// sends right after (without copying them here).
+    /// moof + the mdat box header of <paramref name="samples"/> and then <paramref name="audio"/>'s samples: the
+    /// caller sends the video's <paramref name="mdatLength"/> bytes right after (without copying them here), then the audio's.
     /// </summary>
-    public void WriteFragment(ulong baseMediaDecodeTime, IReadOnlyList<VideoSample> samples, int mdatLength)
+    public void WriteFragment(ulong baseMediaDecodeTime, IReadOnlyList<VideoSample> samples, int mdatLength, AudioRun? audio = null)
     {
         var moofStart = _length;
         Open("moof");
         FullBox("mfhd", 0, 0);
         U32(++_sequence);
         Close();
+        // Composition offsets only with B-frames, in a version 1 trun, whose offsets are signed (ISO 14496-12 8.8.8):
+        // decode times are the presentation times in order, so a B-frame is shown before it is decoded. An edit list
+        // with version 0 would need the reorder depth in the moov, written before the first frame arrives.
+        var reordered = samples.Any(s => s.CompositionOffset != 0);
+        var videoOffsetAt = Run(TrackId, baseMediaDecodeTime, samples.Count, reordered ? (byte)1 : (byte)0, reordered ? 0x000F01u : 0x000701u, i =>
+        {
+            U32(samples[i].Duration);
+            U32((uint)samples[i].Size);
+            U32(samples[i].Key ? 0x02000000u : 0x01010000u);
+            if (reordered)
+            {
+                U32(unchecked((uint)samples[i].CompositionOffset));
+            }
+        });
+        var audioOffsetAt = audio is { } a ? Run(AudioTrackId, a.BaseMediaDecodeTime, a.Samples.Count, 0, 0x000301, i =>
+        {
+            U32(a.Samples[i].Duration);
+            U32((uint)a.Samples[i].Size);
+        }) : -1;
+        Close(); // moof
+        var dataOffset = _length - moofStart + 8;
+        BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(videoOffsetAt), (uint)dataOffset);
+        if (audioOffsetAt >= 0)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(audioOffsetAt), (uint)(dataOffset + mdatLength));
+        }
+        U32((uint)(8 + mdatLength + (audio?.Data.Length ?? 0)));
+        Fourcc("mdat");
+    }
+
+    /// <summary>A traf of one trun (<paramref name="trunFlags"/>, always with a data offset); returns where the data offset goes.</summary>
+    private int Run(uint trackId, ulong baseMediaDecodeTime, int count, byte trunVersion, uint trunFlags, Action<int> sample)
+    {
         Open("traf");
         FullBox("tfhd", 0, 0x020000); // default-base-is-moof
-        U32(TrackId);
+        U32(trackId);
         Close();
         FullBox("tfdt", 1, 0);
         U64(baseMediaDecodeTime);
         Close();
-        FullBox("trun", 0, 0x000701); // data offset, sample duration, size, flags
-        U32((uint)samples.Count);
+        FullBox("trun", trunVersion, trunFlags);
+        U32((uint)count);
         var dataOffsetAt = _length;
         U32(0);
-        foreach (var s in samples)
+        for (var i = 0; i < count; i++)
         {
-            U32(s.Duration);
-            U32((uint)s.Size);
-            U32(s.Key ? 0x02000000u : 0x01010000u);
+            sample(i);
         }
         Close();
         Close(); // traf
-        Close(); // moof
-        BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(dataOffsetAt), (uint)(_length - moofStart + 8));
-        U32((uint)(8 + mdatLength));
-        Fourcc("mdat");
+        return dataOffsetAt;
     }
 
     private void Open(string type)

@@ -27,6 +27,7 @@ internal sealed class NalDepacketizer
     private readonly GopReady _ready;
     private readonly List<(int Offset, long Timestamp, bool Key)> _units = [];
     private readonly List<VideoSample> _samples = [];
+    private readonly List<long> _shown = [];
     private byte[] _mdat = new byte[1 << 18];
     private int _length;
     private int _unitStart;
@@ -87,8 +88,9 @@ internal sealed class NalDepacketizer
         CloseUnit();
         if (_units.Count > 0)
         {
-            var last = _units.Count > 1 ? _units[^1].Timestamp - _units[^2].Timestamp : _lastDuration;
-            Emit(_units.Count, _units[^1].Timestamp + last);
+            var shown = PresentationOrder(_units.Count);
+            var last = shown.Count > 1 ? shown[^1] - shown[^2] : _lastDuration;
+            Emit(_units.Count, shown[^1] + last);
         }
     }
 
@@ -263,9 +265,9 @@ internal sealed class NalDepacketizer
         }
         else
         {
-            if (_units.Count > 0 && ts <= _units[^1].Timestamp)
+            if (_units.Count > 0 && !_unitKey && ts <= _units[0].Timestamp)
             {
-                throw new NativeIngestUnsupportedException("timestamps out of order (B-frames)");
+                throw new NativeIngestUnsupportedException("a frame shown before its group's keyframe (open GOP)");
             }
             if (_unitKey && _units.Count > 0)
             {
@@ -283,16 +285,39 @@ internal sealed class NalDepacketizer
         _unitHasPicture = false;
     }
 
-    /// <summary>Hands the first <paramref name="count"/> units to the callback and keeps the rest at the buffer's start.</summary>
+    /// <summary>The first <paramref name="count"/> units' RTP timestamps (presentation times) in the order they are shown.</summary>
+    private List<long> PresentationOrder(int count)
+    {
+        _shown.Clear();
+        for (var i = 0; i < count; i++)
+        {
+            _shown.Add(_units[i].Timestamp);
+        }
+        _shown.Sort();
+        return _shown;
+    }
+
+    /// <summary>
+    /// Hands the first <paramref name="count"/> units to the callback and keeps the rest at the buffer's start. The
+    /// units come in decode order; with B-frames their timestamps (presentation times) do not rise with it, so the
+    /// i-th unit decodes at the i-th presentation time in sorted order and is shown its composition offset later
+    /// (negative for a B-frame shown before a frame decoded earlier). Decode times then start at the keyframe's
+    /// presentation time, as they do without B-frames, and every sample lasts until the next one is shown.
+    /// </summary>
     private void Emit(int count, long nextTimestamp)
     {
+        var shown = PresentationOrder(count);
+        if (nextTimestamp <= shown[^1])
+        {
+            throw new NativeIngestUnsupportedException("a frame shown after the next group's keyframe (open GOP)");
+        }
         _samples.Clear();
         for (var i = 0; i < count; i++)
         {
             var end = i + 1 < _units.Count ? _units[i + 1].Offset : _unitStart;
-            var next = i + 1 < count ? _units[i + 1].Timestamp : nextTimestamp;
-            _lastDuration = (uint)(next - _units[i].Timestamp);
-            _samples.Add(new VideoSample(end - _units[i].Offset, _lastDuration, _units[i].Key));
+            var next = i + 1 < count ? shown[i + 1] : nextTimestamp;
+            _lastDuration = (uint)(next - shown[i]);
+            _samples.Add(new VideoSample(end - _units[i].Offset, _lastDuration, _units[i].Key, (int)(_units[i].Timestamp - shown[i])));
         }
         // Groups handed over since the last Reclaim lie one after another from the buffer's start.
         var from = _handedOver;

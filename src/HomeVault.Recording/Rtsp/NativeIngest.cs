@@ -6,8 +6,9 @@ using HomeVault.Recording.Fmp4;
 namespace HomeVault.Recording.Rtsp;
 
 /// <summary>
-/// A camera recorded without ffmpeg: RTSP over TCP, RTP interleaved on it or over UDP (<see cref="RtpOverUdp"/>), the video track's RTP depacketised into whole groups of
-/// pictures and written as fragmented MP4, which <see cref="StandardOutput"/> hands to the same
+/// A camera recorded without ffmpeg: RTSP over TCP, RTP interleaved on it or over UDP (<see cref="RtpOverUdp"/>), the
+/// video track's RTP depacketised into whole groups of pictures, with the audio that goes with each (AAC over TCP,
+/// <see cref="AacAudio"/>), and written as fragmented MP4, which <see cref="StandardOutput"/> hands to the same
 /// <see cref="Fmp4Reader"/> that reads ffmpeg's. Everything happens inside that stream's reads, on the camera's
 /// own thread: connecting (OPTIONS, DESCRIBE, SETUP, PLAY), reading, keep-alive. A lost packet ends the run
 /// before the group it damaged is written (the supervisor records the gap and reconnects); a stream this does not
@@ -27,6 +28,8 @@ internal sealed class NativeIngest : Stream, IIngestSource
     private RtpOverUdp? _udp;
     private NalDepacketizer? _video;
     private SdpMedia? _media;
+    private AacAudio? _aac;
+    private uint _videoAnchor;
     private int _rtpChannel;
     private string _keepAliveMethod = "OPTIONS";
     private long _lastKeepAlive;
@@ -133,6 +136,10 @@ internal sealed class NativeIngest : Stream, IIngestSource
                 {
                     OnRtp(frame);
                 }
+                else if (channel == AacAudio.Channel && _aac is not null)
+                {
+                    _aac.OnRtp(frame);
+                }
                 else if (channel == _rtpChannel + 1 && IsBye(frame))
                 {
                     throw new OperationCanceledException(); // the camera ended the stream: as at a stop, the whole frames are kept
@@ -187,10 +194,22 @@ internal sealed class NativeIngest : Stream, IIngestSource
             var sdp = Sdp.Parse(describe.Body);
             var baseUrl = Sdp.Resolve(describe.Header("Content-Base") ?? describe.Header("Content-Location") ?? url, sdp.Control);
             _media = Choose(sdp);
+            _aac = _audio == AudioMode.Drop ? null : AacAudio.For(sdp);
             var setup = Expect(Setup(client, Sdp.Resolve(baseUrl, _media.Control)), "SETUP");
             _rtpChannel = _udp is null ? Interleaved(setup.Header("Transport")) : 0;
+            if (_aac is not null)
+            {
+                if (_udp is not null)
+                {
+                    // One UDP port pair carries the video only; a camera with audio to keep over UDP stays with ffmpeg.
+                    throw new NativeIngestUnsupportedException("AAC audio over UDP");
+                }
+                Expect(client.Request("SETUP", _aac.Control(baseUrl),
+                    ("Transport", $"RTP/AVP/TCP;unicast;interleaved={AacAudio.Channel}-{AacAudio.Channel + 1}")), "SETUP");
+            }
             _video = NewDepacketizer(_media);
-            Expect(client.Request("PLAY", baseUrl, ("Range", "npt=0.000-")), "PLAY");
+            var play = Expect(client.Request("PLAY", baseUrl, ("Range", "npt=0.000-")), "PLAY");
+            _videoAnchor = _aac?.Start(play.Header("RTP-Info"), _media) ?? 0;
             _lastKeepAlive = Environment.TickCount64;
             if (_udp is null)
             {
@@ -231,16 +250,12 @@ internal sealed class NativeIngest : Stream, IIngestSource
         return client.Request("SETUP", control, ("Transport", $"RTP/AVP;unicast;client_port={_udp.ClientPorts}"));
     }
 
-    private SdpMedia Choose(Sdp sdp)
+    private static SdpMedia Choose(Sdp sdp)
     {
         var video = sdp.Media.FirstOrDefault(m => m.Type == "video") ?? throw new NativeIngestUnsupportedException("no video stream");
         if (video.Encoding is not ("H264" or "H265"))
         {
             throw new NativeIngestUnsupportedException($"video codec {video.Encoding} (only H.264 and H.265)");
-        }
-        if (_audio != AudioMode.Drop && sdp.Media.FirstOrDefault(m => m.Type == "audio") is { } audio)
-        {
-            throw new NativeIngestUnsupportedException($"audio ({audio.Encoding}) is recorded through ffmpeg");
         }
         return video;
     }
@@ -290,13 +305,23 @@ internal sealed class NativeIngest : Stream, IIngestSource
             var config = v.Sps is null || v.Pps is null || (_media!.Encoding == "H265" && v.Vps is null)
                 ? throw new InvalidDataException("no parameter sets (SPS/PPS) in the SDP or before the first keyframe")
                 : _media!.Encoding == "H264" ? VideoConfig.H264(v.Sps, v.Pps) : VideoConfig.H265(v.Vps!, v.Sps, v.Pps);
-            _writer.WriteInit(config.SampleEntry, config.ConfigBox, config.Record, config.Width, config.Height, (uint)_media.ClockRate);
+            _writer.WriteInit(config.SampleEntry, config.ConfigBox, config.Record, config.Width, config.Height, (uint)_media.ClockRate, _aac?.Track);
             _initWritten = true;
         }
-        _origin ??= firstTimestamp;
-        _writer.WriteFragment((ulong)(firstTimestamp - _origin.Value), samples, mdat.Length);
+        if (_origin is null)
+        {
+            _origin = firstTimestamp;
+            _aac?.Queue!.Start(unchecked((int)((uint)firstTimestamp - _videoAnchor)), _media!.ClockRate);
+        }
+        var from = firstTimestamp - _origin.Value;
+        var audio = _aac?.Queue!.Take(from + samples.Sum(s => (long)s.Duration), _media!.ClockRate);
+        _writer.WriteFragment((ulong)from, samples, mdat.Length, audio);
         _output.Add(_writer.Written[start..]);
         _output.Add(mdat);
+        if (audio is { } a)
+        {
+            _output.Add(a.Data);
+        }
     }
 
     private void OnTick(RtspClient client, string baseUrl)

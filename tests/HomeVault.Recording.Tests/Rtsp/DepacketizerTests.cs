@@ -92,6 +92,24 @@ public sealed class DepacketizerTests
     }
 
     [Fact]
+    public void B_frames_decode_at_the_presentation_times_in_order_and_are_shown_their_composition_offset_later()
+    {
+        var gops = new Gops();
+        var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
+        // Decode order I P B B, shown as I B B P: RTP timestamps are presentation times.
+        foreach (var (header, ts) in new[] { ((byte)0x65, 0L), ((byte)0x41, 9000L), ((byte)0x01, 3000L), ((byte)0x01, 6000L), ((byte)0x65, 12000L) })
+        {
+            d.Push(Nal(header, 20, 1), ts, marker: true);
+        }
+        var gop = Assert.Single(gops.All);
+        Assert.Equal(0, gop.Start);
+        Assert.Equal([new VideoSample(24, 3000, true, 0), new VideoSample(24, 3000, false, 6000), new VideoSample(24, 3000, false, -3000), new VideoSample(24, 3000, false, -3000)], gop.Samples);
+
+        // Shown before the keyframe it follows: an open GOP, whose group cannot be decoded on its own.
+        Assert.Throws<NativeIngestUnsupportedException>(() => d.Push(Nal(0x01, 20, 1), 11000, marker: true));
+    }
+
+    [Fact]
     public void Stap_a_units_become_one_sample_of_several_nals()
     {
         var gops = new Gops();

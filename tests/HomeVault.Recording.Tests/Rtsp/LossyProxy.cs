@@ -5,22 +5,24 @@ using System.Net.Sockets;
 namespace HomeVault.Recording.Tests.Rtsp;
 
 /// <summary>
-/// A TCP proxy on loopback in front of an RTSP server that drops one interleaved RTP packet (channel 0) of the
-/// first connection: a camera that lost a packet. RTSP messages and every other frame pass through as they are.
+/// A TCP proxy on loopback in front of an RTSP server that drops one interleaved RTP packet (of channel 0, the video, or
+/// the channel given) of the first connection: a camera that lost a packet. RTSP messages and every other frame pass through as they are.
 /// </summary>
 internal sealed class LossyProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _targetPort;
     private readonly int _dropPacket;
+    private readonly int _channel;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
     private int _connections;
 
-    public LossyProxy(int targetPort, int dropPacket)
+    public LossyProxy(int targetPort, int dropPacket, int channel = 0)
     {
         _targetPort = targetPort;
         _dropPacket = dropPacket;
+        _channel = channel;
         _listener.Start();
         _tasks.Add(AcceptAsync());
     }
@@ -70,7 +72,7 @@ internal sealed class LossyProxy : IAsyncDisposable
                     await reader.ReadExactlyAsync(header, ct);
                     var payload = new byte[BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(1))];
                     await reader.ReadExactlyAsync(payload, ct);
-                    if (lossy && header[0] == 0 && ++packets == _dropPacket)
+                    if (lossy && header[0] == _channel && ++packets == _dropPacket)
                     {
                         Dropped = true;
                         continue;

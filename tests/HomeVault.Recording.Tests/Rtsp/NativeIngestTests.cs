@@ -1,4 +1,3 @@
-using System.Text;
 using HomeVault.Core.Catalog;
 using HomeVault.Core.Recorder;
 using HomeVault.Recording.Cameras;
@@ -12,7 +11,10 @@ namespace HomeVault.Recording.Tests.Rtsp;
 /// <summary>The native RTSP ingest against camsim (GStreamer's RTSP server), through the same supervisor as ffmpeg's.</summary>
 public sealed class NativeIngestTests(CamsimFixture camsim)
 {
-    internal static void AssertWholeClips(IReadOnlyList<ClipRecord> clips, string codec, string tag)
+    internal static void AssertWholeClips(IReadOnlyList<ClipRecord> clips, string codec, string tag) => AssertWholeClips(clips, [("video", codec, tag)]);
+
+    /// <summary>Each clip complete, decoding and probing cleanly, with exactly <paramref name="streams"/>, as long as the catalog says.</summary>
+    internal static void AssertWholeClips(IReadOnlyList<ClipRecord> clips, (string Type, string Codec, string Tag)[] streams)
     {
         Assert.NotEmpty(clips);
         foreach (var c in clips)
@@ -20,7 +22,7 @@ public sealed class NativeIngestTests(CamsimFixture camsim)
             Assert.True(c.Completed, $"{c.Path} not completed");
             Assert.Equal("", Media.DecodeErrors(c.Path));
             Assert.Equal("", Probe(c.Path));
-            Assert.Equal([("video", codec, tag)], Media.Streams(c.Path));
+            Assert.Equal(streams, Media.Streams(c.Path));
             Assert.InRange(Media.Duration(c.Path), c.MediaDuration.TotalSeconds - 0.15, c.MediaDuration.TotalSeconds + 0.15);
         }
     }

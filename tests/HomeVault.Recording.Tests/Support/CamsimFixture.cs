@@ -33,7 +33,7 @@ public sealed class CamsimFixture : IAsyncLifetime
             ["--auth-mount", "secure",
              "--flap-mount", "flappy", "--flap-up", "6", "--flap-down", "3",
              "--stall-mount", "stally", "--stall-after", "5",
-             "--h265-mount", "hevc", "--g711-mount", "audio"],
+             "--h265-mount", "hevc", "--g711-mount", "audio", "--aac-mount", "aac", "--bframes-mount", "bframes"],
             readyTimeout: TimeSpan.FromSeconds(180),
             environment: new Dictionary<string, string> { ["CAMSIM_AUTH"] = $"{User}:{Password}" });
         return ValueTask.CompletedTask;

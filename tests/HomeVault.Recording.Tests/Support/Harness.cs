@@ -57,6 +57,20 @@ internal sealed class Harness : IDisposable
         await all.WaitAsync(duration + TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>
+    /// Records <paramref name="cameras"/> into <paramref name="footage"/>'s real sealed clips for <paramref name="duration"/>
+    /// (clips to decrypt and compare, or to release).
+    /// </summary>
+    public static async Task RecordSealedAsync(SealedFootage footage, TimeSpan duration, params CameraOptions[] cameras)
+    {
+        var logger = new CapturingLogger<CameraSupervisor>();
+        var supervisors = cameras.Select(c => new CameraSupervisor(c, footage.Sink, footage.Sink, logger, TimeProvider.System, FastSettings())).ToList();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cts.CancelAfter(duration);
+        await Task.WhenAll(supervisors.Select(s => Task.Run(() => s.RunAsync(cts.Token), TestContext.Current.CancellationToken)))
+            .WaitAsync(duration + TimeSpan.FromSeconds(50), TestContext.Current.CancellationToken);
+    }
+
     /// <summary>When the supervisors were started (their first gap begins here).</summary>
     public DateTimeOffset StartedAt { get; private set; }
 

@@ -26,6 +26,33 @@ internal static class Media
             .ToList();
     }
 
+    /// <summary>Each stream's type and duration in seconds, as ffprobe reads them from the file.</summary>
+    public static List<(string Type, double Duration)> StreamDurations(string path) =>
+        Probe(path, "-show_entries", "stream=codec_type,duration").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Trim().Split(','))
+            .Select(p => (p[0], double.Parse(p[1], CultureInfo.InvariantCulture)))
+            .ToList();
+
+    /// <summary>
+    /// <c>ffmpeg -f framemd5</c> of what <paramref name="selection"/> picks (<c>-map 0:v</c>: the decoded frames;
+    /// <c>-map 0:a -c copy</c>: the packets as stored): each frame's presentation time (its stream's time base) and hash.
+    /// </summary>
+    public static List<(long Pts, string Hash)> FrameHashes(string path, params string[] selection)
+    {
+        var (exit, stdout, stderr) = TestEnv.Run(TestEnv.Tool("ffmpeg"), ["-v", "error", "-i", path, .. selection, "-f", "framemd5", "-"], timeoutMs: 60_000);
+        Assert.True(exit == 0, $"ffmpeg framemd5 {path}: {stderr}");
+        return System.Text.Encoding.ASCII.GetString(stdout).Split('\n')
+            .Where(l => l.Length > 0 && l[0] != '#')
+            .Select(l => l.Split(','))
+            .Select(f => (long.Parse(f[2], CultureInfo.InvariantCulture), f[^1].Trim()))
+            .ToList();
+    }
+
+    /// <summary>The decoded video frames' presentation times in the order they come out of the decoder (the stream's time base).</summary>
+    public static List<long> ShownVideoTimes(string path) =>
+        Probe(path, "-select_streams", "v:0", "-show_entries", "frame=pts").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => long.Parse(l.Trim().TrimEnd(','), CultureInfo.InvariantCulture)).ToList();
+
     /// <summary>Full decode; returns ffmpeg's error output (empty = clean).</summary>
     public static string DecodeErrors(string path)
     {

@@ -104,6 +104,14 @@ internal sealed class SealedFootage : IDisposable
         return copy.ToArray();
     }
 
+    /// <summary>The plaintext of <paramref name="camera"/>'s first clip, as a file in <paramref name="dir"/> for ffmpeg and ffprobe.</summary>
+    public string FirstClipFile(string camera, string dir)
+    {
+        var path = Path.Combine(dir, camera + ".mp4");
+        File.WriteAllBytes(path, Decrypt(new ClipRepository(Db).Query(camera).OrderBy(c => c.Start).First()));
+        return path;
+    }
+
     public IReadOnlyList<string> Actions() => Audit.Log.GetEntries(0, (int)Audit.Log.Size()).Select(e => e.Event.Action).ToList();
 
     public AuditVerificationReport Verify() => _installation.Verify();
