@@ -65,9 +65,8 @@ internal sealed class IngestRun(
         Log.AttemptStarted(logger, camera.Name, process.Name, process.Id);
 
         using var runCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var reader = new Fmp4Reader(process.StandardOutput);
         var watchdog = new StallWatchdog(TimeSpan.FromSeconds(camera.StallSeconds), time);
-        var watching = watchdog.WatchAsync(reader, process, runCts.Token);
+        var watching = watchdog.WatchAsync(process, runCts.Token);
         // Shutdown does not cancel the reads below: ffmpeg is asked to finish, writes its last fragment
         // and closes stdout, which ends the loop with that fragment in the clip. Before the first fragment
         // there is nothing to keep, so it goes at once. Past StopGrace it is killed (stdout closes too).
@@ -91,12 +90,12 @@ internal sealed class IngestRun(
         var diskFull = false;
         try
         {
-            if (await reader.ReadInitSegmentAsync(CancellationToken.None).ConfigureAwait(false) is { } init)
+            if (await process.ReadInitSegmentAsync().ConfigureAwait(false) is { } init)
             {
                 // ffmpeg printed the input streams before the header: an H.265 camera seen for the first
                 // time is restarted now with the hvc1 tag, before a clip is written.
                 reconfigure = !ArgsMatch(args, input);
-                while (!reconfigure && await reader.ReadFragmentAsync(CancellationToken.None).ConfigureAwait(false) is { } fragment)
+                while (!reconfigure && await process.ReadFragmentAsync().ConfigureAwait(false) is { } fragment)
                 {
                     if (space?.Problem is { } problem)
                     {
@@ -159,7 +158,7 @@ internal sealed class IngestRun(
             }
         }
 
-        var exitCode = await StopAsync(process).ConfigureAwait(false);
+        var end = await StopAsync(process).ConfigureAwait(false);
         await runCts.CancelAsync().ConfigureAwait(false);
         await watching.ConfigureAwait(false);
 
@@ -173,7 +172,7 @@ internal sealed class IngestRun(
         }
         else
         {
-            reason ??= process.DescribeEnd(exitCode);
+            reason ??= end;
         }
         if (process is NativeIngest { Unsupported: { } unsupported })
         {
@@ -219,16 +218,17 @@ internal sealed class IngestRun(
     private (string Reason, bool DiskFull) SinkError(Exception e, SecretScrubber scrubber) =>
         space?.IsFull(e) == true ? ($"disk full: {scrubber.Scrub(e.Message)}", true) : ($"sink error: {scrubber.Scrub(e.Message)}", false);
 
-    private async Task<int> StopAsync(IIngestSource process)
+    /// <summary>Stops the source and returns its end in words.</summary>
+    private async Task<string> StopAsync(IIngestSource process)
     {
         await process.StopAsync(settings.StopGrace).ConfigureAwait(false);
         try
         {
-            return await process.WaitForExitAsync(CancellationToken.None).WaitAsync(settings.StopGrace + TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+            return await process.WaitForEndAsync(CancellationToken.None).WaitAsync(settings.StopGrace + TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            return -1;
+            return $"{process.Name} did not exit";
         }
     }
 

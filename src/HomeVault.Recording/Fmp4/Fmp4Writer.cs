@@ -26,6 +26,9 @@ internal sealed class Fmp4Writer
 
     public void Take() => _length = 0;
 
+    /// <summary>Where the last <see cref="WriteFragment"/> put its tfdt value (64-bit), from the start of its moof.</summary>
+    public int TfdtValueOffset { get; private set; }
+
     /// <summary>ftyp + moov for one video track of <paramref name="timescale"/> with <paramref name="sampleEntry"/> (avc1/hvc1) carrying <paramref name="configBox"/>.</summary>
     public void WriteInit(string sampleEntry, string configBox, byte[] config, int width, int height, uint timescale)
     {
@@ -156,6 +159,7 @@ internal sealed class Fmp4Writer
         U32(TrackId);
         Close();
         FullBox("tfdt", 1, 0);
+        TfdtValueOffset = _length - moofStart;
         U64(baseMediaDecodeTime);
         Close();
         FullBox("trun", 0, 0x000701); // data offset, sample duration, size, flags
