@@ -60,7 +60,7 @@ internal sealed class IngestRun(
         var scrubber = input.Scrubber;
         var attemptAt = time.GetUtcNow();
         await using IIngestSource process = choice.Native
-            ? new NativeIngest(camera.Url, credentials, camera.Audio, ioTimeout)
+            ? new NativeIngest(camera.Url, credentials, camera.Audio, ioTimeout, camera.TlsFingerprint is { } pin ? RtspTls.ParseFingerprint(pin) : null)
             : new FfmpegSource(FfmpegProcess.Start(settings.FfmpegPath, args, scrubber, settings.StderrLines, LearnFromStderr()));
         Log.AttemptStarted(logger, camera.Name, process.Name, process.Id);
 
@@ -174,10 +174,16 @@ internal sealed class IngestRun(
         {
             reason ??= end;
         }
+        if (process is NativeIngest { Refused: { } refused })
+        {
+            Log.CannotStart(logger, camera.Name, refused);
+            return new RunResult(reason, CannotStart: true);
+        }
         if (process is NativeIngest { Unsupported: { } unsupported })
         {
-            // auto: the same camera through ffmpeg at once; native only: a camera that cannot start.
-            var fellBack = choice.FallBack(unsupported);
+            // auto: the same camera through ffmpeg at once; native only, or a pinned certificate ffmpeg would not
+            // check: a camera that cannot start.
+            var fellBack = camera.TlsFingerprint is null && choice.FallBack(unsupported);
             return new RunResult(reason, Reconfigure: fellBack, CannotStart: !fellBack);
         }
         if (!reconfigure && !ArgsMatch(args, input))

@@ -18,6 +18,13 @@ public sealed class CameraOptions
     /// <summary>Native RTSP client or ffmpeg; <c>auto</c> picks native where the stream allows it.</summary>
     public IngestMode Ingest { get; set; } = IngestMode.Auto;
 
+    /// <summary>
+    /// For an rtsps:// camera with a self-signed certificate: the SHA-256 fingerprint (hex, colons allowed) of the one
+    /// certificate to accept. Without it the certificate must chain to the system's trust store and name the URL's host.
+    /// Checked by the native client only, so a pinned camera is never handed to ffmpeg.
+    /// </summary>
+    public string? TlsFingerprint { get; set; }
+
     /// <summary>Per-camera retention in days; null = the global <see cref="RetentionOptions.Days"/>.</summary>
     public int? RetainDays { get; set; }
 

@@ -20,6 +20,7 @@ internal sealed class NativeIngest : IIngestSource
     private readonly CameraCredentials? _credentials;
     private readonly AudioMode _audio;
     private readonly TimeSpan _ioTimeout;
+    private readonly byte[]? _tlsPin;
     private readonly Fmp4Writer _writer = new();
     private readonly RtpSequence _sequence = new();
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -38,8 +39,10 @@ internal sealed class NativeIngest : IIngestSource
     private volatile bool _killed;
     private CancellationTokenSource? _killTimer;
 
-    public NativeIngest(string url, CameraCredentials? credentials, AudioMode audio, TimeSpan ioTimeout)
+    /// <param name="tlsPin">For rtsps://: the SHA-256 of the one certificate to accept; null to check it against the system's trust store.</param>
+    public NativeIngest(string url, CameraCredentials? credentials, AudioMode audio, TimeSpan ioTimeout, byte[]? tlsPin = null)
     {
+        _tlsPin = tlsPin;
         _url = new Uri(url);
         _credentials = credentials;
         _audio = audio;
@@ -48,6 +51,9 @@ internal sealed class NativeIngest : IIngestSource
 
     /// <summary>Why the stream is not one this records (then <c>auto</c> uses ffmpeg), once known.</summary>
     public string? Unsupported { get; private set; }
+
+    /// <summary>Why the camera's TLS certificate was refused, if it was (no use retrying until something changes).</summary>
+    public string? Refused { get; private set; }
 
     /// <summary>Why the run ended, when not by a stop.</summary>
     public string? Failure { get; private set; }
@@ -117,6 +123,11 @@ internal sealed class NativeIngest : IIngestSource
             Unsupported = e.Message;
             End(1, $"native ingest: {e.Message}");
         }
+        catch (RtspTlsException e)
+        {
+            Refused = e.Message;
+            End(1, e.Message);
+        }
         catch (EndOfStreamException e) when (_client?.Aborted == true)
         {
             End(-1, e.Message);
@@ -136,11 +147,11 @@ internal sealed class NativeIngest : IIngestSource
 
     private RtspClient Open()
     {
-        if (_url.Scheme != "rtsp")
+        if (_url.Scheme is not ("rtsp" or "rtsps"))
         {
-            throw new NativeIngestUnsupportedException($"{_url.Scheme}:// (only rtsp:// over TCP)");
+            throw new NativeIngestUnsupportedException($"{_url.Scheme}:// (only rtsp:// and rtsps:// over TCP)");
         }
-        var client = RtspClient.Connect(_url, _credentials, _ioTimeout);
+        var client = RtspClient.Connect(_url, _credentials, _ioTimeout, _tlsPin);
         try
         {
             var url = _url.GetComponents(UriComponents.HttpRequestUrl & ~UriComponents.UserInfo, UriFormat.UriEscaped);

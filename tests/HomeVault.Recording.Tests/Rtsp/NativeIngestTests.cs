@@ -12,7 +12,7 @@ namespace HomeVault.Recording.Tests.Rtsp;
 /// <summary>The native RTSP ingest against camsim (GStreamer's RTSP server), through the same supervisor as ffmpeg's.</summary>
 public sealed class NativeIngestTests(CamsimFixture camsim)
 {
-    private static void AssertWholeClips(IReadOnlyList<ClipRecord> clips, string codec, string tag)
+    internal static void AssertWholeClips(IReadOnlyList<ClipRecord> clips, string codec, string tag)
     {
         Assert.NotEmpty(clips);
         foreach (var c in clips)
