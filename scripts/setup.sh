@@ -33,6 +33,7 @@ if ((with_tests)); then
     python3-seccomp           # tools/mdwe: the demo under systemd's MemoryDenyWriteExecute rules (DemoTests)
     procps                    # kill: a test stops `serve` with SIGTERM as systemd would
     vlc-bin vlc-plugin-base   # VLC's RTSP server: the second, independent RTSP implementation the native ingest is tested against (UDP only)
+    glib-networking openssl   # camsim's rtsps:// mount (GLib's TLS) and its test certificate (TlsIngestTests)
     ceph-mon ceph-osd radosgw ceph-common curl  # a real S3 server on loopback for the replica tests (scripts/s3/rgw-up.sh)
   )
 fi

@@ -25,9 +25,11 @@ Mounts (all on 127.0.0.1):
                         presentation order
   --aac-mount NAME      H.264 plus AAC-LC audio (48 kHz mono, a sine), both encoded once with
                         the video and cached; the audio is RFC 3640 mpeg4-generic (AAC-hbr)
+  --tls-mount NAME      H.264 over RTSP over TLS (rtsps://), served on a third port (--tls-port,
+                        default auto) with the certificate and key in --tls-cert PEM (one file)
 
 When serving it prints one line on stdout:
-  READY port=PORT [auth_port=PORT2] cam1=rtsp://127.0.0.1:PORT/cam1 ...
+  READY port=PORT [auth_port=PORT2] [tls_port=PORT3] cam1=rtsp://127.0.0.1:PORT/cam1 ...
 and exits cleanly on SIGTERM/SIGINT.
 """
 import argparse
@@ -43,7 +45,7 @@ import gi
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtspServer", "1.0")
 gi.require_version("GstRtsp", "1.0")
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+from gi.repository import Gio, GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 
 def log(msg):
@@ -97,6 +99,8 @@ class Sim:
         # RTSPAuth is server-wide, and an unauthenticated client is only challenged (401)
         # when it has no token at all; so authenticated mounts live on a second server.
         self.auth_server = self.new_server(args.auth_port) if args.auth_mount else None
+        # TLS is server-wide too (RTSPAuth's certificate): rtsps:// mounts live on a third server.
+        self.tls_server = self.new_server(args.tls_port) if args.tls_mount else None
         self.urls = []  # (name, server)
         self.flap_medias = set()
         self.fps = int(args.fps)
@@ -152,6 +156,24 @@ class Sim:
             perms.add_permission_for_role("user", "media.factory.construct", True)
             f.set_permissions(perms)
             self.add(name, f, self.auth_server)
+
+        if a.tls_mount:
+            if not a.tls_cert:
+                sys.exit("camsim: --tls-mount needs --tls-cert PEM")
+            auth = GstRtspServer.RTSPAuth()
+            auth.set_tls_certificate(Gio.TlsCertificate.new_from_file(a.tls_cert))
+            token = GstRtspServer.RTSPToken()
+            token.set_string("media.factory.role", "anonymous")
+            auth.set_default_token(token)  # no credentials: anyone who completes the handshake
+            self.tls_server.set_auth(auth)
+        for name in a.tls_mount:
+            f = self.factory(v264)
+            perms = GstRtspServer.RTSPPermissions()
+            perms.add_role("anonymous")
+            perms.add_permission_for_role("anonymous", "media.factory.access", True)
+            perms.add_permission_for_role("anonymous", "media.factory.construct", True)
+            f.set_permissions(perms)
+            self.add(name, f, self.tls_server)
 
         for name in a.h265_mount:
             self.add(name, self.factory(video_launch(h265, "h265")))
@@ -216,12 +238,13 @@ class Sim:
     def run(self):
         self.build()
         loop = GLib.MainLoop()
-        for server in (self.server, self.auth_server):
+        for server in (self.server, self.auth_server, self.tls_server):
             if server is not None and server.attach(None) == 0:
                 sys.exit(f"camsim: cannot bind 127.0.0.1:{server.get_service()}")
         port = self.server.get_bound_port()
         extra = f" auth_port={self.auth_server.get_bound_port()}" if self.auth_server else ""
-        urls = " ".join(f"{n}=rtsp://127.0.0.1:{s.get_bound_port()}/{n}" for n, s in self.urls)
+        extra += f" tls_port={self.tls_server.get_bound_port()}" if self.tls_server else ""
+        urls = " ".join(f"{n}={'rtsps' if s is self.tls_server else 'rtsp'}://127.0.0.1:{s.get_bound_port()}/{n}" for n, s in self.urls)
         print(f"READY port={port}{extra} {urls}", flush=True)
         for sig in (signal.SIGTERM, signal.SIGINT):
             GLib.unix_signal_add(GLib.PRIORITY_HIGH, sig, loop.quit)
@@ -253,9 +276,12 @@ def main():
     p.add_argument("--g711-law", choices=["mulaw", "alaw"], default="mulaw")
     p.add_argument("--aac-mount", action="append", default=[])
     p.add_argument("--bframes-mount", action="append", default=[])
+    p.add_argument("--tls-mount", action="append", default=[])
+    p.add_argument("--tls-port", type=int, default=0, help="port of the rtsps:// mounts (0 = auto)")
+    p.add_argument("--tls-cert", help="PEM file with the certificate and its private key, for --tls-mount")
     args = p.parse_args()
     if not (args.mount or args.auth_mount or args.flap_mount or args.stall_mount
-            or args.h265_mount or args.g711_mount or args.aac_mount or args.bframes_mount):
+            or args.h265_mount or args.g711_mount or args.aac_mount or args.bframes_mount or args.tls_mount):
         args.mount = ["cam1"]
     Gst.init(None)
     Sim(args).run()

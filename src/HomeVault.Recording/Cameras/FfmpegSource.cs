@@ -1,17 +1,22 @@
+using HomeVault.Recording.Fmp4;
 using HomeVault.Recording.Processes;
 
 namespace HomeVault.Recording.Cameras;
 
-/// <summary>The ffmpeg ingest as an <see cref="IIngestSource"/>: <c>ffmpeg -c copy</c> writing fragmented MP4 to its stdout.</summary>
+/// <summary>The ffmpeg ingest as an <see cref="IIngestSource"/>: <c>ffmpeg -c copy</c> writing fragmented MP4 to its stdout, read by <see cref="Fmp4Reader"/>.</summary>
 internal sealed class FfmpegSource(ChildProcess process) : IIngestSource
 {
-    private ChildExit? _exit;
+    private readonly Fmp4Reader _reader = new(process.StandardOutput);
 
     public string Name => "ffmpeg";
 
     public int Id => process.Id;
 
-    public Stream StandardOutput => process.StandardOutput;
+    public long BytesRead => _reader.BytesRead;
+
+    public ValueTask<InitSegment?> ReadInitSegmentAsync() => _reader.ReadInitSegmentAsync(CancellationToken.None);
+
+    public ValueTask<Fmp4Fragment?> ReadFragmentAsync() => _reader.ReadFragmentAsync(CancellationToken.None);
 
     public void Kill() => process.Kill();
 
@@ -19,15 +24,12 @@ internal sealed class FfmpegSource(ChildProcess process) : IIngestSource
 
     public Task StopAsync(TimeSpan grace) => process.StopAsync(grace);
 
-    public async Task<int> WaitForExitAsync(CancellationToken ct)
+    /// <summary>From how ffmpeg ended (<see cref="ChildExit"/>).</summary>
+    public async Task<string> WaitForEndAsync(CancellationToken ct)
     {
         var exit = await process.WaitForExitAsync(ct).ConfigureAwait(false);
-        _exit = exit;
-        return exit.Code;
+        return exit.Success ? "eof" : exit.Describe();
     }
-
-    /// <summary>From how ffmpeg ended (<see cref="ChildExit"/>); a run that gave up waiting for it has none.</summary>
-    public string DescribeEnd(int exitCode) => _exit is not { } exit ? "ffmpeg did not exit" : exit.Success ? "eof" : exit.Describe();
 
     public ValueTask DisposeAsync() => process.DisposeAsync();
 }

@@ -1,8 +1,10 @@
+using HomeVault.Recording.Fmp4;
+
 namespace HomeVault.Recording.Cameras;
 
 /// <summary>
-/// What a run records from: fragmented MP4 on <see cref="StandardOutput"/>, written by ffmpeg (<see cref="FfmpegSource"/>)
-/// or by the native RTSP client (<c>Rtsp/NativeIngest</c>). The run reads it to its end, stops it with
+/// What a run records from: an init segment, then fragments, from ffmpeg's fragmented MP4 (<see cref="FfmpegSource"/>)
+/// or built by the native RTSP client (<c>Rtsp/NativeIngest</c>). The run reads it to its end, stops it with
 /// <see cref="RequestStop"/> (the last whole fragment still arrives), and kills it on a stall.
 /// </summary>
 internal interface IIngestSource : IAsyncDisposable
@@ -13,8 +15,14 @@ internal interface IIngestSource : IAsyncDisposable
     /// <summary>The process that does the work (ffmpeg's, or this one's for native).</summary>
     int Id { get; }
 
-    /// <summary>The fragmented MP4. Its async reads block the calling thread: read it from a thread of its own.</summary>
-    Stream StandardOutput { get; }
+    /// <summary>Bytes of footage so far, for the stall watchdog. Safe from any thread.</summary>
+    long BytesRead { get; }
+
+    /// <summary>The init segment; null if the source ended before it. Reads block the calling thread: read from a thread of its own.</summary>
+    ValueTask<InitSegment?> ReadInitSegmentAsync();
+
+    /// <summary>The next fragment, its bytes valid until the next read; null at the end.</summary>
+    ValueTask<Fmp4Fragment?> ReadFragmentAsync();
 
     /// <summary>Ends it now (stall, shutdown before the first fragment). Safe from any thread.</summary>
     void Kill();
@@ -25,8 +33,6 @@ internal interface IIngestSource : IAsyncDisposable
     /// <summary>Stops it for a reader that no longer reads (what is left is dropped).</summary>
     Task StopAsync(TimeSpan grace);
 
-    Task<int> WaitForExitAsync(CancellationToken ct);
-
-    /// <summary>The run's end in a few words, from its exit code and what it said.</summary>
-    string DescribeEnd(int exitCode);
+    /// <summary>Waits for its end and says it in a few words ("eof", "exit 1: ...", the native client's failure).</summary>
+    Task<string> WaitForEndAsync(CancellationToken ct);
 }

@@ -60,14 +60,13 @@ internal sealed class IngestRun(
         var scrubber = input.Scrubber;
         var attemptAt = time.GetUtcNow();
         await using IIngestSource process = choice.Native
-            ? new NativeIngest(camera.Url, credentials, camera.Audio, camera.Transport, ioTimeout)
+            ? new NativeIngest(camera.Url, credentials, camera.Audio, camera.Transport, ioTimeout, camera.TlsFingerprint is { } pin ? RtspTls.ParseFingerprint(pin) : null)
             : new FfmpegSource(FfmpegProcess.Start(settings.FfmpegPath, args, scrubber, settings.StderrLines, LearnFromStderr()));
         Log.AttemptStarted(logger, camera.Name, process.Name, process.Id);
 
         using var runCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var reader = new Fmp4Reader(process.StandardOutput);
         var watchdog = new StallWatchdog(TimeSpan.FromSeconds(camera.StallSeconds), time);
-        var watching = watchdog.WatchAsync(reader, process, runCts.Token);
+        var watching = watchdog.WatchAsync(process, runCts.Token);
         // Shutdown does not cancel the reads below: ffmpeg is asked to finish, writes its last fragment
         // and closes stdout, which ends the loop with that fragment in the clip. Before the first fragment
         // there is nothing to keep, so it goes at once. Past StopGrace it is killed (stdout closes too).
@@ -91,7 +90,7 @@ internal sealed class IngestRun(
         var diskFull = false;
         try
         {
-            if (await reader.ReadInitSegmentAsync(CancellationToken.None).ConfigureAwait(false) is { } init)
+            if (await process.ReadInitSegmentAsync().ConfigureAwait(false) is { } init)
             {
                 if (process is NativeIngest native)
                 {
@@ -100,7 +99,7 @@ internal sealed class IngestRun(
                 // ffmpeg printed the input streams before the header: an H.265 camera seen for the first
                 // time is restarted now with the hvc1 tag, before a clip is written.
                 reconfigure = !ArgsMatch(args, input);
-                while (!reconfigure && await reader.ReadFragmentAsync(CancellationToken.None).ConfigureAwait(false) is { } fragment)
+                while (!reconfigure && await process.ReadFragmentAsync().ConfigureAwait(false) is { } fragment)
                 {
                     if (space?.Problem is { } problem)
                     {
@@ -163,7 +162,7 @@ internal sealed class IngestRun(
             }
         }
 
-        var exitCode = await StopAsync(process).ConfigureAwait(false);
+        var end = await StopAsync(process).ConfigureAwait(false);
         await runCts.CancelAsync().ConfigureAwait(false);
         await watching.ConfigureAwait(false);
 
@@ -177,12 +176,18 @@ internal sealed class IngestRun(
         }
         else
         {
-            reason ??= process.DescribeEnd(exitCode);
+            reason ??= end;
+        }
+        if (process is NativeIngest { Refused: { } refused })
+        {
+            Log.CannotStart(logger, camera.Name, refused);
+            return new RunResult(reason, CannotStart: true);
         }
         if (process is NativeIngest { Unsupported: { } unsupported })
         {
-            // auto: the same camera through ffmpeg at once; native only: a camera that cannot start.
-            var fellBack = choice.FallBack(unsupported);
+            // auto: the same camera through ffmpeg at once; native only, or a pinned certificate ffmpeg would not
+            // check: a camera that cannot start.
+            var fellBack = camera.TlsFingerprint is null && choice.FallBack(unsupported);
             return new RunResult(reason, Reconfigure: fellBack, CannotStart: !fellBack);
         }
         if (!reconfigure && !ArgsMatch(args, input))
@@ -223,16 +228,17 @@ internal sealed class IngestRun(
     private (string Reason, bool DiskFull) SinkError(Exception e, SecretScrubber scrubber) =>
         space?.IsFull(e) == true ? ($"disk full: {scrubber.Scrub(e.Message)}", true) : ($"sink error: {scrubber.Scrub(e.Message)}", false);
 
-    private async Task<int> StopAsync(IIngestSource process)
+    /// <summary>Stops the source and returns its end in words.</summary>
+    private async Task<string> StopAsync(IIngestSource process)
     {
         await process.StopAsync(settings.StopGrace).ConfigureAwait(false);
         try
         {
-            return await process.WaitForExitAsync(CancellationToken.None).WaitAsync(settings.StopGrace + TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+            return await process.WaitForEndAsync(CancellationToken.None).WaitAsync(settings.StopGrace + TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            return -1;
+            return $"{process.Name} did not exit";
         }
     }
 

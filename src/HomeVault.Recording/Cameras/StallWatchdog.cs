@@ -1,4 +1,3 @@
-using HomeVault.Recording.Fmp4;
 using HomeVault.Recording.Processes;
 
 namespace HomeVault.Recording.Cameras;
@@ -14,7 +13,7 @@ internal sealed class StallWatchdog(TimeSpan limit, TimeProvider time)
     /// <summary>Whether the watchdog killed the ingest.</summary>
     public bool Fired { get; private set; }
 
-    public async Task WatchAsync(Fmp4Reader reader, IIngestSource process, CancellationToken ct)
+    public async Task WatchAsync(IIngestSource process, CancellationToken ct)
     {
         var poll = limit / 4;
         var lastBytes = -1L;
@@ -24,7 +23,7 @@ internal sealed class StallWatchdog(TimeSpan limit, TimeProvider time)
             while (!ct.IsCancellationRequested)
             {
                 await Task.Delay(poll, time, ct).ConfigureAwait(false);
-                var bytes = reader.BytesRead;
+                var bytes = process.BytesRead;
                 if (bytes != lastBytes)
                 {
                     lastBytes = bytes;

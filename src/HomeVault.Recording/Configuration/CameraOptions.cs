@@ -21,6 +21,13 @@ public sealed class CameraOptions
     /// <summary>RTP over the RTSP connection (tcp), over UDP, or TCP falling back to UDP (auto).</summary>
     public TransportMode Transport { get; set; } = TransportMode.Tcp;
 
+    /// <summary>
+    /// For an rtsps:// camera with a self-signed certificate: the SHA-256 fingerprint (hex, colons allowed) of the one
+    /// certificate to accept. Without it the certificate must chain to the system's trust store and name the URL's host.
+    /// Checked by the native client only, so a pinned camera is never handed to ffmpeg.
+    /// </summary>
+    public string? TlsFingerprint { get; set; }
+
     /// <summary>Per-camera retention in days; null = the global <see cref="RetentionOptions.Days"/>.</summary>
     public int? RetainDays { get; set; }
 

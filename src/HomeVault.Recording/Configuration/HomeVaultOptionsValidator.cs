@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using HomeVault.Recording.Rtsp;
 using Microsoft.Extensions.Options;
 
 namespace HomeVault.Recording.Configuration;
@@ -105,6 +106,10 @@ public sealed partial class HomeVaultOptionsValidator : IValidateOptions<HomeVau
             errors.Add($"{at}:Url: must not contain user:password@; put 'user:password' in CredentialsFile");
         }
 
+        if (c.TlsFingerprint is { } pin && (RtspTls.ParseFingerprint(pin) is null || !c.Url.StartsWith("rtsps://", StringComparison.OrdinalIgnoreCase) || c.Ingest == IngestMode.Ffmpeg))
+        {
+            errors.Add($"{at}:TlsFingerprint: must be a SHA-256 fingerprint (64 hex digits) for an rtsps:// camera not recorded through ffmpeg");
+        }
         if (c.CredentialsFile is not null && !Path.IsPathFullyQualified(c.CredentialsFile))
         {
             errors.Add($"{at}:CredentialsFile: must be an absolute path");

@@ -31,6 +31,12 @@ internal sealed partial class Fmp4Writer
 
     public void Take() => _length = 0;
 
+    /// <summary>Where the last <see cref="WriteFragment"/> put the video's tfdt value (64-bit), from the start of its moof.</summary>
+    public int TfdtValueOffset { get; private set; }
+
+    /// <summary>Where the last <see cref="WriteFragment"/> with audio put the audio's tfdt value (64-bit), from the start of its moof.</summary>
+    public int AudioTfdtValueOffset { get; private set; }
+
     /// <summary>
     /// ftyp + moov for one video track of <paramref name="timescale"/> with <paramref name="sampleEntry"/> (avc1/hvc1)
     /// carrying <paramref name="configBox"/>, and an AAC track when <paramref name="audio"/> is given.
@@ -187,7 +193,7 @@ internal sealed partial class Fmp4Writer
         // decode times are the presentation times in order, so a B-frame is shown before it is decoded. An edit list
         // with version 0 would need the reorder depth in the moov, written before the first frame arrives.
         var reordered = samples.Any(s => s.CompositionOffset != 0);
-        var videoOffsetAt = Run(TrackId, baseMediaDecodeTime, samples.Count, reordered ? (byte)1 : (byte)0, reordered ? 0x000F01u : 0x000701u, i =>
+        (var videoOffsetAt, TfdtValueOffset) = Run(moofStart, TrackId, baseMediaDecodeTime, samples.Count, reordered ? (byte)1 : (byte)0, reordered ? 0x000F01u : 0x000701u, i =>
         {
             U32(samples[i].Duration);
             U32((uint)samples[i].Size);
@@ -197,11 +203,15 @@ internal sealed partial class Fmp4Writer
                 U32(unchecked((uint)samples[i].CompositionOffset));
             }
         });
-        var audioOffsetAt = audio is { } a ? Run(AudioTrackId, a.BaseMediaDecodeTime, a.Samples.Count, 0, 0x000301, i =>
+        var audioOffsetAt = -1;
+        if (audio is { } a)
         {
-            U32(a.Samples[i].Duration);
-            U32((uint)a.Samples[i].Size);
-        }) : -1;
+            (audioOffsetAt, AudioTfdtValueOffset) = Run(moofStart, AudioTrackId, a.BaseMediaDecodeTime, a.Samples.Count, 0, 0x000301, i =>
+            {
+                U32(a.Samples[i].Duration);
+                U32((uint)a.Samples[i].Size);
+            });
+        }
         Close(); // moof
         var dataOffset = _length - moofStart + 8;
         BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(videoOffsetAt), (uint)dataOffset);
@@ -213,14 +223,15 @@ internal sealed partial class Fmp4Writer
         Fourcc("mdat");
     }
 
-    /// <summary>A traf of one trun (<paramref name="trunFlags"/>, always with a data offset); returns where the data offset goes.</summary>
-    private int Run(uint trackId, ulong baseMediaDecodeTime, int count, byte trunVersion, uint trunFlags, Action<int> sample)
+    /// <summary>A traf of one trun (<paramref name="trunFlags"/>, always with a data offset); returns where the data offset goes and where its tfdt value is from the moof's start.</summary>
+    private (int DataOffsetAt, int TfdtValueOffset) Run(int moofStart, uint trackId, ulong baseMediaDecodeTime, int count, byte trunVersion, uint trunFlags, Action<int> sample)
     {
         Open("traf");
         FullBox("tfhd", 0, 0x020000); // default-base-is-moof
         U32(trackId);
         Close();
         FullBox("tfdt", 1, 0);
+        var tfdtAt = _length - moofStart;
         U64(baseMediaDecodeTime);
         Close();
         FullBox("trun", trunVersion, trunFlags);
@@ -233,7 +244,7 @@ internal sealed partial class Fmp4Writer
         }
         Close();
         Close(); // traf
-        return dataOffsetAt;
+        return (dataOffsetAt, tfdtAt);
     }
 
     private void Open(string type)

@@ -8,43 +8,48 @@ namespace HomeVault.Recording.Rtsp;
 /// <summary>
 /// A camera recorded without ffmpeg: RTSP over TCP, RTP interleaved on it or over UDP (<see cref="RtpOverUdp"/>), the
 /// video track's RTP depacketised into whole groups of pictures, with the audio that goes with each (AAC over TCP,
-/// <see cref="AacAudio"/>), and written as fragmented MP4, which <see cref="StandardOutput"/> hands to the same
-/// <see cref="Fmp4Reader"/> that reads ffmpeg's. Everything happens inside that stream's reads, on the camera's
-/// own thread: connecting (OPTIONS, DESCRIBE, SETUP, PLAY), reading, keep-alive. A lost packet ends the run
-/// before the group it damaged is written (the supervisor records the gap and reconnects); a stream this does not
-/// handle ends it with <see cref="Unsupported"/> set, for <c>auto</c> to hand the camera to ffmpeg.
+/// <see cref="AacAudio"/>), each group handed to the run as an <see cref="Fmp4Fragment"/> whose moof the
+/// <see cref="Fmp4Writer"/> writes into the depacketiser's buffer right before the group's media data: one copy of
+/// each group in memory (audio, when there is some, is joined after it in a buffer of this ingest's), no byte stream to
+/// parse back. Everything happens inside the run's reads, on the camera's own thread: connecting (OPTIONS, DESCRIBE,
+/// SETUP, PLAY), reading, keep-alive. A lost packet ends the run before the group it damaged is handed over (the
+/// supervisor records the gap and reconnects); a stream this does not handle ends it with <see cref="Unsupported"/>
+/// set, for <c>auto</c> to hand the camera to ffmpeg.
 /// </summary>
-internal sealed class NativeIngest : Stream, IIngestSource
+internal sealed class NativeIngest : IIngestSource
 {
     private readonly Uri _url;
     private readonly CameraCredentials? _credentials;
     private readonly AudioMode _audio;
     private readonly TransportMode _transport;
     private readonly TimeSpan _ioTimeout;
+    private readonly byte[]? _tlsPin;
     private readonly Fmp4Writer _writer = new();
     private readonly RtpSequence _sequence = new();
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Queue<Fmp4Fragment> _fragments = new();
+    private byte[] _joined = [];
     private RtspClient? _client;
     private RtpOverUdp? _udp;
     private NalDepacketizer? _video;
     private SdpMedia? _media;
     private AacAudio? _aac;
     private uint _videoAnchor;
+    private InitSegment? _init;
     private int _rtpChannel;
     private string _keepAliveMethod = "OPTIONS";
     private long _lastKeepAlive;
     private long? _origin;
-    private bool _initWritten;
-    private readonly List<ReadOnlyMemory<byte>> _output = [];
-    private int _outputIndex;
-    private int _readOffset;
+    private long _bytesRead;
     private bool _ended;
     private volatile bool _stopRequested;
     private volatile bool _killed;
     private CancellationTokenSource? _killTimer;
 
-    public NativeIngest(string url, CameraCredentials? credentials, AudioMode audio, TransportMode transport, TimeSpan ioTimeout)
+    /// <param name="tlsPin">For rtsps://: the SHA-256 of the one certificate to accept; null to check it against the system's trust store.</param>
+    public NativeIngest(string url, CameraCredentials? credentials, AudioMode audio, TransportMode transport, TimeSpan ioTimeout, byte[]? tlsPin = null)
     {
+        _tlsPin = tlsPin;
         _url = new Uri(url);
         _credentials = credentials;
         _audio = audio;
@@ -58,6 +63,9 @@ internal sealed class NativeIngest : Stream, IIngestSource
     /// <summary>Once connected over UDP: "udp", and why when <c>auto</c> chose it (for <c>cameras status</c>).</summary>
     public string? Transport { get; private set; }
 
+    /// <summary>Why the camera's TLS certificate was refused, if it was (no use retrying until something changes).</summary>
+    public string? Refused { get; private set; }
+
     /// <summary>Why the run ended, when not by a stop.</summary>
     public string? Failure { get; private set; }
 
@@ -65,56 +73,29 @@ internal sealed class NativeIngest : Stream, IIngestSource
 
     public int Id => Environment.ProcessId;
 
-    public Stream StandardOutput => this;
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    /// <summary>Reads the camera up to its first whole group of pictures, which the init segment is made from.</summary>
+    public ValueTask<InitSegment?> ReadInitSegmentAsync()
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Read(buffer.Span));
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    /// <summary>Hands out the boxes written (from the writer) and the groups' media data (from the depacketiser's buffer) in order.</summary>
-    public override int Read(Span<byte> buffer)
-    {
-        while (_outputIndex < _output.Count && _readOffset == _output[_outputIndex].Length)
+        while (_init is null && !_ended)
         {
-            (_outputIndex, _readOffset) = (_outputIndex + 1, 0);
-        }
-        if (_outputIndex == _output.Count)
-        {
-            // All read: only now may the writer and the depacketiser reuse their buffers.
-            _output.Clear();
-            _outputIndex = 0;
-            _writer.Take();
-            if (_ended)
-            {
-                return 0;
-            }
             Pump();
-            return Read(buffer);
         }
-        var n = Math.Min(buffer.Length, _output[_outputIndex].Length - _readOffset);
-        _output[_outputIndex].Span.Slice(_readOffset, n).CopyTo(buffer);
-        _readOffset += n;
-        return n;
+        return ValueTask.FromResult(_init);
     }
 
-    /// <summary>Reads the camera until a fragment is written or the run ends.</summary>
+    /// <summary>The next group as a fragment; the one before it is given up (its buffer is reused from here on).</summary>
+    public ValueTask<Fmp4Fragment?> ReadFragmentAsync()
+    {
+        while (_fragments.Count == 0 && !_ended)
+        {
+            Pump();
+        }
+        return ValueTask.FromResult(_fragments.TryDequeue(out var fragment) ? fragment : (Fmp4Fragment?)null);
+    }
+
+    /// <summary>Reads the camera until a group is handed over or the run ends.</summary>
     private void Pump()
     {
         try
@@ -125,7 +106,7 @@ internal sealed class NativeIngest : Stream, IIngestSource
                 _client.Abort();
                 _udp?.Abort();
             }
-            while (_output.Count == 0)
+            while (_fragments.Count == 0)
             {
                 if (_stopRequested)
                 {
@@ -153,6 +134,11 @@ internal sealed class NativeIngest : Stream, IIngestSource
             End(0, null);
             TryTeardown();
         }
+        catch (RtspTlsException e)
+        {
+            Refused = e.Message;
+            End(1, e.Message);
+        }
         catch (NativeIngestUnsupportedException e)
         {
             Unsupported = e.Message;
@@ -177,11 +163,11 @@ internal sealed class NativeIngest : Stream, IIngestSource
 
     private RtspClient Open()
     {
-        if (_url.Scheme != "rtsp")
+        if (_url.Scheme is not ("rtsp" or "rtsps"))
         {
-            throw new NativeIngestUnsupportedException($"{_url.Scheme}:// (only rtsp:// over TCP)");
+            throw new NativeIngestUnsupportedException($"{_url.Scheme}:// (only rtsp:// and rtsps://)");
         }
-        var client = RtspClient.Connect(_url, _credentials, _ioTimeout);
+        var client = RtspClient.Connect(_url, _credentials, _ioTimeout, _tlsPin);
         try
         {
             var url = _url.GetComponents(UriComponents.HttpRequestUrl & ~UriComponents.UserInfo, UriFormat.UriEscaped);
@@ -298,30 +284,61 @@ internal sealed class NativeIngest : Stream, IIngestSource
 
     private void OnGop(long firstTimestamp, IReadOnlyList<VideoSample> samples, ReadOnlyMemory<byte> mdat)
     {
-        var start = _writer.Written.Length;
-        if (!_initWritten)
+        var timescale = (uint)_media!.ClockRate;
+        if (_init is null)
         {
             var v = _video!;
-            var config = v.Sps is null || v.Pps is null || (_media!.Encoding == "H265" && v.Vps is null)
+            var config = v.Sps is null || v.Pps is null || (_media.Encoding == "H265" && v.Vps is null)
                 ? throw new InvalidDataException("no parameter sets (SPS/PPS) in the SDP or before the first keyframe")
-                : _media!.Encoding == "H264" ? VideoConfig.H264(v.Sps, v.Pps) : VideoConfig.H265(v.Vps!, v.Sps, v.Pps);
-            _writer.WriteInit(config.SampleEntry, config.ConfigBox, config.Record, config.Width, config.Height, (uint)_media.ClockRate, _aac?.Track);
-            _initWritten = true;
+                : _media.Encoding == "H264" ? VideoConfig.H264(v.Sps, v.Pps) : VideoConfig.H265(v.Vps!, v.Sps, v.Pps);
+            _writer.Take();
+            _writer.WriteInit(config.SampleEntry, config.ConfigBox, config.Record, config.Width, config.Height, timescale, _aac?.Track);
+            var video = new TrackInfo(Fmp4Writer.TrackId, timescale, "vide", 0);
+            _init = new InitSegment(_writer.Written.ToArray(),
+                _aac is null ? [video] : [video, new TrackInfo(Fmp4Writer.AudioTrackId, _aac.Track.Timescale, "soun", 0)]);
         }
         if (_origin is null)
         {
             _origin = firstTimestamp;
-            _aac?.Queue!.Start(unchecked((int)((uint)firstTimestamp - _videoAnchor)), _media!.ClockRate);
+            _aac?.Queue!.Start(unchecked((int)((uint)firstTimestamp - _videoAnchor)), _media.ClockRate);
         }
-        var from = firstTimestamp - _origin.Value;
-        var audio = _aac?.Queue!.Take(from + samples.Sum(s => (long)s.Duration), _media!.ClockRate);
-        _writer.WriteFragment((ulong)from, samples, mdat.Length, audio);
-        _output.Add(_writer.Written[start..]);
-        _output.Add(mdat);
+        var baseTime = (ulong)(firstTimestamp - _origin.Value);
+        var duration = 0UL;
+        foreach (var s in samples)
+        {
+            duration += s.Duration;
+        }
+        var audio = _aac?.Queue!.Take((long)(baseTime + duration), _media.ClockRate);
+        _writer.Take();
+        _writer.WriteFragment(baseTime, samples, mdat.Length, audio);
+        var bytes = _video!.Prepend(_writer.Written.Span);
+        var reference = new TrackTime(Fmp4Writer.TrackId, baseTime, duration, _writer.TfdtValueOffset, Is64Bit: true);
+        IReadOnlyList<TrackTime> tracks = [reference];
         if (audio is { } a)
         {
-            _output.Add(a.Data);
+            bytes = Join(bytes.Span, a.Data.Span);
+            var audioDuration = 0UL;
+            foreach (var s in a.Samples)
+            {
+                audioDuration += s.Duration;
+            }
+            tracks = [reference, new TrackTime(Fmp4Writer.AudioTrackId, a.BaseMediaDecodeTime, audioDuration, _writer.AudioTfdtValueOffset, Is64Bit: true)];
         }
+        _fragments.Enqueue(new Fmp4Fragment(bytes, tracks, reference, timescale));
+        Interlocked.Add(ref _bytesRead, bytes.Length);
+    }
+
+    /// <summary>The group (with its moof) and its audio after it, in this ingest's own buffer, reused by the next group with audio.</summary>
+    private Memory<byte> Join(ReadOnlySpan<byte> group, ReadOnlySpan<byte> audio)
+    {
+        var length = group.Length + audio.Length;
+        if (_joined.Length < length)
+        {
+            _joined = new byte[length + (length / 2)];
+        }
+        group.CopyTo(_joined);
+        audio.CopyTo(_joined.AsSpan(group.Length));
+        return _joined.AsMemory(0, length);
     }
 
     private void OnTick(RtspClient client, string baseUrl)
@@ -416,26 +433,19 @@ internal sealed class NativeIngest : Stream, IIngestSource
         _exit.TrySetResult(-1);
     }
 
-    public Task<int> WaitForExitAsync(CancellationToken ct) => _exit.Task.WaitAsync(ct);
+    /// <summary>The failure that ended the run, else "eof" (a stop, the camera's goodbye) or "stopped" (killed).</summary>
+    public async Task<string> WaitForEndAsync(CancellationToken ct)
+    {
+        var code = await _exit.Task.WaitAsync(ct).ConfigureAwait(false);
+        return Failure ?? (code == 0 ? "eof" : "stopped");
+    }
 
-    public string DescribeEnd(int exitCode) => Failure ?? (exitCode == 0 ? "eof" : "stopped");
-
-    public override async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         Interlocked.Exchange(ref _killTimer, null)?.Dispose();
         Kill();
         _client?.Dispose();
         _udp?.Dispose();
-        await base.DisposeAsync().ConfigureAwait(false);
+        return ValueTask.CompletedTask;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -8,7 +8,7 @@ using HomeVault.Recording.Configuration;
 namespace HomeVault.Recording.Rtsp;
 
 /// <summary>
-/// One RTSP 1.0 connection over TCP (RFC 2326), RTP and RTCP interleaved on it (10.12). Reads go into one large
+/// One RTSP 1.0 connection over TCP, or over TLS for rtsps:// (RFC 2326), RTP and RTCP interleaved on it (10.12). Reads go into one large
 /// buffer: a read takes whatever the kernel holds, many packets at a time, and the socket's low-water mark lets it
 /// sleep until a batch has arrived, so a camera costs a few reads a second, not one per packet.
 /// Blocking: used from the camera's own thread. <see cref="Abort"/> may be called from any thread.
@@ -24,6 +24,7 @@ internal sealed class RtspClient : IDisposable
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(500);
 
     private readonly Socket _socket;
+    private readonly Stream _stream;
     private readonly RtspAuthenticator? _auth;
     private readonly TimeSpan _ioTimeout;
     private byte[] _buffer = new byte[BufferBytes];
@@ -32,9 +33,10 @@ internal sealed class RtspClient : IDisposable
     private int _cseq;
     private volatile bool _aborted;
 
-    private RtspClient(Socket socket, CameraCredentials? credentials, TimeSpan ioTimeout)
+    private RtspClient(Socket socket, Stream stream, CameraCredentials? credentials, TimeSpan ioTimeout)
     {
         _socket = socket;
+        _stream = stream;
         _auth = credentials is null ? null : new RtspAuthenticator(credentials);
         _ioTimeout = ioTimeout;
     }
@@ -53,20 +55,24 @@ internal sealed class RtspClient : IDisposable
     /// <summary>Called on every quiet tick and between batches while streaming; the place for keep-alive and stop checks.</summary>
     public Action? OnTick { get; set; }
 
-    public static RtspClient Connect(Uri url, CameraCredentials? credentials, TimeSpan ioTimeout)
+    /// <summary>Connects to an rtsp:// URL, or an rtsps:// one over TLS (<see cref="RtspTls"/>, <paramref name="pin"/> the pinned certificate's SHA-256).</summary>
+    public static RtspClient Connect(Uri url, CameraCredentials? credentials, TimeSpan ioTimeout, byte[]? pin = null)
     {
         ArgumentNullException.ThrowIfNull(url);
+        var tls = url.Scheme == "rtsps";
+        var port = url.Port > 0 ? url.Port : tls ? RtspTls.DefaultPort : 554;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = 1 << 20 };
         try
         {
-            var connect = socket.ConnectAsync(url.Host, url.Port > 0 ? url.Port : 554);
+            var connect = socket.ConnectAsync(url.Host, port);
             if (!connect.Wait(ioTimeout))
             {
-                throw new TimeoutException($"connection to {url.Host}:{url.Port} timed out");
+                throw new TimeoutException($"connection to {url.Host}:{port} timed out");
             }
             socket.ReceiveTimeout = (int)ioTimeout.TotalMilliseconds;
             socket.SendTimeout = (int)ioTimeout.TotalMilliseconds;
-            return new RtspClient(socket, credentials, ioTimeout);
+            Stream stream = tls ? RtspTls.Connect(socket, url.Host, pin) : new NetworkStream(socket, ownsSocket: false);
+            return new RtspClient(socket, stream, credentials, ioTimeout);
         }
         catch (AggregateException e) when (e.InnerException is SocketException s)
         {
@@ -125,7 +131,7 @@ internal sealed class RtspClient : IDisposable
             text.Append(CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
         }
         text.Append("\r\n");
-        _socket.Send(Encoding.UTF8.GetBytes(text.ToString()));
+        _stream.Write(Encoding.UTF8.GetBytes(text.ToString()));
     }
 
     /// <summary>From PLAY on: wake on a batch of bytes or a tick, whichever comes first.</summary>
@@ -175,7 +181,11 @@ internal sealed class RtspClient : IDisposable
         }
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _socket.Dispose();
+    }
 
     private RtspResponse Exchange(string method, string url, (string Name, string Value)[] headers)
     {
@@ -269,9 +279,9 @@ internal sealed class RtspClient : IDisposable
             int n;
             try
             {
-                n = _socket.Receive(_buffer.AsSpan(_end));
+                n = _stream.Read(_buffer.AsSpan(_end));
             }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock && !_aborted && OnTick is not null)
+            catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock } && !_aborted && OnTick is not null)
             {
                 quiet += Tick;
                 if (quiet >= _ioTimeout)
@@ -281,11 +291,11 @@ internal sealed class RtspClient : IDisposable
                 OnTick();
                 continue;
             }
-            catch (SocketException e) when (!_aborted)
+            catch (IOException e) when (!_aborted && e.InnerException is SocketException s)
             {
-                throw new IOException(e.SocketErrorCode == SocketError.TimedOut ? "the camera did not answer in time" : e.Message, e);
+                throw new IOException(s.SocketErrorCode == SocketError.TimedOut ? "the camera did not answer in time" : s.Message, e);
             }
-            catch (Exception e) when (_aborted && e is SocketException or ObjectDisposedException)
+            catch (Exception e) when (_aborted && e is IOException or ObjectDisposedException)
             {
                 throw new EndOfStreamException("stopped", e);
             }

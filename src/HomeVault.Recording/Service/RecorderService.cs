@@ -203,7 +203,7 @@ public sealed partial class RecorderService(
     /// <summary>
     /// The JSON whose hash identifies a configuration: byte for byte what serializing an anonymous
     /// { Days, MaxBytes, MinFreeBytes, Cameras: [{ Name, Url, CredentialsFile, ClipSeconds, Audio, RetainDays,
-    /// StallSeconds }] } gave (so an upgrade does not log a change), written directly to spare the start-up
+    /// StallSeconds[, TlsFingerprint when set] }] } gave (so an upgrade does not log a change), written directly to spare the start-up
     /// the reflection serializer.
     /// </summary>
     internal static byte[] ConfigurationShape(HomeVaultOptions config)
@@ -233,6 +233,10 @@ public sealed partial class RecorderService(
                     w.WriteNull("RetainDays");
                 }
                 w.WriteNumber("StallSeconds", c.StallSeconds);
+                if (c.TlsFingerprint is { } pin)
+                {
+                    w.WriteString("TlsFingerprint", pin); // only when set: a configuration without one hashes as before
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -28,7 +28,7 @@ public sealed class CamsimProcess : IDisposable
 
     public int Port { get; }
 
-    /// <summary>Mount name to rtsp:// URL, for every kind of mount.</summary>
+    /// <summary>Mount name to rtsp:// (rtsps:// for a TLS mount) URL, for every kind of mount.</summary>
     public IReadOnlyDictionary<string, string> Urls { get; }
 
     /// <summary>How long it took to be ready (the first run encodes the test pattern, minutes at 1080p).</summary>
@@ -71,7 +71,7 @@ public sealed class CamsimProcess : IDisposable
             }
             var fields = ready.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(kv => kv.Split('=', 2)).Where(kv => kv.Length == 2).ToList();
             var port = fields.Where(kv => kv[0] == "port").Select(kv => int.Parse(kv[1], CultureInfo.InvariantCulture)).FirstOrDefault();
-            var urls = fields.Where(kv => kv[1].StartsWith("rtsp://", StringComparison.Ordinal)).ToDictionary(kv => kv[0], kv => kv[1], StringComparer.Ordinal);
+            var urls = fields.Where(kv => kv[1].StartsWith("rtsp://", StringComparison.Ordinal) || kv[1].StartsWith("rtsps://", StringComparison.Ordinal)).ToDictionary(kv => kv[0], kv => kv[1], StringComparer.Ordinal);
             return new CamsimProcess(process, port, urls, clock.Elapsed);
         }
         catch

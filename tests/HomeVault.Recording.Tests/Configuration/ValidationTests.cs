@@ -53,6 +53,22 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public void A_pinned_tls_fingerprint_is_taken_only_as_sha256_hex_for_an_rtsps_camera_that_ffmpeg_will_not_record()
+    {
+        const string pin = "B9:96:1C:21:21:B0:8C:2B:F3:4A:DB:B3:DA:1D:60:03:FF:F8:B6:C3:C0:2C:F1:88:73:6C:80:1F:32:82:DA:6B";
+        var o = Valid();
+        o.Cameras[1].TlsFingerprint = pin;
+        Assert.Empty(HomeVaultOptionsValidator.ValidateAll(o));
+        o.Cameras[1].TlsFingerprint = pin.Replace(":", "", StringComparison.Ordinal).ToLowerInvariant();
+        Assert.Empty(HomeVaultOptionsValidator.ValidateAll(o));
+        foreach (var (url, value, ingest) in new[] { ("rtsps://cam.local/live", pin[..^3], IngestMode.Auto), ("rtsp://cam.local/live", pin, IngestMode.Auto), ("rtsps://cam.local/live", pin, IngestMode.Ffmpeg) })
+        {
+            (o.Cameras[1].Url, o.Cameras[1].TlsFingerprint, o.Cameras[1].Ingest) = (url, value, ingest);
+            Assert.StartsWith("HomeVault:Cameras[1]:TlsFingerprint: must be a SHA-256 fingerprint", Assert.Single(HomeVaultOptionsValidator.ValidateAll(o)), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void A_url_with_credentials_is_refused_without_echoing_them()
     {
         var o = Valid();

@@ -191,6 +191,27 @@ public sealed class DepacketizerTests
     }
 
     [Fact]
+    public void A_header_prepended_to_each_group_sits_right_before_it_even_for_two_groups_from_one_packet()
+    {
+        var fragments = new List<Memory<byte>>();
+        NalDepacketizer? d = null;
+        var header = 0;
+        d = new NalDepacketizer(false, (_, samples, _) => fragments.Add(d!.Prepend(Enumerable.Repeat((byte)(0xF0 + header++), 1500 + 12 * samples.Count).ToArray())), null, Sps, Pps);
+        var a = Nal(0x65, 100, 1);
+        var b = Nal(0x65, 200, 2);
+        d.Push(a, 0, marker: false);
+        d.Push(b, 3000, marker: false);
+        d.Push(Nal(0x65, 50, 3), 6000, marker: true); // two groups at once, headers larger than the headroom kept
+
+        Assert.Equal(2, fragments.Count);
+        Assert.Equal([.. Enumerable.Repeat((byte)0xF0, 1512), .. LengthPrefixed(a)], fragments[0].ToArray());
+        Assert.Equal([.. Enumerable.Repeat((byte)0xF1, 1512), .. LengthPrefixed(b)], fragments[1].ToArray());
+        d.Push(Nal(0x41, 60, 4), 9000, marker: true);
+        d.Flush();
+        Assert.Equal([.. Enumerable.Repeat((byte)0xF2, 1524), .. LengthPrefixed(Nal(0x65, 50, 3), Nal(0x41, 60, 4))], fragments[2].ToArray());
+    }
+
+    [Fact]
     public void A_fragment_continued_without_its_start_is_refused()
     {
         var d = new NalDepacketizer(false, (_, _, _) => { });
