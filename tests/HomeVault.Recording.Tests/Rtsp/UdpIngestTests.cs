@@ -86,6 +86,24 @@ public sealed class UdpIngestTests(CamsimFixture camsim)
     }
 
     [Fact]
+    public async Task Keep_alives_hold_a_udp_session_open_past_the_servers_session_timeout()
+    {
+        // VLC ends a session that sends no RTSP request for 3 s; over UDP only keep-alives on the RTSP connection
+        // say the client is there (every 1.5 s: half the timeout it announces).
+        using var vlc = VlcServer.Start(VlcServer.Footage("h264"), sessionTimeout: 3);
+        using var h = new Harness();
+        // Without them the stream would stop 3 s in and the run end as a stall 8 s later, well inside 20 s.
+        await h.RecordAsync(TimeSpan.FromSeconds(20), Udp("kept", vlc.Url));
+
+        Assert.Equal(RunResult.Cancelled, Assert.Single(h.Journal.RunsOf("kept")).Reason);
+        var clips = h.Sink.For("kept");
+        NativeIngestTests.AssertWholeClips(clips, "h264", "avc1");
+        var recorded = clips.Sum(c => c.MediaDuration.TotalSeconds);
+        Assert.True(recorded >= 12, $"{recorded:0.0} s recorded");
+        h.AssertEverySecondAccounted("kept");
+    }
+
+    [Fact]
     public async Task Auto_transport_on_vlc_ends_on_native_udp_and_says_so_while_tcp_only_names_the_461()
     {
         using var vlc = VlcServer.Start(VlcServer.Footage("h264"));

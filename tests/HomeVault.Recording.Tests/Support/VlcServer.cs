@@ -31,7 +31,8 @@ internal sealed class VlcServer : IDisposable
     public string Url { get; }
 
     /// <summary>Serves <paramref name="file"/> at rtsp://127.0.0.1:PORT/cam once the port answers; with Basic auth for <see cref="User"/> when a password is given.</summary>
-    public static VlcServer Start(string file, string? password = null)
+    /// <param name="sessionTimeout">Seconds without an RTSP request after which VLC ends a session (its default is 60).</param>
+    public static VlcServer Start(string file, string? password = null, int? sessionTimeout = null)
     {
         var port = LoopbackPort.Closed();
         var url = string.Create(CultureInfo.InvariantCulture, $"rtsp://127.0.0.1:{port}/cam");
@@ -41,6 +42,10 @@ internal sealed class VlcServer : IDisposable
             // A test-only concession: VLC takes its RTSP credentials on argv only, where any local user can read
             // them. HomeVault never puts a camera password on argv; this password guards nothing but this test.
             vlc.AddRange(["--sout-rtsp-user", User, "--sout-rtsp-pwd", password]);
+        }
+        if (sessionTimeout is { } seconds)
+        {
+            vlc.AddRange(["--rtsp-timeout", seconds.ToString(CultureInfo.InvariantCulture)]);
         }
         var asRoot = Environment.UserName == "root";
         var process = ChildProcess.Start(asRoot ? TestEnv.Tool("runuser") : vlc[0], asRoot ? ["-u", "nobody", "--", .. vlc] : vlc[1..],
