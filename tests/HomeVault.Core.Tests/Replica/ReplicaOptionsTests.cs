@@ -27,6 +27,7 @@ public sealed class ReplicaOptionsTests
     [InlineData("Bandwidth", "HomeVault:Replica:BandwidthBytesPerSecond: must be >= 0 (0 = no limit), was -1")]
     [InlineData("Lock", "HomeVault:Replica:ObjectLockDays: must be 1..36500 when set, was 0")]
     [InlineData("Retention", "HomeVault:Replica:RemoteRetentionDays: must be at least ObjectLockDays (30), was 7")]
+    [InlineData("AlertLag", "HomeVault:Replica:AlertLagSeconds: must be 0..31536000 (0 = no alert), was -5")]
     public void Each_problem_is_one_line_naming_its_field(string broken, string expected)
     {
         var o = Valid();
@@ -38,6 +39,7 @@ public sealed class ReplicaOptionsTests
             case "Bandwidth": o.BandwidthBytesPerSecond = -1; break;
             case "Lock": o.ObjectLockDays = 0; break;
             case "Retention": o.ObjectLockDays = 30; o.RemoteRetentionDays = 7; break;
+            case "AlertLag": o.AlertLagSeconds = -5; break;
         }
 
         Assert.Equal([expected], Errors(o));
