@@ -4,13 +4,15 @@ using HomeVault.Core.Replica;
 
 namespace HomeVault.Cli.Commands;
 
-/// <summary>`homevault replica verify`.</summary>
+/// <summary>`homevault replica verify`; `restore` and `fetch` are in <see cref="ReplicaRestoreCommands"/>.</summary>
 internal static class ReplicaCommands
 {
     public static Command Build()
     {
         var command = new Command("replica", "The off-site replica in the configured S3 bucket");
         command.Subcommands.Add(BuildVerify());
+        command.Subcommands.Add(ReplicaRestoreCommands.BuildRestore());
+        command.Subcommands.Add(ReplicaRestoreCommands.BuildFetch());
         return command;
     }
 

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text;
+using Amazon.S3;
+using HomeVault.Core.Catalog;
+using HomeVault.Core.Vault;
+
+namespace HomeVault.Core.Replica;
+
+/// <summary>What a restore rebuilt.</summary>
+public sealed record RestoreReport(RestoredLogReport Log, ClipDownloadReport? Clips);
+
+/// <summary>
+/// Rebuilds a data directory from the bucket with nothing but its credentials and one owner's passphrase (the theft
+/// case): the passphrase opens that owner's sealed identity file under `o/`; the identity opens the keys bundle and the
+/// catalog snapshot, which become the new directory's keys/ and catalog.db; the audit segments newer than the snapshot
+/// are appended and checked against their signed checkpoints (<see cref="RestoredLog"/>); then, unless asked not to,
+/// every sealed clip is downloaded and hash-checked (<see cref="ClipDownloads"/>). Nothing is written before the
+/// passphrase has opened an identity and the keys and catalog have opened with it; a restore that fails after that
+/// removes what it wrote.
+/// </summary>
+public static class ReplicaRestore
+{
+    public static async Task<RestoreReport> RunAsync(ObjectStore store, string prefix, char[] passphrase, string target, bool downloadClips, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var data = new DataDirectory(target);
+        if (Directory.Exists(data.Root) && Directory.EnumerateFileSystemEntries(data.Root).Any())
+        {
+            throw new UserError($"{data.Root} is not empty: a restore writes a new data directory");
+        }
+        var layout = new ReplicaLayout(prefix);
+        using var identity = await UnlockAsync(store, layout, passphrase, ct).ConfigureAwait(false);
+        var keys = Sealed.Open(identity, await GetAsync(store, layout.KeysBundle, "keys bundle", ct).ConfigureAwait(false), "keys bundle");
+        var catalog = Sealed.Open(identity, await GetAsync(store, layout.CatalogSnapshot, "catalog snapshot", ct).ConfigureAwait(false), "catalog snapshot");
+        var created = !Directory.Exists(data.Root);
+        try
+        {
+            IO.Durable.CreatePrivateDirectory(data.KeysDir);
+            KeysBundle.Extract(keys, data.KeysDir);
+            IO.Durable.CreateNew(data.CatalogPath, catalog);
+            using var db = CatalogDatabase.Open(data.CatalogPath);
+            var clipKeys = ReplicaKeys.Load(db, prefix);
+            var log = await RestoredLog.ApplyAsync(data, db, store, layout, clipKeys, identity, ct).ConfigureAwait(false);
+            var clips = downloadClips ? await ClipDownloads.RunAsync(data, db, store, clipKeys, null, ct).ConfigureAwait(false) : null;
+            return new RestoreReport(log, clips);
+        }
+        catch
+        {
+            Remove(data.Root, created);
+            throw;
+        }
+    }
+
+    /// <summary>The identity of the owner whose sealed identity file the passphrase opens.</summary>
+    private static async Task<X25519Identity> UnlockAsync(ObjectStore store, ReplicaLayout layout, char[] passphrase, CancellationToken ct)
+    {
+        var owners = await store.ListAsync(layout.OwnersPrefix, ct).ConfigureAwait(false);
+        if (owners.Count == 0)
+        {
+            throw new UserError($"bucket {store.Bucket} holds no HomeVault replica under prefix '{layout.OwnersPrefix[..^2]}' (no owner key objects)");
+        }
+        using var scrypt = new ScryptIdentity(passphrase);
+        foreach (var (key, _) in owners)
+        {
+            using var body = await store.OpenReadAsync(key, ct).ConfigureAwait(false);
+            using var plaintext = new MemoryStream();
+            try
+            {
+                Age.Decrypt(body, plaintext, [scrypt]);
+            }
+            catch (AgeException)
+            {
+                continue; // another owner's file (or not an identity file at all)
+            }
+            var identities = IdentityFile.Parse(Encoding.UTF8.GetString(plaintext.GetBuffer(), 0, (int)plaintext.Length));
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(plaintext.GetBuffer());
+            if (identities.Count == 1)
+            {
+                return identities[0];
+            }
+        }
+        throw new UserError($"wrong passphrase: it opens none of the {owners.Count} owner key(s) in bucket {store.Bucket}; nothing was written");
+    }
+
+    private static async Task<Stream> GetAsync(ObjectStore store, string key, string what, CancellationToken ct)
+    {
+        try
+        {
+            return await store.OpenReadAsync(key, ct).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new UserError($"bucket {store.Bucket} has no replica {what} yet (the recorder sends it beside the first clips)");
+        }
+    }
+
+    private static void Remove(string root, bool created)
+    {
+        if (created)
+        {
+            Directory.Delete(root, recursive: true);
+            return;
+        }
+        foreach (var entry in Directory.EnumerateFileSystemEntries(root))
+        {
+            if (Directory.Exists(entry))
+            {
+                Directory.Delete(entry, recursive: true);
+            }
+            else
+            {
+                File.Delete(entry);
+            }
+        }
+    }
+}
