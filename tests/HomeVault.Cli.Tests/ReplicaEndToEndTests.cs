@@ -25,9 +25,9 @@ public sealed class ReplicaEndToEndTests(S3Gateway gateway) : IDisposable
     }
 
     /// <summary>The configuration: the camera (none when <paramref name="url"/> is null) and the Replica section.</summary>
-    private static string WriteConfig(string dir, string data, string? url, ReplicaOptions replica)
+    internal static string WriteConfig(string dir, string data, string? url, ReplicaOptions replica, string camera = Camera)
     {
-        var path = ServeProcesses.WriteConfig(Path.Combine(dir, "homevault.json"), data, url is null ? [] : [(Camera, url, 3, null)]);
+        var path = ServeProcesses.WriteConfig(Path.Combine(dir, "homevault.json"), data, url is null ? [] : [(camera, url, 3, null)]);
         var json = JsonNode.Parse(File.ReadAllText(path))!;
         json["HomeVault"]!["Replica"] = new JsonObject
         {

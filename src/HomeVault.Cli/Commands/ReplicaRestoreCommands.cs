@@ -1,6 +1,8 @@
 using System.CommandLine;
 using HomeVault.Cli.Infrastructure;
 using HomeVault.Core;
+using HomeVault.Core.Audit;
+using HomeVault.Core.Keys;
 using HomeVault.Core.Replica;
 
 namespace HomeVault.Cli.Commands;
@@ -28,6 +30,10 @@ internal static class ReplicaRestoreCommands
                 var report = ReplicaRestore.RunAsync(store, replica.Prefix, passphrase, result.GetValue(to)!, result.GetValue(clips) == "all", CancellationToken.None)
                     .GetAwaiter().GetResult();
                 var log = report.Log;
+                foreach (var lost in log.Lost)
+                {
+                    Console.Out.WriteLine(lost);
+                }
                 Console.Out.WriteLine($"audit log: {log.Size} entries ({log.SnapshotSize} from the catalog snapshot, the rest from {log.Segments} segment(s), {log.RowsRebuilt} catalog row(s) rebuilt from them)");
                 var target = new DataDirectory(result.GetValue(to)!).Root;
                 if (report.Clips is { } c)
@@ -59,6 +65,46 @@ internal static class ReplicaRestoreCommands
             return Finish(report, $"fetched {report.Written} clip(s), {report.Bytes} bytes, each matching the catalog's SHA-256; {report.AlreadyThere} already here");
         });
         return command;
+    }
+
+    /// <summary>`replica verify --audit [--owner NAME] [--passphrase-file FILE]`.</summary>
+    public sealed record AuditOption(Option<bool> Audit, Option<string?> Owner, Option<string?> PassphraseFile);
+
+    public static AuditOption AuditOptions() => new(
+        new Option<bool>("--audit") { Description = "Also open the bucket's audit segments (an owner's passphrase) and check they are a prefix of the local log" },
+        new Option<string?>("--owner") { Description = "Whose identity opens the segments (default: the only owner)", HelpName = "NAME" },
+        CommonOptions.PassphraseFile());
+
+    /// <summary>With --audit: prints the comparison of the bucket's audit log with the local one; returns the number of problems.</summary>
+    public static int VerifyAudit(ParseResult result, AuditOption options, Installation vault, ObjectStore store, ReplicaOptions replica)
+    {
+        if (!result.GetValue(options.Audit))
+        {
+            return 0;
+        }
+        var who = vault.ResolveOwner(result.GetValue(options.Owner));
+        var passphrase = Passphrases.Read(Passphrases.FileFrom(result.GetValue(options.PassphraseFile)), $"Passphrase for owner '{who.Name}'");
+        ReplicaAuditReport report;
+        try
+        {
+            using var identity = new OwnerKeyStore(vault.Data).UnlockIdentity(who.Name, passphrase);
+            vault.Record(AuditEvent.VaultUnlocked(who.Name, "replica-verify", "audit segments"));
+            using var audit = InstallationAudit.Open(vault.Data, vault.Db);
+            report = ReplicaAuditCheck.RunAsync(audit.Log, store, new ReplicaLayout(replica.Prefix), identity, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            Array.Clear(passphrase);
+        }
+        foreach (var problem in report.Problems)
+        {
+            Console.Out.WriteLine(problem);
+        }
+        if (report.Problems.Count == 0)
+        {
+            Console.Out.WriteLine($"audit OK: the bucket's log ({report.RemoteSize} entries, its checkpoint signed and consistent) is a prefix of the local one ({report.LocalSize}); {report.LocalSize - report.RemoteSize} not sent yet");
+        }
+        return report.Problems.Count;
     }
 
     private static ReplicaOptions Replica(ParseResult result)

@@ -13,6 +13,8 @@ namespace HomeVault.Core.Replica;
 /// </summary>
 public sealed class ReplicaLayout(string prefix)
 {
+    public string Prefix => prefix;
+
     public string OwnersPrefix => prefix + "o/";
 
     public string KeysBundle => prefix + "s/keys";

@@ -24,15 +24,11 @@ public static class ReplicaRestore
     {
         ArgumentNullException.ThrowIfNull(store);
         var data = new DataDirectory(target);
-        if (Directory.Exists(data.Root) && Directory.EnumerateFileSystemEntries(data.Root).Any())
-        {
-            throw new UserError($"{data.Root} is not empty: a restore writes a new data directory");
-        }
+        var existed = IO.NewDirectory.Check(data.Root);
         var layout = new ReplicaLayout(prefix);
         using var identity = await UnlockAsync(store, layout, passphrase, ct).ConfigureAwait(false);
         var keys = Sealed.Open(identity, await GetAsync(store, layout.KeysBundle, "keys bundle", ct).ConfigureAwait(false), "keys bundle");
         var catalog = Sealed.Open(identity, await GetAsync(store, layout.CatalogSnapshot, "catalog snapshot", ct).ConfigureAwait(false), "catalog snapshot");
-        var created = !Directory.Exists(data.Root);
         try
         {
             IO.Durable.CreatePrivateDirectory(data.KeysDir);
@@ -46,7 +42,7 @@ public static class ReplicaRestore
         }
         catch
         {
-            Remove(data.Root, created);
+            IO.NewDirectory.RemoveCreated(data.Root, existed);
             throw;
         }
     }
@@ -57,7 +53,7 @@ public static class ReplicaRestore
         var owners = await store.ListAsync(layout.OwnersPrefix, ct).ConfigureAwait(false);
         if (owners.Count == 0)
         {
-            throw new UserError($"bucket {store.Bucket} holds no HomeVault replica under prefix '{layout.OwnersPrefix[..^2]}' (no owner key objects)");
+            throw new UserError($"bucket {store.Bucket} holds no HomeVault replica under prefix '{layout.Prefix}' (no owner key objects)");
         }
         using var scrypt = new ScryptIdentity(passphrase);
         foreach (var (key, _) in owners)
@@ -91,26 +87,6 @@ public static class ReplicaRestore
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
             throw new UserError($"bucket {store.Bucket} has no replica {what} yet (the recorder sends it beside the first clips)");
-        }
-    }
-
-    private static void Remove(string root, bool created)
-    {
-        if (created)
-        {
-            Directory.Delete(root, recursive: true);
-            return;
-        }
-        foreach (var entry in Directory.EnumerateFileSystemEntries(root))
-        {
-            if (Directory.Exists(entry))
-            {
-                Directory.Delete(entry, recursive: true);
-            }
-            else
-            {
-                File.Delete(entry);
-            }
         }
     }
 }

@@ -6,7 +6,8 @@ using Microsoft.Data.Sqlite;
 namespace HomeVault.Core.Replica;
 
 /// <summary>What the audit segments added to a restored catalog.</summary>
-public sealed record RestoredLogReport(long SnapshotSize, long Size, int Segments, int RowsRebuilt);
+/// <param name="Lost">Sealed clips the catalog knows whose object never reached the bucket (sealed just before the theft).</param>
+public sealed record RestoredLogReport(long SnapshotSize, long Size, int Segments, int RowsRebuilt, IReadOnlyList<string> Lost);
 
 /// <summary>
 /// Brings a restored catalog's audit log up to the replica's: the segments from the one holding the snapshot's last
@@ -39,7 +40,8 @@ internal static class RestoredLog
             .Where(e => e.Index >= snapshotSize).DistinctBy(e => e.Index)
             .Select(e => AuditEntry.TryDecode(e.Index, e.Bytes, out _) ?? throw new UserError($"replica audit entry {e.Index} does not decode"))
             .ToList();
-        var objects = await ClipObjectsAsync(store, clipKeys, fresh, ct).ConfigureAwait(false);
+        var remote = (await store.ListAsync(clipKeys.ClipsPrefix, ct).ConfigureAwait(false)).ToDictionary(o => o.Key, o => o.Size, StringComparer.Ordinal);
+        var objects = await ClipObjectsAsync(store, clipKeys, remote, fresh, ct).ConfigureAwait(false);
         using var tx = db.BeginTransaction(deferred: false);
         try
         {
@@ -53,16 +55,38 @@ internal static class RestoredLog
             throw new UserError($"the replica's audit log does not check out: {ex.Message}");
         }
         var rows = LeafRows.Rebuild(db, tx, fresh, objects);
+        var lost = RecordLost(db, tx, audit.Log, clipKeys, remote);
+        audit.Log.Checkpoint(tx);
         var size = audit.Log.Size(tx);
         new SettingsRepository(db, tx).Set(MetaReplicator.AuditNextSetting, size.ToString(System.Globalization.CultureInfo.InvariantCulture));
         tx.Commit();
-        return new RestoredLogReport(snapshotSize, size, segments.Count, rows);
+        return new RestoredLogReport(snapshotSize, size, segments.Count, rows, lost);
     }
 
-    /// <summary>The bucket's object for each clip the new entries seal: its size and, from its age header, its plaintext size.</summary>
-    private static async Task<Dictionary<string, ClipObject>> ClipObjectsAsync(ObjectStore store, ReplicaKeys keys, List<AuditEntry> entries, CancellationToken ct)
+    /// <summary>
+    /// A sealed clip whose object the bucket does not hold was lost with the recorder: its row is marked deleted and the
+    /// restored log says so in a clip.deleted leaf of its own, so the record shows the loss (and `audit verify` holds).
+    /// </summary>
+    private static List<string> RecordLost(SqliteConnection db, SqliteTransaction tx, AuditLog log, ReplicaKeys keys, Dictionary<string, long> remote)
     {
-        var sizes = (await store.ListAsync(keys.ClipsPrefix, ct).ConfigureAwait(false)).ToDictionary(o => o.Key, o => o.Size, StringComparer.Ordinal);
+        var clips = new ClipRepository(db, tx);
+        var lost = clips.Query().Where(c => !remote.ContainsKey(keys.Clip(c.Sha256!))).ToList();
+        var now = DateTimeOffset.UtcNow;
+        foreach (var clip in lost)
+        {
+            clips.MarkDeleted(clip.Id, clip.Sha256!, now, LostReason);
+            log.Append(AuditEvent.ClipDeleted(Actor, clip.Path, clip.Sha256!, LostReason), tx);
+        }
+        return [.. lost.Select(c => $"clip {c.Id} ({c.Camera} {c.Start:yyyy-MM-ddTHH:mm:ssZ}): not in the bucket, lost with the recorder")];
+    }
+
+    private const string Actor = "replica-restore";
+    private const string LostReason = "not in the replica when restored";
+
+    /// <summary>The bucket's object for each clip the new entries seal: its size and, from its age header, its plaintext size.</summary>
+    private static async Task<Dictionary<string, ClipObject>> ClipObjectsAsync(ObjectStore store, ReplicaKeys keys, Dictionary<string, long> sizes, List<AuditEntry> entries,
+        CancellationToken ct)
+    {
         var found = new Dictionary<string, ClipObject>(StringComparer.Ordinal);
         foreach (var sha in entries.Where(e => e.Event.Action is AuditActions.ClipSealed or AuditActions.ClipTruncated).Select(e => e.Event.Details["sha256"]))
         {
