@@ -48,6 +48,10 @@ public sealed class TheftDrillTests(S3Gateway gateway) : IDisposable
         var first = _serve.Start(config);
         ServeProcesses.WaitUntil(() => int.TryParse(ServeProcesses.Sql(db, covered), out var n) && n >= 3, 180, "three clips and their leaves replicated");
         ServeProcesses.Stop(first);
+        // Before the theft: the bucket's audit log, opened with the owner's passphrase, is a prefix of the local one.
+        var auditCheck = Homevault.Run("replica", "verify", "--audit", "--config", config, "--passphrase-file", pass);
+        Assert.Matches(@"(?m)^audit OK: the bucket's log \(\d+ entries, its checkpoint signed and consistent\) is a prefix of the local one \(\d+\); \d+ not sent yet$",
+            auditCheck.Stdout);
 
         // The theft: nothing of the data directory is left.
         Directory.Delete(data, recursive: true);
@@ -104,7 +108,7 @@ public sealed class TheftDrillTests(S3Gateway gateway) : IDisposable
             Assert.StartsWith("age-encryption.org/v1\n", Encoding.ASCII.GetString(bytes.ToArray(), 0, 22), StringComparison.Ordinal);
             Assert.DoesNotContain(Camera, Encoding.Latin1.GetString(bytes.ToArray()), StringComparison.Ordinal);
         }
-        var logs = _serve.Output(first) + _serve.Output(again) + refused.Stdout + refused.Stderr + restore.Stdout + restore.Stderr;
+        var logs = _serve.Output(first) + _serve.Output(again) + auditCheck.Stdout + auditCheck.Stderr + refused.Stdout + refused.Stderr + restore.Stdout + restore.Stderr;
         Assert.DoesNotContain(gateway.SecretKey, logs, StringComparison.Ordinal);
         Assert.Empty(SecretScan.Private(gateway.SecretKey, [restored], except: ""));
     }
