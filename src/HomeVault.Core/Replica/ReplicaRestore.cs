@@ -27,8 +27,8 @@ public static class ReplicaRestore
         var existed = IO.NewDirectory.Check(data.Root);
         var layout = new ReplicaLayout(prefix);
         using var identity = await UnlockAsync(store, layout, passphrase, ct).ConfigureAwait(false);
-        var keys = Sealed.Open(identity, await GetAsync(store, layout.KeysBundle, "keys bundle", ct).ConfigureAwait(false), "keys bundle");
-        var catalog = Sealed.Open(identity, await GetAsync(store, layout.CatalogSnapshot, "catalog snapshot", ct).ConfigureAwait(false), "catalog snapshot");
+        var keys = await OpenAsync(store, identity, layout.KeysBundle, "keys bundle", ct).ConfigureAwait(false);
+        var catalog = await OpenAsync(store, identity, layout.CatalogSnapshot, "catalog snapshot", ct).ConfigureAwait(false);
         try
         {
             IO.Durable.CreatePrivateDirectory(data.KeysDir);
@@ -78,11 +78,13 @@ public static class ReplicaRestore
         throw new UserError($"wrong passphrase: it opens none of the {owners.Count} owner key(s) in bucket {store.Bucket}; nothing was written");
     }
 
-    private static async Task<Stream> GetAsync(ObjectStore store, string key, string what, CancellationToken ct)
+    /// <summary>The plaintext of an object sealed to the owners.</summary>
+    private static async Task<byte[]> OpenAsync(ObjectStore store, X25519Identity identity, string key, string what, CancellationToken ct)
     {
         try
         {
-            return await store.OpenReadAsync(key, ct).ConfigureAwait(false);
+            using var body = await store.OpenReadAsync(key, ct).ConfigureAwait(false);
+            return Sealed.Open(identity, body, what);
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
