@@ -25,9 +25,9 @@ public sealed partial class ReplicaEndToEndTests(S3Gateway gateway) : IDisposabl
     }
 
     /// <summary>The configuration: the camera (none when <paramref name="url"/> is null) and the Replica section.</summary>
-    private static string WriteConfig(string dir, string data, string? url, ReplicaOptions replica)
+    internal static string WriteConfig(string dir, string data, string? url, ReplicaOptions replica, string camera = Camera)
     {
-        var path = ServeProcesses.WriteConfig(Path.Combine(dir, "homevault.json"), data, url is null ? [] : [(Camera, url, 3, null)]);
+        var path = ServeProcesses.WriteConfig(Path.Combine(dir, "homevault.json"), data, url is null ? [] : [(camera, url, 3, null)]);
         var json = JsonNode.Parse(File.ReadAllText(path))!;
         json["HomeVault"]!["Replica"] = new JsonObject
         {
@@ -82,10 +82,13 @@ public sealed partial class ReplicaEndToEndTests(S3Gateway gateway) : IDisposabl
         Assert.True(verify.Exit == 0, verify.Stdout + verify.Stderr);
         Assert.Equal($"replica OK: all {sealedClips} sealed clips are in bucket {replica.Bucket} with the catalog's SHA-256", verify.LastLine);
 
-        // Every replicated clip is in the bucket once, byte for byte the catalog's; nothing else is, nothing is half-done.
+        // Every replicated clip is in the bucket once, byte for byte the catalog's; nothing else is under c/ (beside it only
+        // the keys, catalog and audit objects a restore needs), nothing is half-done.
         var rows = ServeProcesses.Sql(db, "SELECT r.object_key || ' ' || c.sha256 FROM replica_clips r JOIN clips c ON c.id = r.clip_id WHERE r.state = 'replicated'")
             .Split('\n').Select(l => l.Split(' ')).ToDictionary(p => p[0], p => p[1]);
-        var objects = await store.ListAsync("", CancellationToken.None);
+        var all = await store.ListAsync("", CancellationToken.None);
+        Assert.All(all, o => Assert.Matches("^hv/(c/[0-9a-f]{64}|o/[0-9a-f]{32}|s/keys|s/catalog|a/[0-9]{20})$", o.Key));
+        var objects = all.Where(o => o.Key.StartsWith("hv/c/", StringComparison.Ordinal)).ToList();
         Assert.Equal(sealedClips, rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(rows.Keys.Order(StringComparer.Ordinal), objects.Select(o => o.Key).Order(StringComparer.Ordinal));
         foreach (var (key, sha) in rows)

@@ -28,11 +28,7 @@ internal static class InitCommand
             {
                 throw new UserError($"owner name '{ownerName}' is invalid: use 1-32 lower-case letters, digits, '-' or '_'");
             }
-            var existed = Directory.Exists(data.Root);
-            if (existed && Directory.EnumerateFileSystemEntries(data.Root).Any())
-            {
-                throw new UserError($"{data.Root} already exists and is not empty; nothing was changed");
-            }
+            var existed = NewDirectory.Check(data.Root);
             var passphrase = Passphrases.ReadNew(Passphrases.FileFrom(result.GetValue(passphraseFile)), $"New passphrase for owner '{ownerName}'");
             OwnerPublicKeys keys;
             try
@@ -41,7 +37,7 @@ internal static class InitCommand
             }
             catch
             {
-                RemoveCreated(data.Root, existed);
+                NewDirectory.RemoveCreated(data.Root, existed);
                 throw;
             }
             finally
@@ -80,30 +76,5 @@ internal static class InitCommand
             work.Commit();
         }
         return keys;
-    }
-
-    /// <summary>Only what this command created is removed: the directory was absent or empty before.</summary>
-    private static void RemoveCreated(string root, bool existed)
-    {
-        if (!Directory.Exists(root))
-        {
-            return;
-        }
-        if (!existed)
-        {
-            Directory.Delete(root, recursive: true);
-            return;
-        }
-        foreach (var entry in Directory.EnumerateFileSystemEntries(root))
-        {
-            if (Directory.Exists(entry))
-            {
-                Directory.Delete(entry, recursive: true);
-            }
-            else
-            {
-                File.Delete(entry);
-            }
-        }
     }
 }

@@ -69,50 +69,58 @@ public sealed partial class AuditLog
         }
         return InTransaction(transaction, tx =>
         {
-            var (size, lastTime) = _store.Tail(tx);
-            var frontier = LoadFrontier(tx, size);
-            var timeMs = Math.Max(_time.GetUtcNow().ToUnixTimeMilliseconds(), lastTime);
-            using var insertEntry = _store.Command(tx, "INSERT INTO audit_entries (idx, time_ms, entry, leaf_hash) VALUES ($i, $t, $e, $h)");
-            var pi = insertEntry.Parameters.Add("$i", SqliteType.Integer);
-            var pt = insertEntry.Parameters.Add("$t", SqliteType.Integer);
-            var pe = insertEntry.Parameters.Add("$e", SqliteType.Blob);
-            var ph = insertEntry.Parameters.Add("$h", SqliteType.Blob);
-            using var insertNode = _store.Command(tx, "INSERT INTO audit_nodes (level, idx, hash) VALUES ($l, $i, $h)");
-            var nl = insertNode.Parameters.Add("$l", SqliteType.Integer);
-            var ni = insertNode.Parameters.Add("$i", SqliteType.Integer);
-            var nh = insertNode.Parameters.Add("$h", SqliteType.Blob);
-            var first = size;
-            foreach (var e in events)
+            var timeMs = Math.Max(_time.GetUtcNow().ToUnixTimeMilliseconds(), _store.Tail(tx).LastTimeMs);
+            return AppendEncoded(tx, [.. events.Select(e =>
             {
                 ArgumentNullException.ThrowIfNull(e, nameof(events));
-                var bytes = AuditEntry.Encode(timeMs, e);
-                var leaf = MerkleHash.Leaf(bytes);
-                pi.Value = size;
-                pt.Value = timeMs;
-                pe.Value = bytes;
-                ph.Value = leaf;
-                insertEntry.ExecuteNonQuery();
-                // Each trailing 1 bit of the index closes one more complete subtree.
-                var hash = leaf;
-                var index = size;
-                var level = 0;
-                while ((index & 1) == 1)
-                {
-                    var left = frontier[^1];
-                    frontier.RemoveAt(frontier.Count - 1);
-                    hash = MerkleHash.Node(left, hash);
-                    level++;
-                    index >>= 1;
-                    nl.Value = level;
-                    ni.Value = index;
-                    nh.Value = hash;
-                    insertNode.ExecuteNonQuery();
-                }
-                frontier.Add(hash);
-                size++;
-            }
-            return first;
+                return (timeMs, AuditEntry.Encode(timeMs, e));
+            })]);
         });
+    }
+
+    /// <summary>Appends encoded entries (with the time each carries) at the end of the log, with the subtrees they complete; returns the index of the first.</summary>
+    private long AppendEncoded(SqliteTransaction tx, IReadOnlyList<(long TimeMs, byte[] Entry)> entries)
+    {
+        var size = _store.Tail(tx).Size;
+        var frontier = LoadFrontier(tx, size);
+        using var insertEntry = _store.Command(tx, "INSERT INTO audit_entries (idx, time_ms, entry, leaf_hash) VALUES ($i, $t, $e, $h)");
+        var pi = insertEntry.Parameters.Add("$i", SqliteType.Integer);
+        var pt = insertEntry.Parameters.Add("$t", SqliteType.Integer);
+        var pe = insertEntry.Parameters.Add("$e", SqliteType.Blob);
+        var ph = insertEntry.Parameters.Add("$h", SqliteType.Blob);
+        using var insertNode = _store.Command(tx, "INSERT INTO audit_nodes (level, idx, hash) VALUES ($l, $i, $h)");
+        var nl = insertNode.Parameters.Add("$l", SqliteType.Integer);
+        var ni = insertNode.Parameters.Add("$i", SqliteType.Integer);
+        var nh = insertNode.Parameters.Add("$h", SqliteType.Blob);
+        var first = size;
+        foreach (var (timeMs, bytes) in entries)
+        {
+            var leaf = MerkleHash.Leaf(bytes);
+            pi.Value = size;
+            pt.Value = timeMs;
+            pe.Value = bytes;
+            ph.Value = leaf;
+            insertEntry.ExecuteNonQuery();
+            // Each trailing 1 bit of the index closes one more complete subtree.
+            var hash = leaf;
+            var index = size;
+            var level = 0;
+            while ((index & 1) == 1)
+            {
+                var left = frontier[^1];
+                frontier.RemoveAt(frontier.Count - 1);
+                hash = MerkleHash.Node(left, hash);
+                level++;
+                index >>= 1;
+                nl.Value = level;
+                ni.Value = index;
+                nh.Value = hash;
+                insertNode.ExecuteNonQuery();
+            }
+            frontier.Add(hash);
+            size++;
+        }
+        return first;
     }
 
     // The complete subtrees that make up a tree of `size` leaves, largest (leftmost) first.

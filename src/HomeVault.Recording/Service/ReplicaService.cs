@@ -13,7 +13,8 @@ namespace HomeVault.Recording.Service;
 /// Replicates every sealed clip the bucket lacks, oldest first; while the store fails it retries with exponential
 /// backoff (1 s doubling to <see cref="MaxBackoff"/>). Every <see cref="RecorderStatus.PublishEvery"/>, however long an
 /// upload takes, it publishes its lag in status/replica.json. Stopping it mid-upload loses nothing: the next start
-/// aborts the interrupted multipart upload and sends the clip again.
+/// aborts the interrupted multipart upload and sends the clip again. Before each clip, <see cref="MetaReplicator"/> sends
+/// what a restore needs beside the clips (keys, catalog snapshot, the audit log's new entries) when it is due.
 /// </summary>
 public sealed partial class ReplicaService(ReplicaOptions options, ReplicaCredentials credentials, DataDirectory data, ILogger<ReplicaService> log, TimeProvider time) : BackgroundService
 {
@@ -51,12 +52,18 @@ public sealed partial class ReplicaService(ReplicaOptions options, ReplicaCreden
             {
                 using var db = CatalogDatabase.Open(data.CatalogPath);
                 var replicator = ClipReplicator.For(options, data, db, store, time);
+                using var meta = new MetaReplicator(data, db, store, new ReplicaLayout(options.Prefix), time);
                 using var catalog = new CatalogConnection(data, db, time);
                 var retention = new RemoteRetention(catalog, store, new RequestLegalHolds(), options, time);
                 LogStarted(log, options.Endpoint, options.Bucket);
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await SweepRemoteIfDueAsync(retention, stoppingToken).ConfigureAwait(false);
+                    // The keys, the catalog and the log go first: the clips they describe can wait a little, never the other way round.
+                    if (await meta.SendDueAsync(stoppingToken).ConfigureAwait(false) is { Any: true } sent)
+                    {
+                        LogMetaSent(log, sent.Keys, sent.Catalog, sent.Segment?.First ?? -1, sent.Segment?.Next ?? -1);
+                    }
                     if (await replicator.ReplicateNextAsync(stoppingToken).ConfigureAwait(false) is { } done)
                     {
                         Interlocked.Increment(ref _replicated);
@@ -116,6 +123,9 @@ public sealed partial class ReplicaService(ReplicaOptions options, ReplicaCreden
 
     [LoggerMessage(Level = LogLevel.Information, Message = "replica: clip {ClipId} ({Bytes} bytes) replicated as {Key}")]
     private static partial void LogReplicated(ILogger logger, long clipId, long bytes, string key);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "replica: sent keys {Keys}, catalog snapshot {Catalog}, audit entries {First}..{Next} (-1: none)")]
+    private static partial void LogMetaSent(ILogger logger, bool keys, bool catalog, long first, long next);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "replica: {Error}; trying again in {Seconds} s")]
     private static partial void LogFailed(ILogger logger, string error, double seconds);
