@@ -48,7 +48,7 @@ public sealed class ReplicaBacklog(SqliteConnection db)
         return new ReplicaLag(r.GetInt32(0), r.GetInt64(1), r.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)));
     }
 
-    /// <summary>Sealed clips that local retention deleted under disk pressure before the bucket held them (migration 0010).</summary>
+    /// <summary>Sealed clips that local retention deleted under disk pressure before the bucket held them (migration 0009).</summary>
     public int NeverReplicated()
     {
         using var cmd = db.CreateCommand();

@@ -8,7 +8,7 @@ public sealed record ExpiredReplica(long ClipId, string Path, string Sha256, str
 
 /// <summary>
 /// The catalog rows of the replica that local and remote retention read and write, inside the caller's unit of work
-/// (migrations 0008 and 0010): which clips the bucket holds, the remote deletions, and the clips deleted locally
+/// (migrations 0008 and 0009): which clips the bucket holds, the remote deletions, and the clips deleted locally
 /// before they were off site.
 /// </summary>
 public static class ReplicaCatalog
