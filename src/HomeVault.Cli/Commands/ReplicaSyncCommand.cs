@@ -6,8 +6,9 @@ using HomeVault.Core.Replica;
 namespace HomeVault.Cli.Commands;
 
 /// <summary>
-/// `homevault replica sync`: sends every sealed clip the bucket lacks, now, with the replicator `serve` runs, and exits 0
-/// once the queue is empty. It holds the data directory's lock while it works, so it refuses to run beside `serve`: two
+/// `homevault replica sync`: sends every sealed clip the bucket lacks, now, with the replicator `serve` runs, then what a
+/// restore needs beside them (the keys, a catalog snapshot, the audit log to its end, as `serve`'s
+/// <see cref="MetaReplicator"/> does), and exits 0 once the queue is empty. It holds the data directory's lock while it works, so it refuses to run beside `serve`: two
 /// replicators on one queue would both take the oldest clip, both upload it (with Object Lock, a second locked version
 /// nobody can remove) and each abort the other's multipart upload as interrupted; and a recorder that seals clips
 /// while it runs would move the end it is meant to reach. The first failure stops it with one line; what was sent
@@ -27,6 +28,7 @@ internal static class ReplicaSyncCommand
             using var held = HoldAgainstRecorder(vault.Data);
             using var store = new ObjectStore(replica, credentials);
             var replicator = ClipReplicator.For(replica, vault.Data, vault.Db, store, TimeProvider.System);
+            using var meta = new MetaReplicator(vault.Data, vault.Db, store, new ReplicaLayout(replica.Prefix), TimeProvider.System);
             var (sent, bytes) = (0, 0L);
             try
             {
@@ -36,6 +38,10 @@ internal static class ReplicaSyncCommand
                     bytes += done.AlreadyThere ? 0 : done.Bytes;
                     Console.Out.WriteLine(done.AlreadyThere ? $"clip {done.ClipId}: already in the bucket" : $"clip {done.ClipId}: {done.Bytes} bytes sent");
                 }
+                // Last, so the snapshot knows every clip as replicated and the log's segment covers the whole log.
+                var restore = meta.SendDueAsync(CancellationToken.None).GetAwaiter().GetResult();
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"restore objects: catalog snapshot sent{(restore.Keys ? ", keys sent" : "")}{(restore.Segment is { } s ? $", audit entries {s.First}..{s.Next - 1} sent" : "")}"));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
