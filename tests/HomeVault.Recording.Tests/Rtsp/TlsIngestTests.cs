@@ -45,6 +45,7 @@ public sealed class TlsIngestTests
 
             NativeIngestTests.AssertWholeClips(h.Sink.For("pinned"), "h264", "avc1");
             Assert.Equal("native", h.Health("pinned").Ingest);
+            Assert.All(h.Journal.RunsOf("pinned"), r => Assert.Equal("cancelled", r.Reason)); // no TLS read failed on the way
             h.AssertEverySecondAccounted("pinned");
 
             foreach (var (camera, reason) in new[] { ("mispinned", "is not the pinned one"), ("unpinned", "not issued by an authority the system trusts") })
