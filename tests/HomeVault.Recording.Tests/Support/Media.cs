@@ -62,12 +62,7 @@ internal static class Media
 
     /// <summary>The MD5 of each decoded video frame of the files in turn (<c>ffmpeg -f framemd5</c>).</summary>
     public static List<string> FrameMd5s(params IEnumerable<string> paths) =>
-        paths.SelectMany(path =>
-        {
-            var (exit, stdout, stderr) = TestEnv.Run(TestEnv.Tool("ffmpeg"), ["-v", "error", "-i", path, "-map", "0:v", "-f", "framemd5", "-"], timeoutMs: 60_000);
-            Assert.True(exit == 0, $"ffmpeg {path}: {stderr}");
-            return System.Text.Encoding.ASCII.GetString(stdout).Split('\n').Where(l => l.Length > 0 && l[0] != '#').Select(l => l.Split(',')[^1].Trim());
-        }).ToList();
+        paths.SelectMany(path => FrameHashes(path, "-map", "0:v").Select(f => f.Hash)).ToList();
 
     /// <summary>The decoded video frames and the first video packet's presentation time (seconds).</summary>
     public static (int Frames, double FirstPts) Video(string path)

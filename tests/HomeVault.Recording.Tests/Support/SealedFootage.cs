@@ -108,7 +108,9 @@ internal sealed class SealedFootage : IDisposable
     public string FirstClipFile(string camera, string dir)
     {
         var path = Path.Combine(dir, camera + ".mp4");
-        File.WriteAllBytes(path, Decrypt(new ClipRepository(Db).Query(camera).OrderBy(c => c.Start).First()));
+        var clips = new ClipRepository(Db).Query(camera).OrderBy(c => c.Start).ToList();
+        Assert.True(clips.Count > 0, $"{camera}: no clip was recorded");
+        File.WriteAllBytes(path, Decrypt(clips[0]));
         return path;
     }
 
