@@ -28,7 +28,7 @@ internal static class ReplicaSyncCommand
             using var held = HoldAgainstRecorder(vault.Data);
             using var store = new ObjectStore(replica, credentials);
             var replicator = ClipReplicator.For(replica, vault.Data, vault.Db, store, TimeProvider.System);
-            using var meta = new MetaReplicator(vault.Data, vault.Db, store, new ReplicaLayout(replica.Prefix), TimeProvider.System);
+            using var meta = MetaReplicator.For(replica, vault.Data, vault.Db, store, TimeProvider.System);
             var (sent, bytes) = (0, 0L);
             try
             {

@@ -18,14 +18,25 @@ public sealed record MetaSent(bool Keys, bool Catalog, AuditSegment? Segment)
 /// them (every pass; the pass signs that checkpoint when the log has grown past the last one). All but the identity
 /// files, which are sealed with their owner's passphrase already, are sealed to the owners. Progress is in the catalog's
 /// settings, so a crash only repeats a PUT; each object is written whole (PUT) and replaced whole.
+/// With Object Lock days, the identities, the keys bundle and every audit segment are locked like the clips (small,
+/// and written only when they change or once), so a thief with the recorder's credentials cannot delete what decrypts
+/// the clips or the log that accounts for them; the catalog snapshot, replaced every few minutes, is not (each locked
+/// version would be kept for the whole lock).
 /// </summary>
-public sealed class MetaReplicator(DataDirectory data, SqliteConnection db, ObjectStore store, ReplicaLayout layout, TimeProvider time) : IDisposable
+public sealed class MetaReplicator(DataDirectory data, SqliteConnection db, ObjectStore store, ReplicaLayout layout, int? objectLockDays, TimeProvider time) : IDisposable
 {
     public static readonly TimeSpan SnapshotEvery = TimeSpan.FromMinutes(5);
     internal const string KeysDigestSetting = "replica_keys_digest";
     internal const string AuditNextSetting = "replica_audit_next";
 
     private readonly InstallationAudit _audit = InstallationAudit.Open(data, db, time);
+
+    /// <summary>The restore objects' sender for <paramref name="options"/>' bucket over <paramref name="db"/>, as `serve` and `replica sync` run it.</summary>
+    public static MetaReplicator For(ReplicaOptions options, DataDirectory data, SqliteConnection db, ObjectStore store, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new(data, db, store, new ReplicaLayout(options.Prefix), options.ObjectLockDays, time);
+    }
     private DateTimeOffset? _snapshotAt;
     private long _snapshotVersion;
 
@@ -48,9 +59,9 @@ public sealed class MetaReplicator(DataDirectory data, SqliteConnection db, Obje
         }
         foreach (var (recipient, name) in owners)
         {
-            await PutAsync(layout.Owner(recipient), await File.ReadAllBytesAsync(data.OwnerIdentityPath(name), ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            await PutAsync(layout.Owner(recipient), await File.ReadAllBytesAsync(data.OwnerIdentityPath(name), ct).ConfigureAwait(false), LockUntil(), ct).ConfigureAwait(false);
         }
-        await PutAsync(layout.KeysBundle, Sealed.To(Recipients(owners), tar), ct).ConfigureAwait(false);
+        await PutAsync(layout.KeysBundle, Sealed.To(Recipients(owners), tar), LockUntil(), ct).ConfigureAwait(false);
         settings.Set(KeysDigestSetting, digest);
         return true;
     }
@@ -82,7 +93,7 @@ public sealed class MetaReplicator(DataDirectory data, SqliteConnection db, Obje
         {
             File.Delete(copy);
         }
-        await PutAsync(layout.CatalogSnapshot, Sealed.To(Recipients(owners), plain), ct).ConfigureAwait(false);
+        await PutAsync(layout.CatalogSnapshot, Sealed.To(Recipients(owners), plain), null, ct).ConfigureAwait(false);
         _snapshotAt = now;
         _snapshotVersion = version;
         return true;
@@ -98,7 +109,7 @@ public sealed class MetaReplicator(DataDirectory data, SqliteConnection db, Obje
         }
         var checkpoint = _audit.Log.Checkpoint();
         var segment = Segment(next, checkpoint.Size);
-        await PutAsync(layout.AuditSegment(next), Sealed.To(Recipients(owners), segment.Encode()), ct).ConfigureAwait(false);
+        await PutAsync(layout.AuditSegment(next), Sealed.To(Recipients(owners), segment.Encode()), LockUntil(), ct).ConfigureAwait(false);
         settings.Set(AuditNextSetting, segment.Next.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return segment;
     }
@@ -149,10 +160,12 @@ public sealed class MetaReplicator(DataDirectory data, SqliteConnection db, Obje
         return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private async Task PutAsync(string key, byte[] body, CancellationToken ct)
+    private DateTimeOffset? LockUntil() => objectLockDays is { } days ? time.GetUtcNow().AddDays(days) : null;
+
+    private async Task PutAsync(string key, byte[] body, DateTimeOffset? lockUntil, CancellationToken ct)
     {
         var md5 = S3Md5.Of(body);
-        var etag = await store.PutAsync(key, body, Convert.ToBase64String(md5), null, ct).ConfigureAwait(false);
+        var etag = await store.PutAsync(key, body, Convert.ToBase64String(md5), lockUntil, ct).ConfigureAwait(false);
         if (!string.Equals(etag, Convert.ToHexStringLower(md5), StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidDataException($"the bucket's ETag for a replica object is {etag}, expected {Convert.ToHexStringLower(md5)}");

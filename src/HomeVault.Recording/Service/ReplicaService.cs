@@ -52,7 +52,7 @@ public sealed partial class ReplicaService(ReplicaOptions options, ReplicaCreden
             {
                 using var db = CatalogDatabase.Open(data.CatalogPath);
                 var replicator = ClipReplicator.For(options, data, db, store, time);
-                using var meta = new MetaReplicator(data, db, store, new ReplicaLayout(options.Prefix), time);
+                using var meta = MetaReplicator.For(options, data, db, store, time);
                 using var catalog = new CatalogConnection(data, db, time);
                 var retention = new RemoteRetention(catalog, store, new RequestLegalHolds(), options, time);
                 LogStarted(log, options.Endpoint, options.Bucket);

@@ -118,6 +118,39 @@ public sealed class ClipReplicatorTests(S3Gateway gateway)
     }
 
     [Fact]
+    public async Task With_Object_Lock_the_identities_keys_and_audit_segments_cannot_be_deleted_and_the_snapshot_is_replaced_freely()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var bucket = new ReplicaBucket(gateway, objectLock: true, lockDays: 1);
+        bucket.Seal("front", 0, 10_000);
+        // Alice's identity sealed with her passphrase, as `init` leaves it (the test installation keeps it in memory only).
+        using (var file = File.Create(bucket.Vault.Data.OwnerIdentityPath("alice")))
+        using (var passphrase = new HomeVault.Core.Vault.ScryptRecipient("alice's passphrase", workFactor: 10))
+        {
+            HomeVault.Core.Vault.Age.Encrypt(new MemoryStream(System.Text.Encoding.ASCII.GetBytes(bucket.Vault.Alice.ExportSecret())), file, [passphrase]);
+        }
+        using var meta = MetaReplicator.For(bucket.Options, bucket.Vault.Data, bucket.Vault.Db, bucket.Store, TimeProvider.System);
+
+        var sent = await meta.SendDueAsync(ct);
+
+        Assert.True(sent.Keys && sent.Catalog && sent.Segment is not null, $"{sent}");
+        var objects = await bucket.Store.ListAsync(ReplicaBucket.Prefix, ct);
+        Assert.Equal(4, objects.Count); // o/alice's, s/keys, s/catalog, a/0
+        foreach (var (key, _) in objects)
+        {
+            var version = Assert.Single(await bucket.Store.VersionsAsync(key, ct));
+            if (key == ReplicaBucket.Prefix + "s/catalog")
+            {
+                await bucket.Store.DeleteAsync(key, version, ct);
+                continue;
+            }
+            var refused = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() => bucket.Store.DeleteAsync(key, version, ct));
+            Assert.Equal("AccessDenied", refused.ErrorCode);
+        }
+        Assert.Equal(3, (await bucket.Store.ListAsync(ReplicaBucket.Prefix, ct)).Count);
+    }
+
+    [Fact]
     public async Task Verify_names_each_sealed_clip_the_bucket_lacks_and_checks_the_bytes_of_the_others()
     {
         using var bucket = new ReplicaBucket(gateway);
