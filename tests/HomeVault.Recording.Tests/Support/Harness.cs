@@ -49,8 +49,14 @@ internal sealed class Harness : IDisposable
             Supervisors.Add(new CameraSupervisor(c, Sink, Journal, Logger, TimeProvider.System, _settings));
         }
         StartedAt = DateTimeOffset.UtcNow;
-        using var cts = new CancellationTokenSource(duration);
-        using var stopped = cts.Token.Register(() => StopRequestedAt = DateTimeOffset.UtcNow);
+        using var cts = new CancellationTokenSource();
+        // The stop's moment is taken before the cancellation, not in a callback of it: callbacks run newest first, so a
+        // supervisor's own could close its books (its last gap at "now") before ours noted the moment.
+        using var timer = new Timer(_ =>
+        {
+            StopRequestedAt = DateTimeOffset.UtcNow;
+            cts.Cancel();
+        }, null, duration, Timeout.InfiniteTimeSpan);
         var tasks = Supervisors.Select(s => Task.Run(() => s.RunAsync(cts.Token, StartedAt))).ToArray();
         var all = Task.WhenAll(tasks);
         // The supervisors end by themselves on cancellation; the extra margin only guards a hang.
