@@ -20,14 +20,16 @@ public sealed record MetaSent(bool Keys, bool Catalog, AuditSegment? Segment)
 /// settings, so a crash only repeats a PUT; each object is written whole (PUT) and replaced whole.
 /// With Object Lock days, the identities, the keys bundle and every audit segment are locked like the clips (small,
 /// and written only when they change or once), so a thief with the recorder's credentials cannot delete what decrypts
-/// the clips or the log that accounts for them; the catalog snapshot, replaced every few minutes, is not (each locked
-/// version would be kept for the whole lock).
+/// the clips or the log that accounts for them. The catalog snapshot, replaced every few minutes, is not (each locked
+/// version would be kept for the whole lock); instead each day's first snapshot is also kept, locked, under its own key,
+/// which a restore starts from (with the locked audit segments after it) when the latest is gone.
 /// </summary>
 public sealed class MetaReplicator(DataDirectory data, SqliteConnection db, ObjectStore store, ReplicaLayout layout, int? objectLockDays, TimeProvider time) : IDisposable
 {
     public static readonly TimeSpan SnapshotEvery = TimeSpan.FromMinutes(5);
     internal const string KeysDigestSetting = "replica_keys_digest";
     internal const string AuditNextSetting = "replica_audit_next";
+    internal const string DailySnapshotSetting = "replica_daily_snapshot";
 
     private readonly InstallationAudit _audit = InstallationAudit.Open(data, db, time);
 
@@ -74,6 +76,7 @@ public sealed class MetaReplicator(DataDirectory data, SqliteConnection db, Obje
         {
             return false;
         }
+        _ = ReplicaKeys.Load(db, layout.Prefix); // the clips' naming key is in every snapshot, even one taken before the first clip went
         // VACUUM INTO makes a consistent copy beside the catalog (no footage in it, as private as catalog.db); it is
         // sealed in memory and removed at once.
         var copy = Path.Combine(data.Root, "replica-snapshot.tmp");
@@ -93,7 +96,14 @@ public sealed class MetaReplicator(DataDirectory data, SqliteConnection db, Obje
         {
             File.Delete(copy);
         }
-        await PutAsync(layout.CatalogSnapshot, Sealed.To(Recipients(owners), plain), null, ct).ConfigureAwait(false);
+        var sealedSnapshot = Sealed.To(Recipients(owners), plain);
+        await PutAsync(layout.CatalogSnapshot, sealedSnapshot, null, ct).ConfigureAwait(false);
+        var settings = new SettingsRepository(db);
+        if (LockUntil() is { } until && layout.DailySnapshot(now) is var daily && settings.Get(DailySnapshotSetting) != daily)
+        {
+            await PutAsync(daily, sealedSnapshot, until, ct).ConfigureAwait(false);
+            settings.Set(DailySnapshotSetting, daily);
+        }
         _snapshotAt = now;
         _snapshotVersion = version;
         return true;

@@ -26,6 +26,10 @@ public sealed class ReplicaKeys
     /// <summary>Where clip objects live: every key <see cref="Clip"/> makes starts with this.</summary>
     public string ClipsPrefix => Prefix + "c/";
 
+    /// <summary>The catalog's naming key, or null when it has none (a restored snapshot must bring its own).</summary>
+    public static ReplicaKeys? Existing(SqliteConnection db, string prefix) =>
+        new SettingsRepository(db).Get(NamingKeySetting) is { } hex ? new ReplicaKeys(prefix, Convert.FromHexString(hex)) : null;
+
     /// <summary>The catalog's naming key, created on first use.</summary>
     public static ReplicaKeys Load(SqliteConnection db, string prefix)
     {

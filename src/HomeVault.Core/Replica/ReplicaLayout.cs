@@ -8,7 +8,8 @@ namespace HomeVault.Core.Replica;
 /// Where everything but the clips lives in the bucket (clips: <see cref="ReplicaKeys"/>). Every key is fixed or a hash
 /// or a number: no owner name, no camera name. `o/`: each owner's passphrase-sealed identity file (the one thing a
 /// restorer opens with a passphrase), named by a hash of their age recipient; `s/keys` and `s/catalog`: the keys
-/// directory and a catalog snapshot, sealed to the owners; `a/FIRST`: the audit log's entries from index FIRST on with
+/// directory and a catalog snapshot, sealed to the owners; `s/daily/YYYYMMDD`: with Object Lock, the day's first
+/// snapshot, locked (the latest snapshot is replaced every few minutes and so is not); `a/FIRST`: the audit log's entries from index FIRST on with
 /// the signed checkpoint that covers them, sealed to the owners.
 /// </summary>
 public sealed class ReplicaLayout(string prefix)
@@ -21,7 +22,11 @@ public sealed class ReplicaLayout(string prefix)
 
     public string CatalogSnapshot => prefix + "s/catalog";
 
+    public string DailySnapshotPrefix => prefix + "s/daily/";
+
     public string AuditPrefix => prefix + "a/";
+
+    public string DailySnapshot(DateTimeOffset at) => DailySnapshotPrefix + at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
     public string Owner(string ageRecipient) =>
         OwnersPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(ageRecipient)))[..32];

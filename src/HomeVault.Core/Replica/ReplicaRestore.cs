@@ -28,14 +28,16 @@ public static class ReplicaRestore
         var layout = new ReplicaLayout(prefix);
         using var identity = await UnlockAsync(store, layout, passphrase, ct).ConfigureAwait(false);
         var keys = await OpenAsync(store, identity, layout.KeysBundle, "keys bundle", ct).ConfigureAwait(false);
-        var catalog = await OpenAsync(store, identity, layout.CatalogSnapshot, "catalog snapshot", ct).ConfigureAwait(false);
+        var catalog = await OpenSnapshotAsync(store, identity, layout, ct).ConfigureAwait(false);
         try
         {
             IO.Durable.CreatePrivateDirectory(data.KeysDir);
             KeysBundle.Extract(keys, data.KeysDir);
             IO.Durable.CreateNew(data.CatalogPath, catalog);
             using var db = CatalogDatabase.Open(data.CatalogPath);
-            var clipKeys = ReplicaKeys.Load(db, prefix);
+            // A new naming key would name no object in the bucket and so mark every clip lost: the snapshot must hold its own.
+            var clipKeys = ReplicaKeys.Existing(db, prefix)
+                ?? throw new UserError($"the catalog snapshot in bucket {store.Bucket} has no replica naming key, so its clips cannot be found; nothing was restored");
             var log = await RestoredLog.ApplyAsync(data, db, store, layout, clipKeys, identity, ct).ConfigureAwait(false);
             var clips = downloadClips ? await ClipDownloads.RunAsync(data, db, store, clipKeys, null, ct).ConfigureAwait(false) : null;
             return new RestoreReport(log, clips);
@@ -76,6 +78,27 @@ public static class ReplicaRestore
             }
         }
         throw new UserError($"wrong passphrase: it opens none of the {owners.Count} owner key(s) in bucket {store.Bucket}; nothing was written");
+    }
+
+    /// <summary>
+    /// The latest catalog snapshot, or when a thief deleted it (it is not locked), the newest locked daily one: the
+    /// audit segments after it bring the catalog up to date.
+    /// </summary>
+    private static async Task<byte[]> OpenSnapshotAsync(ObjectStore store, X25519Identity identity, ReplicaLayout layout, CancellationToken ct)
+    {
+        try
+        {
+            return await OpenAsync(store, identity, layout.CatalogSnapshot, "catalog snapshot", ct).ConfigureAwait(false);
+        }
+        catch (UserError)
+        {
+            var daily = (await store.ListAsync(layout.DailySnapshotPrefix, ct).ConfigureAwait(false)).MaxBy(o => o.Key, StringComparer.Ordinal).Key;
+            if (daily is null)
+            {
+                throw;
+            }
+            return await OpenAsync(store, identity, daily, "daily catalog snapshot", ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The plaintext of an object sealed to the owners.</summary>

@@ -1,3 +1,4 @@
+using HomeVault.Core.Catalog;
 using HomeVault.Core.Replica;
 using HomeVault.Tests;
 using Microsoft.Data.Sqlite;
@@ -118,36 +119,50 @@ public sealed class ClipReplicatorTests(S3Gateway gateway)
     }
 
     [Fact]
-    public async Task With_Object_Lock_the_identities_keys_and_audit_segments_cannot_be_deleted_and_the_snapshot_is_replaced_freely()
+    public async Task With_Object_Lock_only_the_latest_snapshot_can_be_deleted_and_a_restore_then_starts_from_the_locked_daily_one()
     {
         var ct = TestContext.Current.CancellationToken;
         using var bucket = new ReplicaBucket(gateway, objectLock: true, lockDays: 1);
-        bucket.Seal("front", 0, 10_000);
+        var first = bucket.Seal("front", 0, 10_000);
         // Alice's identity sealed with her passphrase, as `init` leaves it (the test installation keeps it in memory only).
+        const string Passphrase = "alice's passphrase";
         using (var file = File.Create(bucket.Vault.Data.OwnerIdentityPath("alice")))
-        using (var passphrase = new HomeVault.Core.Vault.ScryptRecipient("alice's passphrase", workFactor: 10))
+        using (var recipient = new HomeVault.Core.Vault.ScryptRecipient(Passphrase, workFactor: 10))
         {
-            HomeVault.Core.Vault.Age.Encrypt(new MemoryStream(System.Text.Encoding.ASCII.GetBytes(bucket.Vault.Alice.ExportSecret())), file, [passphrase]);
+            HomeVault.Core.Vault.Age.Encrypt(new MemoryStream(System.Text.Encoding.ASCII.GetBytes(bucket.Vault.Alice.ExportSecret())), file, [recipient]);
         }
         using var meta = MetaReplicator.For(bucket.Options, bucket.Vault.Data, bucket.Vault.Db, bucket.Store, TimeProvider.System);
-
         var sent = await meta.SendDueAsync(ct);
-
         Assert.True(sent.Keys && sent.Catalog && sent.Segment is not null, $"{sent}");
+        // A clip after the day's snapshot: only the next audit segment knows it.
+        var second = bucket.Seal("front", 60, 10_000);
+        await bucket.DrainAsync();
+        Assert.True((await meta.SendDueAsync(ct)).Segment is not null);
+
         var objects = await bucket.Store.ListAsync(ReplicaBucket.Prefix, ct);
-        Assert.Equal(4, objects.Count); // o/alice's, s/keys, s/catalog, a/0
+        var restoreObjects = objects.Where(o => !o.Key.StartsWith(ReplicaBucket.Prefix + "c/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(6, restoreObjects.Count); // o/alice's, s/keys, s/catalog, s/daily/today, a/0, a/N
         foreach (var (key, _) in objects)
         {
             var version = Assert.Single(await bucket.Store.VersionsAsync(key, ct));
             if (key == ReplicaBucket.Prefix + "s/catalog")
             {
-                await bucket.Store.DeleteAsync(key, version, ct);
+                await bucket.Store.DeleteAsync(key, version, ct); // as a thief with the credentials would
                 continue;
             }
             var refused = await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() => bucket.Store.DeleteAsync(key, version, ct));
             Assert.Equal("AccessDenied", refused.ErrorCode);
         }
-        Assert.Equal(3, (await bucket.Store.ListAsync(ReplicaBucket.Prefix, ct)).Count);
+
+        var target = Path.Combine(TestEnv.NewTempDir("hv-restore-daily"), "restored");
+        var report = await ReplicaRestore.RunAsync(bucket.Store, ReplicaBucket.Prefix, Passphrase.ToCharArray(), target, downloadClips: true, ct);
+
+        using var restored = CatalogDatabase.Open(Path.Combine(target, "catalog.db"));
+        var paths = new ClipRepository(restored).Query().Select(c => c.Path).ToList();
+        Assert.True(paths.Count == 2, $"{report}: " + string.Join(" | ", new ClipRepository(restored).Query(includeDeleted: true).Select(c => $"{c.Path} {c.State}")));
+        Assert.Contains(first.Path, paths);
+        Assert.Contains(second.Path, paths);
+        Assert.True(File.Exists(Path.Combine(target, second.Path)), "the clip the segment after the daily snapshot names was downloaded");
     }
 
     [Fact]
