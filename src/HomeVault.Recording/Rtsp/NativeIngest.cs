@@ -328,11 +328,14 @@ internal sealed class NativeIngest : IIngestSource
         Interlocked.Add(ref _bytesRead, bytes.Length);
     }
 
-    /// <summary>The group (with its moof) and its audio after it, in this ingest's own buffer, reused by the next group with audio.</summary>
+    /// <summary>
+    /// The group (with its moof) and its audio after it, in this ingest's own buffer, reused by the next group with audio
+    /// once the run has read this one (a packet that completes two groups queues both: the second gets a buffer of its own).
+    /// </summary>
     private Memory<byte> Join(ReadOnlySpan<byte> group, ReadOnlySpan<byte> audio)
     {
         var length = group.Length + audio.Length;
-        if (_joined.Length < length)
+        if (_joined.Length < length || _fragments.Count > 0)
         {
             _joined = new byte[length + (length / 2)];
         }
