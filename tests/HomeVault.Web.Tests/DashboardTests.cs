@@ -41,7 +41,7 @@ public sealed class DashboardTests
     {
         await using var host = await WebHost.StartAsync();
         Directory.CreateDirectory(Path.Combine(host.Data, "status"));
-        new Core.Replica.ReplicaStatusFile(DateTimeOffset.UtcNow, 4, 3_000_000, 12.5, 9, "HttpRequestException: Connection refused (127.0.0.1:9)")
+        new Core.Replica.ReplicaStatusFile(DateTimeOffset.UtcNow, 4, 3_000_000, 12.5, 9, "HttpRequestException: Connection refused (127.0.0.1:9)", NeverReplicated: 1)
             .Write(new Core.DataDirectory(host.Data));
         using var client = new ConsoleClient(host.Console);
         using var unlocked = await client.Unlock();
@@ -49,6 +49,6 @@ public sealed class DashboardTests
 
         var html = await dashboard.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
 
-        Assert.Matches(@"<p class=""warn"" id=""replica"">Off-site replica: 4 clip\(s\), [^,]+, 12\.5 s behind; last error: HttpRequestException: Connection refused \(127\.0\.0\.1:9\)\.</p>", html);
+        Assert.Matches(@"<p class=""warn"" id=""replica"">Off-site replica: 4 clip\(s\), [^,]+, 12\.5 s behind; 1 clip\(s\) deleted locally under low free space before they were replicated; last error: HttpRequestException: Connection refused \(127\.0\.0\.1:9\)\.</p>", html);
     }
 }

@@ -24,12 +24,14 @@ public sealed class ReplicaMetricsTests
         var metrics = new HomeVaultMetrics(catalog);
 
         var without = await ScrapeAsync(metrics);
-        new ReplicaStatusFile(DateTimeOffset.UtcNow, 3, 1_234_567, 42.5, 7, null).Write(installation.Data);
+        new ReplicaStatusFile(DateTimeOffset.UtcNow, 3, 1_234_567, 42.5, 7, null, NeverReplicated: 2).Write(installation.Data);
         var with = await ScrapeAsync(metrics);
 
         Assert.DoesNotMatch("(?m)^homevault_replica_lag_", without);
         Assert.Contains("homevault_replica_lag_seconds 42.5\n", with, StringComparison.Ordinal);
         Assert.Contains("homevault_replica_lag_bytes 1234567\n", with, StringComparison.Ordinal);
         Assert.Contains("homevault_replica_lag_clips 3\n", with, StringComparison.Ordinal);
+        Assert.Contains("homevault_replica_never_replicated_clips 2\n", with, StringComparison.Ordinal);
+        Assert.DoesNotMatch("(?m)^homevault_replica_never_replicated_clips", without);
     }
 }

@@ -44,6 +44,7 @@ internal static class DashboardPage
         {
             var lag = replica.LagSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
             body.Append($"<p class=\"{(replica.LastError is null ? "ok" : "warn")}\" id=\"replica\">Off-site replica: {E(replica.LagClips)} clip(s), {E(Bytes(replica.LagBytes))}, {E(lag)} s behind")
+                .Append(replica.NeverReplicated > 0 ? $"; {E(replica.NeverReplicated)} clip(s) deleted locally under low free space before they were replicated" : "")
                 .Append(replica.LastError is { } error ? $"; last error: {E(error)}.</p>" : ".</p>");
         }
         body.Append(LivePages.Stills(fresh ? status!.Cameras.Select(c => c.Name) : []));

@@ -29,6 +29,7 @@ public sealed class HomeVaultMetrics
         var lagSeconds = factory.CreateGauge("homevault_replica_lag_seconds", "Seconds since the oldest sealed clip not yet in the off-site bucket ended (0 when none; absent without a running replica)");
         var lagBytes = factory.CreateGauge("homevault_replica_lag_bytes", "Bytes of sealed clips not yet in the off-site bucket");
         var lagClips = factory.CreateGauge("homevault_replica_lag_clips", "Sealed clips not yet in the off-site bucket");
+        var neverReplicated = factory.CreateGauge("homevault_replica_never_replicated_clips", "Sealed clips local retention deleted under low free space before the bucket held them");
         Registry.AddBeforeCollectCallback(() =>
         {
             viewers.Set(live?.Subscribers ?? 0);
@@ -37,12 +38,14 @@ public sealed class HomeVaultMetrics
                 lagSeconds.Set(replica.LagSeconds);
                 lagBytes.Set(replica.LagBytes);
                 lagClips.Set(replica.LagClips);
+                neverReplicated.Set(replica.NeverReplicated);
             }
             else
             {
                 lagSeconds.Unpublish();
                 lagBytes.Unpublish();
                 lagClips.Unpublish();
+                neverReplicated.Unpublish();
             }
             var status = RecorderStatus.Read(catalog.Data);
             var fresh = RecorderStatus.IsFresh(status, catalog.Time.GetUtcNow());
