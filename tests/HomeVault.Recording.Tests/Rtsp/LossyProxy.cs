@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Net;
-using System.Net.Sockets;
 
 namespace HomeVault.Recording.Tests.Rtsp;
 
@@ -8,52 +6,28 @@ namespace HomeVault.Recording.Tests.Rtsp;
 /// A TCP proxy on loopback in front of an RTSP server that drops one interleaved RTP packet (of channel 0, the video, or
 /// the channel given) of the first connection: a camera that lost a packet. RTSP messages and every other frame pass through as they are.
 /// </summary>
-internal sealed class LossyProxy : IAsyncDisposable
+internal sealed class LossyProxy : RtspProxy
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly int _targetPort;
     private readonly int _dropPacket;
     private readonly int _channel;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _tasks = [];
     private int _connections;
 
     public LossyProxy(int targetPort, int dropPacket, int channel = 0)
+        : base(targetPort)
     {
-        _targetPort = targetPort;
         _dropPacket = dropPacket;
         _channel = channel;
-        _listener.Start();
-        _tasks.Add(AcceptAsync());
+        Start();
     }
-
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>Set once the packet was dropped.</summary>
     public bool Dropped { get; private set; }
 
-    public string Rewrite(string url) => url.Replace($":{_targetPort}/", $":{Port}/", StringComparison.Ordinal);
-
-    private async Task AcceptAsync()
+    protected override void Connected(Stream client, Stream server, CancellationToken ct)
     {
-        try
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                var server = new TcpClient();
-                await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
-                var lossy = Interlocked.Increment(ref _connections) == 1;
-                lock (_tasks)
-                {
-                    _tasks.Add(RtspWire.PipeAsync(client.GetStream(), server.GetStream(), _stop.Token));
-                    _tasks.Add(FramesAsync(server.GetStream(), client.GetStream(), lossy, _stop.Token));
-                }
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
+        var lossy = Interlocked.Increment(ref _connections) == 1;
+        Track(RtspWire.PipeAsync(client, server, ct));
+        Track(FramesAsync(server, client, lossy, ct));
     }
 
     /// <summary>Server to client, frame by frame: '$' frames by their length, RTSP messages by their headers and Content-Length.</summary>
@@ -95,18 +69,5 @@ internal sealed class LossyProxy : IAsyncDisposable
         {
             to.Close();
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        Task[] tasks;
-        lock (_tasks)
-        {
-            tasks = [.. _tasks];
-        }
-        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10));
-        _stop.Dispose();
     }
 }

@@ -10,62 +10,33 @@ namespace HomeVault.Recording.Tests.Rtsp;
 /// except one RTP datagram of the first session, which is dropped (a network that lost a packet) or sent after the
 /// one behind it (a network that reordered two).
 /// </summary>
-internal sealed partial class UdpLossyProxy : IAsyncDisposable
+internal sealed partial class UdpLossyProxy : RtspProxy
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly int _targetPort;
     private readonly int _packet;
     private readonly bool _swap;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _tasks = [];
     private readonly List<UdpClient> _relays = [];
     private int _sessions;
 
     /// <param name="packet">Which RTP datagram of the first session (from 1) is damaged.</param>
     /// <param name="swap">Send it after the next one instead of dropping it.</param>
     public UdpLossyProxy(int targetPort, int packet, bool swap = false)
+        : base(targetPort)
     {
-        _targetPort = targetPort;
         _packet = packet;
         _swap = swap;
-        _listener.Start();
-        _tasks.Add(AcceptAsync());
+        Start();
     }
-
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>Set once the datagram was dropped or swapped.</summary>
     public bool Damaged { get; private set; }
 
-    public string Rewrite(string url) => url.Replace($":{_targetPort}/", $":{Port}/", StringComparison.Ordinal);
-
     [GeneratedRegex(@"client_port=(\d+)-(\d+)")]
     private static partial Regex ClientPort();
 
-    private async Task AcceptAsync()
+    protected override void Connected(Stream client, Stream server, CancellationToken ct)
     {
-        try
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                var server = new TcpClient();
-                await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
-                Track(RequestsAsync(client.GetStream(), server.GetStream(), _stop.Token));
-                Track(RtspWire.PipeAsync(server.GetStream(), client.GetStream(), _stop.Token));
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-    }
-
-    private void Track(Task task)
-    {
-        lock (_tasks)
-        {
-            _tasks.Add(task);
-        }
+        Track(RequestsAsync(client, server, ct));
+        Track(RtspWire.PipeAsync(server, client, ct));
     }
 
     /// <summary>Client to server, message by message, with each SETUP's client ports replaced by a relay's.</summary>
@@ -133,20 +104,11 @@ internal sealed partial class UdpLossyProxy : IAsyncDisposable
         return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
     }
 
-    public async ValueTask DisposeAsync()
+    protected override void Stopping()
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
         lock (_relays)
         {
             _relays.ForEach(r => r.Dispose());
         }
-        Task[] tasks;
-        lock (_tasks)
-        {
-            tasks = [.. _tasks];
-        }
-        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(10));
-        _stop.Dispose();
     }
 }
