@@ -119,6 +119,16 @@ class Sim:
         f.set_eos_shutdown(False)
         return f
 
+    @staticmethod
+    def for_role(factory, role):
+        """The factory, open only to clients whose token carries media.factory.role = role."""
+        perms = GstRtspServer.RTSPPermissions()
+        perms.add_role(role)
+        perms.add_permission_for_role(role, "media.factory.access", True)
+        perms.add_permission_for_role(role, "media.factory.construct", True)
+        factory.set_permissions(perms)
+        return factory
+
     def add(self, name, factory, server=None):
         server = server or self.server
         server.get_mount_points().add_factory(f"/{name}", factory)
@@ -149,13 +159,7 @@ class Sim:
                 auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
             self.auth_server.set_auth(auth)
         for name in a.auth_mount:
-            f = self.factory(v264)
-            perms = GstRtspServer.RTSPPermissions()
-            perms.add_role("user")
-            perms.add_permission_for_role("user", "media.factory.access", True)
-            perms.add_permission_for_role("user", "media.factory.construct", True)
-            f.set_permissions(perms)
-            self.add(name, f, self.auth_server)
+            self.add(name, self.for_role(self.factory(v264), "user"), self.auth_server)
 
         if a.tls_mount:
             if not a.tls_cert:
@@ -167,13 +171,7 @@ class Sim:
             auth.set_default_token(token)  # no credentials: anyone who completes the handshake
             self.tls_server.set_auth(auth)
         for name in a.tls_mount:
-            f = self.factory(v264)
-            perms = GstRtspServer.RTSPPermissions()
-            perms.add_role("anonymous")
-            perms.add_permission_for_role("anonymous", "media.factory.access", True)
-            perms.add_permission_for_role("anonymous", "media.factory.construct", True)
-            f.set_permissions(perms)
-            self.add(name, f, self.tls_server)
+            self.add(name, self.for_role(self.factory(v264), "anonymous"), self.tls_server)
 
         for name in a.h265_mount:
             self.add(name, self.factory(video_launch(h265, "h265")))
