@@ -62,7 +62,9 @@ internal sealed class LossyProxy : RtspProxy
                 await RtspWire.WriteMessageAsync(to, message, ct);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or EndOfStreamException)
+        // The other direction closes the server's stream when the client leaves; a read through the buffer then finds a
+        // stream that no longer reads (NotSupportedException) rather than a disposed one: the same end.
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or EndOfStreamException or NotSupportedException)
         {
         }
         finally
