@@ -182,7 +182,8 @@ public sealed class LiveViewTests
         var buffer = new byte[8 << 20];
         Assert.Equal(WebSocketMessageType.Text, (await ReceiveAsync(socket, buffer)).Type);
         Assert.Equal(WebSocketMessageType.Binary, (await ReceiveAsync(socket, buffer)).Type);
-        tap.Publish((await reader.ReadFragmentAsync(CancellationToken.None))!.Value.Bytes);
+        var fragment = (await reader.ReadFragmentAsync(CancellationToken.None))!.Value;
+        tap.Publish(fragment.Bytes, fragment.StartsWithKeyframe);
         var (_, length) = await ReceiveAsync(socket, buffer);
         Assert.Contains("moof", Encoding.ASCII.GetString(buffer, 0, Math.Min(length, 4096)), StringComparison.Ordinal);
         Assert.Equal(1, feed.Subscribers);

@@ -4,7 +4,7 @@ namespace HomeVault.Core.Recorder;
 
 /// <summary>
 /// The recorder's fragments as they pass on their way to the sealed clips, for a live view: subscribing to a camera
-/// gives its init segment, then each fragment as it arrives (each starts at a keyframe). Nothing is written anywhere;
+/// gives its init segment, then each fragment as it arrives, the first at a keyframe. Nothing is written anywhere;
 /// with no subscriber the recorder does no extra work. A subscriber that falls behind is dropped, never waited for.
 /// </summary>
 public interface ILiveFeed
@@ -27,7 +27,7 @@ public interface ILiveSubscription : IDisposable
     /// <summary>ftyp + moov of the camera's current run.</summary>
     ReadOnlyMemory<byte> Init { get; }
 
-    /// <summary>Fragments (moof + mdat), each starting at a keyframe; completes when the run ends or the viewer fell behind.</summary>
+    /// <summary>Fragments (moof + mdat), the first starting at a keyframe; completes when the run ends or the viewer fell behind.</summary>
     ChannelReader<ReadOnlyMemory<byte>> Fragments { get; }
 
     /// <summary>Set when the feed was ended because this viewer fell too far behind.</summary>

@@ -120,7 +120,7 @@ internal sealed class IngestRun(
                         Live?.Begin(init);
                     }
                     // Before the cutter rebases the fragment into its clip: viewers get the run's own timeline.
-                    Live?.Publish(fragment.Bytes);
+                    Live?.Publish(fragment.Bytes, fragment.StartsWithKeyframe);
                     var clipsBefore = cutter.ClipsCompleted;
                     await cutter.AddAsync(fragment, CancellationToken.None).ConfigureAwait(false);
                     FragmentWritten?.Invoke(fragment.Bytes.Length, cutter.ClipsCompleted - clipsBefore);

@@ -4,7 +4,8 @@ namespace HomeVault.Recording.Clips;
 
 /// <summary>
 /// Cuts one run's fragments into clips: init segment + consecutive fragments, a new clip at the
-/// first fragment boundary at or after <c>clipLength</c> of media time. Wall-clock times come
+/// first fragment that starts at a keyframe at or after <c>clipLength</c> of media time (so every clip
+/// plays from its start on its own). Wall-clock times come
 /// from the run's first fragment arrival plus media-time offsets, so clips of one run join exactly.
 /// </summary>
 public sealed class ClipCutter : IAsyncDisposable
@@ -45,12 +46,16 @@ public sealed class ClipCutter : IAsyncDisposable
 
     public async ValueTask AddAsync(Fmp4Fragment fragment, CancellationToken ct)
     {
-        if (_writer is not null && fragment.Start - _clipMediaStart >= _clipLength)
+        if (_writer is not null && fragment.StartsWithKeyframe && fragment.Start - _clipMediaStart >= _clipLength)
         {
             await CompleteAsync(ct).ConfigureAwait(false);
         }
         if (_writer is null)
         {
+            if (!fragment.StartsWithKeyframe)
+            {
+                throw new Fmp4Exception("a clip would start at a fragment without a keyframe");
+            }
             _clipMediaStart = fragment.Start;
             var start = WallTime(fragment.Start);
             _clipWindow = new FragmentWindow(_init, start);

@@ -8,7 +8,7 @@ namespace HomeVault.Recording.Export;
 /// <summary>
 /// Joins sealed clips into one MP4 for a time window without re-encoding: each clip is decrypted
 /// into a named pipe in a private RAM-backed directory (plaintext never touches persistent storage),
-/// trimmed to the window at fragment (keyframe) boundaries, and ffmpeg's concat demuxer stream-copies
+/// trimmed to the window at keyframes (from the last one at or before its start), and ffmpeg's concat demuxer stream-copies
 /// the pipes, in order, into the output. A truncated clip contributes its authenticated prefix.
 /// </summary>
 public static class FootageExporter
@@ -129,17 +129,33 @@ public static class FootageExporter
             pipe?.Write(init.Bytes.Span);
             // The clip's wall-clock start is its first fragment's time (tfdt may or may not start at zero).
             var window = new FragmentWindow(init, clip.Start);
+            // Fragments before the window from its last keyframe on: the first one inside it may need them to decode.
+            var lead = new List<(byte[] Bytes, TimeSpan Duration)>();
             while (reader.ReadFragmentAsync(ct).AsTask().GetAwaiter().GetResult() is { } fragment)
             {
                 var (start, end) = window.Place(fragment);
                 if (end <= from)
                 {
+                    if (fragment.StartsWithKeyframe)
+                    {
+                        lead.Clear();
+                    }
+                    lead.Add((fragment.Bytes.ToArray(), fragment.Duration));
                     continue;
                 }
                 if (start >= to)
                 {
                     break;
                 }
+                if (!wrote && !fragment.StartsWithKeyframe)
+                {
+                    foreach (var (bytes, leadDuration) in lead)
+                    {
+                        pipe?.Write(bytes);
+                        duration += leadDuration;
+                    }
+                }
+                lead.Clear();
                 pipe?.Write(fragment.Bytes.Span);
                 duration += fragment.Duration;
                 wrote = true;

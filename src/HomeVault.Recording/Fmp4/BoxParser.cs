@@ -55,7 +55,7 @@ internal static class BoxParser
 
     public static List<TrackInfo> ParseMoov(ReadOnlyMemory<byte> moov)
     {
-        var trex = new Dictionary<uint, uint>();
+        var trex = new Dictionary<uint, (uint Duration, uint Flags)>();
         var tracks = new List<(uint Id, uint Timescale, string Handler)>();
         foreach (var (type, payload) in Children(moov))
         {
@@ -70,12 +70,14 @@ internal static class BoxParser
                     if (t == "trex" && p.Length >= 24)
                     {
                         var s = p.Span;
-                        trex[BinaryPrimitives.ReadUInt32BigEndian(s[4..])] = BinaryPrimitives.ReadUInt32BigEndian(s[12..]);
+                        trex[BinaryPrimitives.ReadUInt32BigEndian(s[4..])] = (BinaryPrimitives.ReadUInt32BigEndian(s[12..]), BinaryPrimitives.ReadUInt32BigEndian(s[20..]));
                     }
                 }
             }
         }
-        return tracks.Select(t => new TrackInfo(t.Id, t.Timescale, t.Handler, trex.GetValueOrDefault(t.Id))).ToList();
+        return tracks.Select(t => trex.TryGetValue(t.Id, out var d)
+            ? new TrackInfo(t.Id, t.Timescale, t.Handler, d.Duration, d.Flags)
+            : new TrackInfo(t.Id, t.Timescale, t.Handler, 0)).ToList();
     }
 
     private static (uint, uint, string) ParseTrak(ReadOnlyMemory<byte> trak)
@@ -103,7 +105,10 @@ internal static class BoxParser
         return (id, timescale, handler);
     }
 
-    /// <summary>From a moof payload: per traf, tfdt's baseMediaDecodeTime (and where it is) and the summed sample durations.</summary>
+    /// <summary>
+    /// From a moof payload: per traf, tfdt's baseMediaDecodeTime (and where it is), the summed sample durations, and whether
+    /// the first sample is a sync sample (its flags from the trun, else the tfhd's defaults, else the trex's: ISO 14496-12 8.8.3.1).
+    /// </summary>
     public static List<TrackTime> ParseMoof(ReadOnlyMemory<byte> moof, IReadOnlyList<TrackInfo> tracks, int payloadOffset)
     {
         var result = new List<TrackTime>();
@@ -126,11 +131,23 @@ internal static class BoxParser
             {
                 pos += 4;
             }
-            var defaultDuration = tracks.FirstOrDefault(t => t.TrackId == trackId)?.DefaultSampleDuration ?? 0;
+            var track = tracks.FirstOrDefault(t => t.TrackId == trackId);
+            var defaultDuration = track?.DefaultSampleDuration ?? 0;
             if ((flags & 0x08) != 0)
             {
                 Need(tfhd, pos + 4, "tfhd");
                 defaultDuration = BinaryPrimitives.ReadUInt32BigEndian(tfhd[pos..]);
+                pos += 4;
+            }
+            if ((flags & 0x10) != 0)
+            {
+                pos += 4;
+            }
+            var defaultFlags = track?.DefaultSampleFlags ?? 0;
+            if ((flags & 0x20) != 0)
+            {
+                Need(tfhd, pos + 4, "tfhd");
+                defaultFlags = BinaryPrimitives.ReadUInt32BigEndian(tfhd[pos..]);
             }
 
             var (_, tfdtMemory, tfdtOffset) = ChildrenAt(traf).FirstOrDefault(c => c.Type == "tfdt");
@@ -145,16 +162,40 @@ internal static class BoxParser
                 : BinaryPrimitives.ReadUInt32BigEndian(tfdt[4..]);
 
             ulong duration = 0;
+            uint? firstFlags = null;
             foreach (var (t, trun) in Children(traf))
             {
                 if (t == "trun")
                 {
                     duration += TrunDuration(trun.Span, defaultDuration);
+                    firstFlags ??= FirstSampleFlags(trun.Span);
                 }
             }
-            result.Add(new TrackTime(trackId, baseTime, duration, payloadOffset + trafOffset + tfdtOffset + 4, tfdt[0] == 1));
+            var sync = ((firstFlags ?? defaultFlags) & NonSyncSample) == 0;
+            result.Add(new TrackTime(trackId, baseTime, duration, payloadOffset + trafOffset + tfdtOffset + 4, tfdt[0] == 1, sync));
         }
         return result;
+    }
+
+    /// <summary>sample_is_non_sync_sample in a sample's flags (ISO 14496-12 8.8.3.1).</summary>
+    private const uint NonSyncSample = 0x00010000;
+
+    /// <summary>The trun's first sample's flags when it carries them (first_sample_flags, or per-sample flags); else null.</summary>
+    private static uint? FirstSampleFlags(ReadOnlySpan<byte> trun)
+    {
+        var flags = ReadFlags(trun);
+        var count = BinaryPrimitives.ReadUInt32BigEndian(trun[4..]);
+        var pos = 8 + ((flags & 0x01) != 0 ? 4 : 0);
+        if ((flags & 0x04) != 0)
+        {
+            return BinaryPrimitives.ReadUInt32BigEndian(trun[pos..]);
+        }
+        if ((flags & 0x400) == 0 || count == 0)
+        {
+            return null;
+        }
+        pos += ((flags & 0x100) != 0 ? 4 : 0) + ((flags & 0x200) != 0 ? 4 : 0);
+        return BinaryPrimitives.ReadUInt32BigEndian(trun[pos..]);
     }
 
     private static ulong TrunDuration(ReadOnlySpan<byte> trun, uint defaultDuration)

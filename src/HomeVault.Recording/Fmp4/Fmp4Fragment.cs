@@ -4,7 +4,9 @@ namespace HomeVault.Recording.Fmp4;
 
 /// <summary>
 /// One fragment (any styp/sidx/prft/emsg before it, then moof + mdat) with its media time on the
-/// reference track. The bytes are the reader's reused buffer: valid until the next read.
+/// reference track. The bytes are the reader's reused buffer: valid until the next read. ffmpeg's fragments each
+/// start at a keyframe; the native ingest's may not (it cuts a group of pictures into fragments of about half a
+/// second), so clips, releases, exports and live viewers start only at one that does (<see cref="StartsWithKeyframe"/>).
 /// </summary>
 public readonly struct Fmp4Fragment
 {
@@ -28,6 +30,9 @@ public readonly struct Fmp4Fragment
     public uint Timescale { get; }
 
     public ulong BaseMediaDecodeTime => Reference.BaseMediaDecodeTime;
+
+    /// <summary>Whether the reference track's first sample is a keyframe: footage can start here.</summary>
+    public bool StartsWithKeyframe => Reference.StartsWithSync;
 
     public TimeSpan Start => ToTime(Reference.BaseMediaDecodeTime, Timescale);
 

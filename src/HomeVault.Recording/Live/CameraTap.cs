@@ -5,7 +5,8 @@ namespace HomeVault.Recording.Live;
 /// <summary>
 /// Where one camera's fragments pass on their way to the clip cutter. With no subscriber, <see cref="Publish"/> is a
 /// count check and nothing more; with some, each fragment is copied once and offered to every subscriber without
-/// waiting: one whose buffer is full is dropped. Nothing here ever blocks the recording loop.
+/// waiting: one whose buffer is full is dropped, and one that has just joined skips fragments up to the next keyframe.
+/// Nothing here ever blocks the recording loop.
 /// </summary>
 internal sealed class CameraTap(string camera, int capacity)
 {
@@ -29,7 +30,8 @@ internal sealed class CameraTap(string camera, int capacity)
     }
 
     /// <summary>One fragment (its bytes are only valid during the call), before the cutter rebases it into a clip.</summary>
-    public void Publish(ReadOnlyMemory<byte> fragment)
+    /// <param name="keyframe">Whether it starts at a keyframe: a viewer's first fragment must.</param>
+    public void Publish(ReadOnlyMemory<byte> fragment, bool keyframe)
     {
         if (Volatile.Read(ref _count) == 0)
         {
@@ -38,7 +40,7 @@ internal sealed class CameraTap(string camera, int capacity)
         ReadOnlyMemory<byte> copy = fragment.ToArray();
         foreach (var s in Volatile.Read(ref _subscribers))
         {
-            if (!s.Offer(copy))
+            if (!s.Offer(copy, keyframe))
             {
                 Remove(s);
             }

@@ -9,8 +9,8 @@ namespace HomeVault.Recording.ReleasedClips;
 /// <summary>
 /// Turns one owner-sealed clip into a recipient-sealed one for a release, never re-encoding video and never
 /// writing plaintext to disk. A clip wholly inside the window (and needing no audio removal) is decrypted and
-/// re-encrypted as is; an edge clip keeps only the fragments lying wholly inside the window (fragments start at
-/// keyframes), its timeline rebased to zero; audio is removed by ffmpeg stream copy through pipes when asked.
+/// re-encrypted as is; an edge clip keeps only the fragments lying wholly inside the window, from the first of them
+/// that starts at a keyframe, its timeline rebased to zero; audio is removed by ffmpeg stream copy through pipes when asked.
 /// </summary>
 internal sealed class ClipReleaser(IReadOnlyList<IIdentity> ownerIdentities, IRecipient recipient, string ffmpegPath) : IReleasedClipWriter
 {
@@ -79,7 +79,7 @@ internal sealed class ClipReleaser(IReadOnlyList<IIdentity> ownerIdentities, IRe
     }
 
     /// <summary>
-    /// The init segment and the fragments lying wholly inside [from, to), rebased so the first starts at zero,
+    /// The init segment and the fragments lying wholly inside [from, to) from the first keyframe, rebased so the first starts at zero,
     /// with the wall-clock span they cover. A clip is at most a few minutes, so its kept fragments fit in memory.
     /// </summary>
     private (byte[] Init, List<byte[]> Fragments, DateTimeOffset Start, DateTimeOffset End, bool HasAudio)? Trim(
@@ -108,6 +108,10 @@ internal sealed class ClipReleaser(IReadOnlyList<IIdentity> ownerIdentities, IRe
                 if (fStart < from || fEnd > to)
                 {
                     continue; // partly outside the window: nothing outside the approved scope leaves
+                }
+                if (start is null && !fragment.StartsWithKeyframe)
+                {
+                    continue; // what is released plays from its start: it starts at a keyframe
                 }
                 start ??= fStart;
                 window.Keep(fragment);

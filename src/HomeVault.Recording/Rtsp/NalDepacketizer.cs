@@ -4,28 +4,38 @@ using HomeVault.Recording.Fmp4;
 namespace HomeVault.Recording.Rtsp;
 
 /// <summary>
-/// A whole group of pictures, first a keyframe: its samples and their length-prefixed NAL units. The bytes are the
-/// depacketiser's own buffer, valid until its next <see cref="NalDepacketizer.Push"/> or <see cref="NalDepacketizer.Flush"/>,
-/// so a reader can take them from there without a copy; inside the callback, <see cref="NalDepacketizer.Prepend"/> puts a
-/// header (the fragment's moof) right before them in the same buffer.
+/// A fragment's worth of frames: its samples and their length-prefixed NAL units, the first a keyframe or the frame after
+/// the previous fragment of the same group of pictures. The bytes are the depacketiser's own buffer, valid until its next
+/// <see cref="NalDepacketizer.Push"/> or <see cref="NalDepacketizer.Flush"/>, so a reader can take them from there without
+/// a copy; inside the callback, <see cref="NalDepacketizer.Prepend"/> puts a header (the fragment's moof) right before them
+/// in the same buffer.
 /// </summary>
-internal delegate void GopReady(long firstTimestamp, IReadOnlyList<VideoSample> samples, ReadOnlyMemory<byte> mdat);
+internal delegate void FragmentReady(long firstTimestamp, IReadOnlyList<VideoSample> samples, ReadOnlyMemory<byte> mdat);
 
 /// <summary>
 /// Turns the RTP payloads of an H.264 (RFC 6184: single NAL, STAP-A, FU-A) or H.265 (RFC 7798: single, AP, FU)
-/// stream into whole groups of pictures: access units are closed by the marker bit or a new timestamp; each
-/// keyframe hands the group before it to <see cref="GopReady"/> (starting at the first keyframe, so every group is
-/// decodable on its own). Parameter sets are kept out of the samples and taken for the init segment; access unit
-/// delimiters are dropped. The caller stops at the first lost packet (<see cref="RtpSequence"/>), so a damaged
-/// group never reaches <see cref="GopReady"/>.
+/// stream into fragments: access units are closed by the marker bit or a new timestamp; each keyframe hands the frames
+/// before it to <see cref="FragmentReady"/> (starting at the first keyframe, so the footage is decodable from its start),
+/// and so does a group that has grown to <see cref="SplitTicks"/> or <see cref="SplitBytes"/>: the buffer holds half a
+/// second of the camera, not its largest group of pictures (a camera's first group can be several megabytes). A stream
+/// with B-frames is not cut inside a group (a frame may be shown before one decoded earlier), and one whose B-frames start
+/// after a cut is handed to ffmpeg. Parameter sets are kept out of the samples and taken for the init segment; access unit
+/// delimiters are dropped. The caller stops at the first lost packet (<see cref="RtpSequence"/>), so a damaged fragment
+/// never reaches <see cref="FragmentReady"/>.
 /// </summary>
 internal sealed class NalDepacketizer
 {
-    /// <summary>The largest group kept in memory, as <see cref="Fmp4Reader.DefaultMaxFragmentBytes"/> for ffmpeg's fragments.</summary>
-    private const int MaxGopBytes = Fmp4Reader.DefaultMaxFragmentBytes - (1 << 20);
+    /// <summary>A group is cut once its frames so far span half a second (RTP's 90 kHz video clock, RFC 6184 8.2.1, RFC 7798 7.1).</summary>
+    public const long SplitTicks = 45_000;
+
+    /// <summary>... or hold this much, whichever comes first (half a second at 4 Mbit/s).</summary>
+    public const int SplitBytes = 256 << 10;
+
+    /// <summary>The largest fragment kept in memory (one enormous frame), as <see cref="Fmp4Reader.DefaultMaxFragmentBytes"/> for ffmpeg's.</summary>
+    private const int MaxFragmentBytes = Fmp4Reader.DefaultMaxFragmentBytes - (1 << 20);
 
     private readonly bool _hevc;
-    private readonly GopReady _ready;
+    private readonly FragmentReady _ready;
     private readonly List<(int Offset, long Timestamp, bool Key)> _units = [];
     private readonly List<VideoSample> _samples = [];
     private readonly List<long> _shown = [];
@@ -40,8 +50,9 @@ internal sealed class NalDepacketizer
     private int _handedOver;
     private (int Floor, int From, int To) _lastGroup;
     private uint _lastDuration = 3000;
+    private bool _reordered;
 
-    public NalDepacketizer(bool hevc, GopReady ready, byte[]? vps = null, byte[]? sps = null, byte[]? pps = null)
+    public NalDepacketizer(bool hevc, FragmentReady ready, byte[]? vps = null, byte[]? sps = null, byte[]? pps = null)
     {
         _hevc = hevc;
         _ready = ready;
@@ -271,16 +282,19 @@ internal sealed class NalDepacketizer
         {
             if (_units.Count > 0 && !_unitKey && ts <= _units[0].Timestamp)
             {
-                throw new NativeIngestUnsupportedException("a frame shown before its group's keyframe (open GOP)");
+                throw new NativeIngestUnsupportedException(_units[0].Key
+                    ? "a frame shown before its group's keyframe (open GOP)"
+                    : "B-frames that began after the stream was cut inside its groups of pictures");
             }
-            if (_unitKey && _units.Count > 0)
+            _reordered |= _units.Count > 0 && ts < _units[^1].Timestamp;
+            if (_units.Count > 0 && (_unitKey || (!_reordered && Full(ts))))
             {
                 Emit(_units.Count, ts);
             }
             _units.Add((_unitStart, ts, _unitKey));
-            if (_length > MaxGopBytes)
+            if (_length > MaxFragmentBytes)
             {
-                throw new InvalidDataException($"a group of pictures larger than {MaxGopBytes} bytes");
+                throw new InvalidDataException($"a fragment larger than {MaxFragmentBytes} bytes");
             }
         }
         _unitStart = _length;
@@ -288,6 +302,9 @@ internal sealed class NalDepacketizer
         _unitKey = false;
         _unitHasPicture = false;
     }
+
+    /// <summary>Whether the frames waiting are enough for a fragment, before the frame at <paramref name="next"/> joins them.</summary>
+    private bool Full(long next) => next - _units[0].Timestamp >= SplitTicks || _unitStart - _units[0].Offset >= SplitBytes;
 
     /// <summary>The first <paramref name="count"/> units' RTP timestamps (presentation times) in the order they are shown.</summary>
     private List<long> PresentationOrder(int count)
@@ -323,7 +340,7 @@ internal sealed class NalDepacketizer
             _lastDuration = (uint)(next - shown[i]);
             _samples.Add(new VideoSample(end - _units[i].Offset, _lastDuration, _units[i].Key, (int)(_units[i].Timestamp - shown[i])));
         }
-        // Groups handed over since the last Reclaim lie one after another, the first after the headroom.
+        // Fragments handed over since the last Reclaim lie one after another, the first after the headroom.
         var from = _units[0].Offset;
         var emitted = count < _units.Count ? _units[count].Offset : _unitStart;
         var first = _units[0].Timestamp;
@@ -334,9 +351,9 @@ internal sealed class NalDepacketizer
     }
 
     /// <summary>
-    /// From inside <see cref="GopReady"/>: writes <paramref name="header"/> right before the group just handed over, in the
-    /// headroom kept for it (moving what follows the group handed over before, if the room is short), and returns header and
-    /// group as one block of the buffer, valid as long as the group.
+    /// From inside <see cref="FragmentReady"/>: writes <paramref name="header"/> right before the fragment just handed over, in the
+    /// headroom kept for it (moving what follows the fragment handed over before, if the room is short), and returns header and
+    /// fragment as one block of the buffer, valid as long as the fragment.
     /// </summary>
     public Memory<byte> Prepend(ReadOnlySpan<byte> header)
     {
@@ -354,7 +371,7 @@ internal sealed class NalDepacketizer
         return _mdat.AsMemory(from - header.Length, to - from + header.Length);
     }
 
-    /// <summary>Moves what follows the group handed over to just after the headroom, once the group's reader is done with it.</summary>
+    /// <summary>Moves what follows the fragment handed over to just after the headroom, once its reader is done with it.</summary>
     private void Reclaim()
     {
         if (_handedOver == 0)
@@ -392,9 +409,10 @@ internal sealed class NalDepacketizer
     }
 
     /// <summary>
-    /// By half again (at least a group and an eighth): doubling held up to twice the largest group per camera for the life
-    /// of the run; growing by an eighth took a dozen steps to a 1 MB group, and the outgrown arrays (about 9 MB per camera)
-    /// waited on the large object heap for a full collection: 315 MB at 32 cameras.
+    /// By half again (at least a fragment and an eighth): doubling held up to twice the largest group of pictures per camera
+    /// for the life of the run, when fragments were whole groups; growing by an eighth took a dozen steps to a 1 MB group,
+    /// and the outgrown arrays (about 9 MB per camera) waited on the large object heap for a full collection: 315 MB at 32
+    /// cameras.
     /// </summary>
     private void Grow(int needed)
     {

@@ -7,12 +7,12 @@ namespace HomeVault.Recording.Rtsp;
 
 /// <summary>
 /// A camera recorded without ffmpeg: RTSP over TCP, RTP interleaved on it or over UDP (<see cref="RtpOverUdp"/>), the
-/// video track's RTP depacketised into whole groups of pictures, with the audio that goes with each (AAC over TCP,
-/// <see cref="AacAudio"/>), each group handed to the run as an <see cref="Fmp4Fragment"/> whose moof the
-/// <see cref="Fmp4Writer"/> writes into the depacketiser's buffer right before the group's media data: one copy of
-/// each group in memory (audio, when there is some, is joined after it in a buffer of this ingest's), no byte stream to
-/// parse back. Everything happens inside the run's reads, on the camera's own thread: connecting (OPTIONS, DESCRIBE,
-/// SETUP, PLAY), reading, keep-alive. A lost packet ends the run before the group it damaged is handed over (the
+/// video track's RTP depacketised into fragments of up to half a second (<see cref="NalDepacketizer"/>: a keyframe always
+/// starts one), with the audio that goes with each (AAC over TCP, <see cref="AacAudio"/>), each handed to the run as an
+/// <see cref="Fmp4Fragment"/> whose moof the <see cref="Fmp4Writer"/> writes into the depacketiser's buffer right before
+/// the fragment's media data: one copy of each fragment in memory (audio, when there is some, is joined after it in a
+/// buffer of this ingest's), no byte stream to parse back. Everything happens inside the run's reads, on the camera's own thread: connecting (OPTIONS, DESCRIBE,
+/// SETUP, PLAY), reading, keep-alive. A lost packet ends the run before the fragment it damaged is handed over (the
 /// supervisor records the gap and reconnects); a stream this does not handle ends it with <see cref="Unsupported"/>
 /// set, for <c>auto</c> to hand the camera to ffmpeg.
 /// </summary>
@@ -75,7 +75,7 @@ internal sealed class NativeIngest : IIngestSource
 
     public long BytesRead => Interlocked.Read(ref _bytesRead);
 
-    /// <summary>Reads the camera up to its first whole group of pictures, which the init segment is made from.</summary>
+    /// <summary>Reads the camera up to its first fragment (from its first keyframe), which the init segment is made from.</summary>
     public ValueTask<InitSegment?> ReadInitSegmentAsync()
     {
         while (_init is null && !_ended)
@@ -85,7 +85,7 @@ internal sealed class NativeIngest : IIngestSource
         return ValueTask.FromResult(_init);
     }
 
-    /// <summary>The next group as a fragment; the one before it is given up (its buffer is reused from here on).</summary>
+    /// <summary>The next fragment; the one before it is given up (its buffer is reused from here on).</summary>
     public ValueTask<Fmp4Fragment?> ReadFragmentAsync()
     {
         while (_fragments.Count == 0 && !_ended)
@@ -95,7 +95,7 @@ internal sealed class NativeIngest : IIngestSource
         return ValueTask.FromResult(_fragments.TryDequeue(out var fragment) ? fragment : (Fmp4Fragment?)null);
     }
 
-    /// <summary>Reads the camera until a group is handed over or the run ends.</summary>
+    /// <summary>Reads the camera until a fragment is handed over or the run ends.</summary>
     private void Pump()
     {
         try
@@ -251,13 +251,13 @@ internal sealed class NativeIngest : IIngestSource
         if (media.Encoding == "H264")
         {
             var sets = media.Parameter("sprop-parameter-sets")?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Convert.FromBase64String).ToList() ?? [];
-            return new NalDepacketizer(false, OnGop, null, sets.FirstOrDefault(s => (s[0] & 0x1F) == 7), sets.FirstOrDefault(s => (s[0] & 0x1F) == 8));
+            return new NalDepacketizer(false, OnFragment, null, sets.FirstOrDefault(s => (s[0] & 0x1F) == 7), sets.FirstOrDefault(s => (s[0] & 0x1F) == 8));
         }
         if (media.Parameter("sprop-max-don-diff") is { } don && don != "0")
         {
             throw new NativeIngestUnsupportedException("H.265 with decoding order numbers (sprop-max-don-diff)");
         }
-        return new NalDepacketizer(true, OnGop, Base64(media.Parameter("sprop-vps")), Base64(media.Parameter("sprop-sps")), Base64(media.Parameter("sprop-pps")));
+        return new NalDepacketizer(true, OnFragment, Base64(media.Parameter("sprop-vps")), Base64(media.Parameter("sprop-sps")), Base64(media.Parameter("sprop-pps")));
     }
 
     private static byte[]? Base64(string? value) => value is null ? null : Convert.FromBase64String(value.Split(',')[0]);
@@ -273,7 +273,7 @@ internal sealed class NativeIngest : IIngestSource
         if (missing > 0)
         {
             throw new IOException(string.Create(CultureInfo.InvariantCulture,
-                $"{missing} RTP packet(s) lost before sequence {packet.Sequence}; the group of pictures in progress was dropped"));
+                $"{missing} RTP packet(s) lost before sequence {packet.Sequence}; the fragment in progress was dropped"));
         }
         _video!.Push(packet.Payload, _sequence.Extend(packet.Timestamp), packet.Marker);
         if (_video.ParameterSetsChanged)
@@ -282,7 +282,7 @@ internal sealed class NativeIngest : IIngestSource
         }
     }
 
-    private void OnGop(long firstTimestamp, IReadOnlyList<VideoSample> samples, ReadOnlyMemory<byte> mdat)
+    private void OnFragment(long firstTimestamp, IReadOnlyList<VideoSample> samples, ReadOnlyMemory<byte> mdat)
     {
         var timescale = (uint)_media!.ClockRate;
         if (_init is null)
@@ -312,7 +312,7 @@ internal sealed class NativeIngest : IIngestSource
         _writer.Take();
         _writer.WriteFragment(baseTime, samples, mdat.Length, audio);
         var bytes = _video!.Prepend(_writer.Written.Span);
-        var reference = new TrackTime(Fmp4Writer.TrackId, baseTime, duration, _writer.TfdtValueOffset, Is64Bit: true);
+        var reference = new TrackTime(Fmp4Writer.TrackId, baseTime, duration, _writer.TfdtValueOffset, Is64Bit: true, StartsWithSync: samples[0].Key);
         IReadOnlyList<TrackTime> tracks = [reference];
         if (audio is { } a)
         {
@@ -329,18 +329,18 @@ internal sealed class NativeIngest : IIngestSource
     }
 
     /// <summary>
-    /// The group (with its moof) and its audio after it, in this ingest's own buffer, reused by the next group with audio
-    /// once the run has read this one (a packet that completes two groups queues both: the second gets a buffer of its own).
+    /// The fragment (with its moof) and its audio after it, in this ingest's own buffer, reused by the next fragment with
+    /// audio once the run has read this one (a packet that completes two fragments queues both: the second gets a buffer of its own).
     /// </summary>
-    private Memory<byte> Join(ReadOnlySpan<byte> group, ReadOnlySpan<byte> audio)
+    private Memory<byte> Join(ReadOnlySpan<byte> video, ReadOnlySpan<byte> audio)
     {
-        var length = group.Length + audio.Length;
+        var length = video.Length + audio.Length;
         if (_joined.Length < length || _fragments.Count > 0)
         {
             _joined = new byte[length + (length / 2)];
         }
-        group.CopyTo(_joined);
-        audio.CopyTo(_joined.AsSpan(group.Length));
+        video.CopyTo(_joined);
+        audio.CopyTo(_joined.AsSpan(video.Length));
         return _joined.AsMemory(0, length);
     }
 
@@ -407,7 +407,7 @@ internal sealed class NativeIngest : IIngestSource
         return 0;
     }
 
-    /// <summary>Ends the run at the next packet or tick, with the groups complete so far written; killed after <paramref name="grace"/>.</summary>
+    /// <summary>Ends the run at the next packet or tick, with the frames complete so far written; killed after <paramref name="grace"/>.</summary>
     public void RequestStop(TimeSpan grace)
     {
         if (_stopRequested)

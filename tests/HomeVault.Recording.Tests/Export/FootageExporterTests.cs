@@ -76,6 +76,27 @@ public sealed class FootageExporterTests
     }
 
     [Fact]
+    public async Task A_window_starting_inside_a_group_of_short_fragments_starts_at_the_keyframe_before_it()
+    {
+        using var v = new SealedFootage();
+        await v.RecordAsync("front", v.T0, mp4: Media.SubGopSample);
+        var clips = new ClipRepository(v.Db).Query("front");
+        var starts = await SealedFootage.FragmentStartsAsync(Media.SubGopSample);
+        // A second into the fragments after the keyframe at 4 s: the export starts at that keyframe's fragment.
+        var keyed = starts.Last(f => f.Key).Start;
+        var from = clips[0].Start + keyed + TimeSpan.FromSeconds(1);
+        Assert.False(starts.Last(f => f.Start <= from - clips[0].Start).Key);
+        var output = Output();
+
+        var used = await FootageExporter.ExportAsync(v.Data.Root, clips, from, clips[0].End, [v.Alice], output, ct: TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, used);
+        Assert.True(Media.VideoPackets(output)[0].Key);
+        Assert.Equal(30, Media.Video(output).Frames); // frames 60 to 89: the last group of pictures
+        Assert.Equal("", Media.DecodeErrors(output));
+    }
+
+    [Fact]
     public async Task An_ffmpeg_that_cannot_be_started_is_a_user_error_and_leaves_no_staging_behind()
     {
         var (v, clips) = await TwoClipsAsync();

@@ -87,6 +87,81 @@ public sealed class Fmp4ReaderTests
     }
 
     [Fact]
+    public async Task Fragments_smaller_than_a_group_say_whether_they_start_at_a_keyframe_as_ffprobe_sees_the_packets()
+    {
+        var dir = TestEnv.NewTempDir("hv-subgop");
+        try
+        {
+            var file = Path.Combine(dir, "subgop.mp4");
+            await File.WriteAllBytesAsync(file, Media.SubGopSample, TestContext.Current.CancellationToken);
+            var keyframes = Media.VideoPackets(file).Where(p => p.Key).Select(p => p.Dts).ToList();
+            Assert.Equal(3, keyframes.Count); // 6 s, a keyframe every 2 s
+
+            var reader = new Fmp4Reader(new MemoryStream(Media.SubGopSample));
+            await reader.ReadInitSegmentAsync(CancellationToken.None);
+            var fragments = new List<(double Start, bool Key)>();
+            while (await reader.ReadFragmentAsync(CancellationToken.None) is { } f)
+            {
+                fragments.Add((f.Start.TotalSeconds, f.StartsWithKeyframe));
+            }
+            Assert.True(fragments.Count >= 10, $"{fragments.Count} fragments");
+            foreach (var (start, key) in fragments)
+            {
+                Assert.Equal(keyframes.Any(k => Math.Abs(k - start) < 0.001), key);
+            }
+            // ffmpeg put one keyframe after a fragment's first frame: two fragments start at one, the rest do not.
+            Assert.Equal(2, fragments.Count(f => f.Key));
+
+            var whole = new Fmp4Reader(new MemoryStream(Sample.Value));
+            await whole.ReadInitSegmentAsync(CancellationToken.None);
+            while (await whole.ReadFragmentAsync(CancellationToken.None) is { } f)
+            {
+                Assert.True(f.StartsWithKeyframe); // +frag_keyframe
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public async Task Clips_are_cut_only_where_a_fragment_starts_at_a_keyframe_so_each_plays_from_its_start()
+    {
+        var dir = TestEnv.NewTempDir("hv-cut-subgop");
+        try
+        {
+            var sink = new DirectorySink(dir);
+            var reader = new Fmp4Reader(new MemoryStream(Media.SubGopSample));
+            var init = (await reader.ReadInitSegmentAsync(CancellationToken.None))!;
+            var t0 = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+            ClipCutter? cutter = null;
+            while (await reader.ReadFragmentAsync(CancellationToken.None) is { } f)
+            {
+                cutter ??= new ClipCutter(sink, "unit", 1, init, TimeSpan.FromSeconds(1), t0, f.Start);
+                await cutter.AddAsync(f, CancellationToken.None);
+            }
+            await cutter!.CompleteAsync(CancellationToken.None);
+
+            // Clips of 1 s were asked for; the fragments that start at a keyframe are at 0 and 4 s.
+            var clips = sink.For("unit");
+            Assert.Equal(2, clips.Count);
+            Assert.InRange(clips[0].MediaDuration.TotalSeconds, 3.9, 4.2); // ffmpeg itself stretches the start by ~0.13 s with this lavfi pair
+            Assert.Equal(clips[0].End, clips[1].Start);
+            foreach (var c in clips)
+            {
+                Assert.True(Media.VideoPackets(c.Path)[0].Key, $"{c.Path} does not start at a keyframe");
+                Assert.Equal("", Media.DecodeErrors(c.Path));
+                Assert.InRange(Media.Duration(c.Path), c.MediaDuration.TotalSeconds - 0.15, c.MediaDuration.TotalSeconds + 0.15);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public async Task Garbage_is_rejected()
     {
         var garbage = new byte[4096];

@@ -21,12 +21,12 @@ public sealed class LiveFeedTests
         var tap = feed.Tap("front");
         tap.Begin(init);
         var big = new byte[1 << 20];
-        tap.Publish(big); // first call: anything lazily set up is not counted below
+        tap.Publish(big, keyframe: true); // first call: anything lazily set up is not counted below
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 100; i++)
         {
-            tap.Publish(big);
-            tap.Publish(fragments[i % fragments.Count]);
+            tap.Publish(big, keyframe: true);
+            tap.Publish(fragments[i % fragments.Count], keyframe: true);
         }
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(allocated < 1024, $"publishing 200 fragments to nobody allocated {allocated} bytes");
@@ -61,7 +61,7 @@ public sealed class LiveFeedTests
         {
             for (var i = 0; i < fragments.Count; i++)
             {
-                tap.Publish(fragments[i]);
+                tap.Publish(fragments[i], keyframe: true);
                 SpinWait.SpinUntil(() => Volatile.Read(ref delivered) > i, TimeSpan.FromSeconds(10)); // the fast one keeps up
             }
         }, TestContext.Current.CancellationToken);
@@ -104,7 +104,7 @@ public sealed class LiveFeedTests
         tap.Begin(init);
         var asking = stills.StillAsync("front", TestContext.Current.CancellationToken);
         SpinWait.SpinUntil(() => feed.Subscribers == 1, TimeSpan.FromSeconds(30));
-        tap.Publish(fragments[2]);
+        tap.Publish(fragments[2], keyframe: true);
         var jpeg = await asking.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         Assert.NotNull(jpeg);
         Assert.Equal(new byte[] { 0xFF, 0xD8, 0xFF }, jpeg[..3]);
@@ -117,16 +117,55 @@ public sealed class LiveFeedTests
         Assert.Equal("mjpeg,320,180", System.Text.Encoding.ASCII.GetString(stdout).Trim());
     }
 
+    [Fact]
+    public async Task A_viewer_and_a_still_that_join_inside_a_group_start_at_the_next_fragment_that_starts_at_a_keyframe()
+    {
+        var (init, fragments, keys) = await SampleAsync(Media.SubGopSample);
+        var firstKey = keys.IndexOf(true, 1);
+        Assert.True(firstKey > 2, "the sample's second keyframe fragment comes after a few without one");
+        var feed = new LiveFeed(capacity: fragments.Count);
+        var tap = feed.Tap("front");
+        var stills = new CameraStills(feed, new SupervisorSettings { FfmpegPath = TestEnv.Tool("ffmpeg") }, TimeProvider.System);
+        tap.Begin(init);
+        using var viewer = feed.Subscribe("front")!;
+        var asking = stills.StillAsync("front", TestContext.Current.CancellationToken);
+        SpinWait.SpinUntil(() => feed.Subscribers == 2, TimeSpan.FromSeconds(30));
+
+        for (var i = 1; i < fragments.Count; i++)
+        {
+            tap.Publish(fragments[i], keys[i]);
+        }
+        tap.End();
+
+        var received = new List<byte[]>();
+        await foreach (var f in viewer.Fragments.ReadAllAsync(TestContext.Current.CancellationToken))
+        {
+            received.Add(f.ToArray());
+        }
+        Assert.Equal(fragments.Skip(firstKey).Select(f => f.ToArray()), received);
+        var jpeg = await asking.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        Assert.NotNull(jpeg); // ffmpeg decoded a picture: it was given a keyframe
+        Assert.Equal(new byte[] { 0xFF, 0xD8, 0xFF }, jpeg[..3]);
+    }
+
     private static async Task<(InitSegment Init, List<ReadOnlyMemory<byte>> Fragments)> SampleAsync()
     {
-        var reader = new Fmp4Reader(new MemoryStream(Media.FragmentedSample));
+        var (init, fragments, _) = await SampleAsync(Media.FragmentedSample);
+        return (init, fragments);
+    }
+
+    private static async Task<(InitSegment Init, List<ReadOnlyMemory<byte>> Fragments, List<bool> Keys)> SampleAsync(byte[] mp4)
+    {
+        var reader = new Fmp4Reader(new MemoryStream(mp4));
         var init = (await reader.ReadInitSegmentAsync(CancellationToken.None))!;
         var fragments = new List<ReadOnlyMemory<byte>>();
+        var keys = new List<bool>();
         while (await reader.ReadFragmentAsync(CancellationToken.None) is { } f)
         {
             fragments.Add(f.Bytes.ToArray());
+            keys.Add(f.StartsWithKeyframe);
         }
         Assert.True(fragments.Count >= 5, $"{fragments.Count} fragments");
-        return (init, fragments);
+        return (init, fragments, keys);
     }
 }

@@ -92,6 +92,28 @@ public sealed class ClipReleaserTests : IDisposable
     }
 
     [Fact]
+    public async Task An_edge_clip_of_fragments_smaller_than_a_group_is_released_from_the_first_keyframe_inside_the_window()
+    {
+        var clip = await _v.RecordAsync("front", _v.T0, mp4: Media.SubGopSample);
+        var starts = await SealedFootage.FragmentStartsAsync(Media.SubGopSample);
+        var from = clip.Start + starts[1].Start - Half / 4; // inside the first fragment; the second lies wholly inside
+        var keyed = starts.First(f => f.Key && clip.Start + f.Start >= from).Start;
+        Assert.True(keyed > starts[1].Start, "the window's first whole fragment must not start at a keyframe for this test");
+
+        var released = Release(clip, from, clip.End + Half)!;
+
+        // Nothing before the window, and nothing that cannot be decoded without what was left out.
+        Assert.Equal(clip.Start + keyed, released.Start, Tick);
+        var (plain, mp4) = Open(released);
+        AssertHashesBind(released, plain);
+        Assert.True(Media.VideoPackets(mp4)[0].Key);
+        var (frames, firstPts) = Media.Video(mp4);
+        Assert.Equal(30, frames); // frames 60 to 89: the last group of pictures
+        Assert.Equal(0, firstPts, 3);
+        Assert.Equal("", Media.DecodeErrors(mp4));
+    }
+
+    [Fact]
     public async Task Strip_audio_leaves_only_the_video_of_a_whole_clip_and_of_a_trimmed_one()
     {
         var clip = await _v.RecordAsync("front", _v.T0);

@@ -110,6 +110,73 @@ public sealed class DepacketizerTests
     }
 
     [Fact]
+    public void A_group_is_cut_into_fragments_of_half_a_second_and_only_the_first_starts_at_its_keyframe()
+    {
+        var gops = new Gops();
+        var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
+        // 15 frames a second (6000 ticks of 90 kHz), a keyframe every 30 frames.
+        for (var i = 0; i <= 30; i++)
+        {
+            d.Push(Nal(i % 30 == 0 ? (byte)0x65 : (byte)0x41, 100, (byte)i), i * 6000L, marker: true);
+        }
+
+        // A fragment closes at the first frame that would take it to half a second (8 frames), and at the next keyframe.
+        Assert.Equal([0L, 48000L, 96000L, 144000L], gops.All.Select(g => g.Start));
+        Assert.Equal([8, 8, 8, 6], gops.All.Select(g => g.Samples.Length));
+        Assert.Equal([true, false, false, false], gops.All.Select(g => g.Samples[0].Key));
+        Assert.All(gops.All, g => Assert.All(g.Samples.Skip(1), s => Assert.False(s.Key)));
+        Assert.All(gops.All, g => Assert.All(g.Samples, s => Assert.Equal(6000u, s.Duration)));
+        Assert.Equal(LengthPrefixed([.. Enumerable.Range(8, 8).Select(i => Nal(0x41, 100, (byte)i))]), gops.All[1].Mdat);
+
+        d.Flush();
+        Assert.Equal(180000L, gops.All[^1].Start);
+        Assert.True(gops.All[^1].Samples[0].Key);
+    }
+
+    [Fact]
+    public void Large_frames_close_a_fragment_before_half_a_second_once_it_holds_a_quarter_megabyte()
+    {
+        var gops = new Gops();
+        var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
+        for (var i = 0; i < 7; i++)
+        {
+            d.Push(Nal(i == 0 ? (byte)0x65 : (byte)0x41, 100_000, (byte)i), i * 3000L, marker: true);
+        }
+        // Three frames hold 300,012 bytes, more than SplitBytes: the fourth starts the next fragment.
+        Assert.Equal([3, 3], gops.All.Select(g => g.Samples.Length));
+        Assert.True(gops.All.All(g => g.Mdat.Length >= NalDepacketizer.SplitBytes && g.Mdat.Length < NalDepacketizer.SplitBytes + 100_004));
+    }
+
+    [Fact]
+    public void A_stream_with_b_frames_keeps_its_groups_whole_and_one_whose_b_frames_begin_after_a_cut_is_refused()
+    {
+        var gops = new Gops();
+        var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
+        // I P B B P B B ... for 1.2 s: shown out of the order sent, so no cut until the next keyframe.
+        var sent = new List<long> { 0 };
+        for (var p = 3; p <= 30; p += 3)
+        {
+            sent.AddRange([p * 3000L, (p - 2) * 3000L, (p - 1) * 3000L]);
+        }
+        foreach (var ts in sent)
+        {
+            d.Push(Nal(ts == 0 ? (byte)0x65 : (byte)0x41, 50, 1), ts, marker: true);
+        }
+        d.Push(Nal(0x65, 50, 2), 93000, marker: true);
+        var gop = Assert.Single(gops.All);
+        Assert.Equal(sent.Count, gop.Samples.Length);
+
+        // Without B-frames at first, a group is cut at half a second; a frame then shown before the cut cannot be placed.
+        var later = new NalDepacketizer(false, (_, _, _) => { }, null, Sps, Pps);
+        for (var i = 0; i <= 8; i++)
+        {
+            later.Push(Nal(i == 0 ? (byte)0x65 : (byte)0x41, 50, 1), i * 6000L, marker: true);
+        }
+        var refused = Assert.Throws<NativeIngestUnsupportedException>(() => later.Push(Nal(0x01, 50, 1), 45000, marker: true));
+        Assert.Contains("B-frames", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Stap_a_units_become_one_sample_of_several_nals()
     {
         var gops = new Gops();

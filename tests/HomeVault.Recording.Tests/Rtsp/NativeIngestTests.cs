@@ -2,6 +2,7 @@ using HomeVault.Core.Catalog;
 using HomeVault.Core.Recorder;
 using HomeVault.Recording.Cameras;
 using HomeVault.Recording.Configuration;
+using HomeVault.Recording.Fmp4;
 using HomeVault.Recording.Simulation;
 using HomeVault.Recording.Tests.Support;
 using HomeVault.Tests;
@@ -53,6 +54,33 @@ public sealed class NativeIngestTests(CamsimFixture camsim)
         Assert.Contains(h.Logger.Lines, l => l.Contains("connecting (native", StringComparison.Ordinal));
         Assert.All(h.Journal.RunsOf(mount), r => Assert.Equal("cancelled", r.Reason));
         h.AssertEverySecondAccounted(mount);
+    }
+
+    [Fact]
+    public async Task Native_fragments_last_about_half_a_second_and_every_clip_starts_at_a_keyframe()
+    {
+        using var h = new Harness();
+        await h.RecordAsync(TimeSpan.FromSeconds(10), Harness.Camera("cam2", camsim.Urls["cam2"], clipSeconds: 3));
+
+        var clips = h.Sink.For("cam2");
+        Assert.True(clips.Count >= 2, $"{clips.Count} clips");
+        AssertWholeClips(clips, "h264", "avc1");
+        foreach (var c in clips)
+        {
+            Assert.True(Media.VideoPackets(c.Path)[0].Key, $"{c.Path} does not start at a keyframe");
+            await using var file = File.OpenRead(c.Path);
+            var reader = new Fmp4Reader(file);
+            await reader.ReadInitSegmentAsync(CancellationToken.None);
+            var fragments = new List<(TimeSpan Duration, bool Key)>();
+            while (await reader.ReadFragmentAsync(CancellationToken.None) is { } f)
+            {
+                fragments.Add((f.Duration, f.StartsWithKeyframe));
+            }
+            // camsim's groups are 2 s at 15 fps: cut into fragments of 8 frames (0.53 s) and the rest.
+            Assert.True(fragments[0].Key);
+            Assert.Contains(fragments, f => !f.Key);
+            Assert.All(fragments, f => Assert.InRange(f.Duration.TotalSeconds, 0.01, 0.54));
+        }
     }
 
     [Fact]

@@ -72,6 +72,13 @@ internal static class Media
         return (int.Parse(frames, CultureInfo.InvariantCulture), double.Parse(first.Split('\n')[0], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The video packets in file order: each one's decode time (seconds) and whether it is a keyframe.</summary>
+    public static List<(double Dts, bool Key)> VideoPackets(string path) =>
+        Probe(path, "-select_streams", "v:0", "-show_entries", "packet=dts_time,flags").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Trim().Split(','))
+            .Select(p => (double.Parse(p[0], CultureInfo.InvariantCulture), p[1].StartsWith('K')))
+            .ToList();
+
     private static string Probe(string path, params string[] args)
     {
         var (exit, stdout, stderr) = TestEnv.Run(TestEnv.Tool("ffprobe"), ["-v", "error", .. args, "-of", "csv=p=0", path], timeoutMs: 60_000);
@@ -81,4 +88,7 @@ internal static class Media
 
     /// <summary>The shared sample: see <see cref="SampleMp4.Fragmented"/>.</summary>
     public static byte[] FragmentedSample => SampleMp4.Fragmented;
+
+    /// <summary>The sample in fragments smaller than its groups of pictures: see <see cref="SampleMp4.SubGop"/>.</summary>
+    public static byte[] SubGopSample => SampleMp4.SubGop;
 }

@@ -65,17 +65,32 @@ internal sealed class SealedFootage : IDisposable
         return [at, .. fragments.Select(f => at += f.Duration)];
     }
 
+    /// <summary>Where each fragment of <paramref name="mp4"/> starts on a clip's timeline, and whether it starts at a keyframe.</summary>
+    public static async Task<List<(TimeSpan Start, bool Key)>> FragmentStartsAsync(byte[] mp4)
+    {
+        var reader = new Fmp4Reader(new MemoryStream(mp4));
+        await reader.ReadInitSegmentAsync(CancellationToken.None);
+        var starts = new List<(TimeSpan, bool)>();
+        TimeSpan? origin = null;
+        while (await reader.ReadFragmentAsync(CancellationToken.None) is { } f)
+        {
+            origin ??= f.Start;
+            starts.Add((f.Start - origin.Value, f.StartsWithKeyframe));
+        }
+        return starts;
+    }
+
     /// <summary>The catalog (and the manifest) keep instants in whole milliseconds.</summary>
     public static DateTimeOffset Ms(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());
 
-    /// <summary>Streams the first <paramref name="fragments"/> fragments of the sample through the sink as one clip.</summary>
-    public Task<Clip> RecordAsync(string camera, DateTimeOffset start, int? fragments = null, bool complete = true) =>
-        RecordAsync(Sink, Db, camera, start, fragments, complete);
+    /// <summary>Streams the first <paramref name="fragments"/> fragments of the sample (or of <paramref name="mp4"/>) through the sink as one clip.</summary>
+    public Task<Clip> RecordAsync(string camera, DateTimeOffset start, int? fragments = null, bool complete = true, byte[]? mp4 = null) =>
+        RecordAsync(Sink, Db, camera, start, fragments, complete, mp4);
 
-    /// <summary>Streams the first <paramref name="fragments"/> fragments of the sample through <paramref name="sink"/> (whose catalog is <paramref name="db"/>) as one clip.</summary>
-    public static async Task<Clip> RecordAsync(SealedClipSink sink, SqliteConnection db, string camera, DateTimeOffset start, int? fragments = null, bool complete = true)
+    /// <summary>Streams the first <paramref name="fragments"/> fragments of the sample (or of <paramref name="mp4"/>) through <paramref name="sink"/> (whose catalog is <paramref name="db"/>) as one clip.</summary>
+    public static async Task<Clip> RecordAsync(SealedClipSink sink, SqliteConnection db, string camera, DateTimeOffset start, int? fragments = null, bool complete = true, byte[]? mp4 = null)
     {
-        var (init, all) = await SplitAsync(Sample);
+        var (init, all) = await SplitAsync(mp4 ?? Sample);
         var run = sink.RunStarted(camera, start);
         var media = TimeSpan.Zero;
         await using (var writer = await sink.BeginClipAsync(camera, run, start, init, CancellationToken.None))
