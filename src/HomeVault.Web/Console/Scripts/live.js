@@ -1,5 +1,5 @@
 // Live view: each <video data-live="CAMERA"> plays that camera over a WebSocket. The server sends the MIME type
-// (text), the init segment, then one fragment per message (each starts at a keyframe); Media Source Extensions play
+// (text), the init segment, then one fragment per message (the first starts at a keyframe); Media Source Extensions play
 // them. Playback stays near the newest fragment; a locked console ends every stream for good.
 'use strict';
 
