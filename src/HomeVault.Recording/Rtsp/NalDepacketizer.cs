@@ -16,8 +16,9 @@ internal delegate void FragmentReady(long firstTimestamp, IReadOnlyList<VideoSam
 /// Turns the RTP payloads of an H.264 (RFC 6184: single NAL, STAP-A, FU-A) or H.265 (RFC 7798: single, AP, FU)
 /// stream into fragments: access units are closed by the marker bit or a new timestamp; each keyframe hands the frames
 /// before it to <see cref="FragmentReady"/> (starting at the first keyframe, so the footage is decodable from its start),
-/// and so does a group that has grown to <see cref="SplitTicks"/> or <see cref="SplitBytes"/>: the buffer holds half a
-/// second of the camera, not its largest group of pictures (a camera's first group can be several megabytes). A stream
+/// and so does a group that has grown to <see cref="SplitTicks"/> or <see cref="SplitBytes"/>, as soon as the next frame
+/// begins (its timestamp ends the last one): the buffer holds half a second of the camera or its largest frame, not its
+/// largest group of pictures (camsim's first group is 3.4 MB, its first frames 0.9 and 0.75 MB). A stream
 /// with B-frames is not cut inside a group (a frame may be shown before one decoded earlier), and one whose B-frames start
 /// after a cut is handed to ffmpeg. Parameter sets are kept out of the samples and taken for the init segment; access unit
 /// delimiters are dropped. The caller stops at the first lost packet (<see cref="RtpSequence"/>), so a damaged fragment
@@ -50,7 +51,10 @@ internal sealed class NalDepacketizer
     private int _handedOver;
     private (int Floor, int From, int To) _lastGroup;
     private uint _lastDuration = 3000;
+    private long? _keyAt;
+    private long _handedUpTo = long.MinValue;
     private bool _reordered;
+    private bool _cutBeforeNext;
 
     public NalDepacketizer(bool hevc, FragmentReady ready, byte[]? vps = null, byte[]? sps = null, byte[]? pps = null)
     {
@@ -75,6 +79,16 @@ internal sealed class NalDepacketizer
         if (_unitTimestamp is { } t && t != timestamp)
         {
             CloseUnit();
+        }
+        if (_unitTimestamp is null && _cutBeforeNext)
+        {
+            // The next frame has begun, so the last one's duration is known: hand the full fragment over before a byte
+            // of the new frame joins it in the buffer (a frame shown earlier than the last is a B-frame: no cut there).
+            _cutBeforeNext = false;
+            if (timestamp > _units[^1].Timestamp)
+            {
+                Emit(_units.Count, timestamp);
+            }
         }
         _unitTimestamp = timestamp;
         if (_hevc)
@@ -274,28 +288,35 @@ internal sealed class NalDepacketizer
         {
             throw new InvalidDataException("access unit ended inside a fragmentation unit");
         }
-        if (_unitTimestamp is not { } ts || !_unitHasPicture || (_units.Count == 0 && !_unitKey))
+        if (_unitTimestamp is not { } ts || !_unitHasPicture || (_keyAt is null && !_unitKey))
         {
             _length = _unitStart; // nothing to show, or no keyframe yet to start from
         }
         else
         {
-            if (_units.Count > 0 && !_unitKey && ts <= _units[0].Timestamp)
+            if (!_unitKey && ts <= _keyAt)
             {
-                throw new NativeIngestUnsupportedException(_units[0].Key
-                    ? "a frame shown before its group's keyframe (open GOP)"
-                    : "B-frames that began after the stream was cut inside its groups of pictures");
+                throw new NativeIngestUnsupportedException("a frame shown before its group's keyframe (open GOP)");
+            }
+            if (!_unitKey && ts < _handedUpTo)
+            {
+                throw new NativeIngestUnsupportedException("B-frames that began after the stream was cut inside its groups of pictures");
             }
             _reordered |= _units.Count > 0 && ts < _units[^1].Timestamp;
-            if (_units.Count > 0 && (_unitKey || (!_reordered && Full(ts))))
+            if (_unitKey)
             {
-                Emit(_units.Count, ts);
+                if (_units.Count > 0)
+                {
+                    Emit(_units.Count, ts);
+                }
+                _keyAt = ts;
             }
             _units.Add((_unitStart, ts, _unitKey));
             if (_length > MaxFragmentBytes)
             {
                 throw new InvalidDataException($"a fragment larger than {MaxFragmentBytes} bytes");
             }
+            _cutBeforeNext = !_reordered && Full();
         }
         _unitStart = _length;
         _unitTimestamp = null;
@@ -303,8 +324,16 @@ internal sealed class NalDepacketizer
         _unitHasPicture = false;
     }
 
-    /// <summary>Whether the frames waiting are enough for a fragment, before the frame at <paramref name="next"/> joins them.</summary>
-    private bool Full(long next) => next - _units[0].Timestamp >= SplitTicks || _unitStart - _units[0].Offset >= SplitBytes;
+    /// <summary>
+    /// Whether the frames waiting make a fragment: half a second of them (the last lasting as long as the one before it)
+    /// or <see cref="SplitBytes"/>.
+    /// </summary>
+    private bool Full()
+    {
+        var last = _units[^1].Timestamp;
+        var frame = _units.Count > 1 ? last - _units[^2].Timestamp : _lastDuration;
+        return last + frame - _units[0].Timestamp >= SplitTicks || _length - _units[0].Offset >= SplitBytes;
+    }
 
     /// <summary>The first <paramref name="count"/> units' RTP timestamps (presentation times) in the order they are shown.</summary>
     private List<long> PresentationOrder(int count)
@@ -347,6 +376,7 @@ internal sealed class NalDepacketizer
         _units.RemoveRange(0, count);
         _lastGroup = (_handedOver, from, emitted);
         _handedOver = emitted;
+        _handedUpTo = nextTimestamp;
         _ready(first, _samples, _mdat.AsMemory(from, emitted - from));
     }
 

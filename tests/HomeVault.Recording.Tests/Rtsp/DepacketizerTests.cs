@@ -145,6 +145,16 @@ public sealed class DepacketizerTests
         // Three frames hold 300,012 bytes, more than SplitBytes: the fourth starts the next fragment.
         Assert.Equal([3, 3], gops.All.Select(g => g.Samples.Length));
         Assert.True(gops.All.All(g => g.Mdat.Length >= NalDepacketizer.SplitBytes && g.Mdat.Length < NalDepacketizer.SplitBytes + 100_004));
+
+        // A frame larger than that alone goes as soon as the next one begins, before a byte of it joins the buffer.
+        var single = new Gops();
+        var e = new NalDepacketizer(false, single.Add, null, Sps, Pps);
+        var key = Nal(0x65, 900_000, 9);
+        e.Push(key, 0, marker: true);
+        Assert.Empty(single.All);
+        e.Push(FuA(Nal(0x41, 5000, 1), 1000)[0], 6000, marker: false);
+        var alone = Assert.Single(single.All);
+        Assert.Equal([new VideoSample(key.Length + 4, 6000, true)], alone.Samples);
     }
 
     [Fact]
