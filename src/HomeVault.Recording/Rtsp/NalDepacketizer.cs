@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using HomeVault.Core.IO;
 using HomeVault.Recording.Fmp4;
 
 namespace HomeVault.Recording.Rtsp;
@@ -24,7 +25,7 @@ internal delegate void FragmentReady(long firstTimestamp, IReadOnlyList<VideoSam
 /// delimiters are dropped. The caller stops at the first lost packet (<see cref="RtpSequence"/>), so a damaged fragment
 /// never reaches <see cref="FragmentReady"/>.
 /// </summary>
-internal sealed class NalDepacketizer
+internal sealed class NalDepacketizer : IDisposable
 {
     /// <summary>A group is cut once its frames so far span half a second (RTP's 90 kHz video clock, RFC 6184 8.2.1, RFC 7798 7.1).</summary>
     public const long SplitTicks = 45_000;
@@ -40,7 +41,16 @@ internal sealed class NalDepacketizer
     private readonly List<(int Offset, long Timestamp, bool Key)> _units = [];
     private readonly List<VideoSample> _samples = [];
     private readonly List<long> _shown = [];
-    private byte[] _mdat = new byte[1 << 18];
+    /// <summary>What the buffer starts at, and the least it shrinks to.</summary>
+    private const int InitialBytes = 1 << 18;
+
+    /// <summary>How many fragments' worth of buffer use (about half a minute's) decide whether it shrinks.</summary>
+    private const int ShrinkEvery = 64;
+
+    private readonly List<NativeBuffer> _retired = [];
+    private NativeBuffer _mdat = new(InitialBytes);
+    private int _highWater;
+    private int _reclaims;
     private int _headroom = 1 << 10;
     private int _length;
     private int _unitStart;
@@ -69,6 +79,9 @@ internal sealed class NalDepacketizer
     public byte[]? Sps { get; private set; }
 
     public byte[]? Pps { get; private set; }
+
+    /// <summary>The buffer's size now (for the tests of its growing and shrinking).</summary>
+    internal int Capacity => _mdat.Length;
 
     /// <summary>Set when an in-band parameter set differs from the one before: the init segment no longer fits.</summary>
     public bool ParameterSetsChanged { get; private set; }
@@ -234,7 +247,7 @@ internal sealed class NalDepacketizer
     {
         var start = _nalStart;
         _nalStart = -1;
-        var nal = _mdat.AsSpan(start + 4, _length - start - 4);
+        var nal = _mdat.Span(start + 4, _length - start - 4);
         if (nal.Length < (_hevc ? 2 : 1))
         {
             _length = start;
@@ -269,7 +282,7 @@ internal sealed class NalDepacketizer
                 _unitHasPicture = true;
                 break;
         }
-        BinaryPrimitives.WriteUInt32BigEndian(_mdat.AsSpan(start), (uint)nal.Length);
+        BinaryPrimitives.WriteUInt32BigEndian(_mdat.Span(start, 4), (uint)nal.Length);
     }
 
     private byte[] Keep(byte[]? before, ReadOnlySpan<byte> nal)
@@ -377,7 +390,7 @@ internal sealed class NalDepacketizer
         _lastGroup = (_handedOver, from, emitted);
         _handedOver = emitted;
         _handedUpTo = nextTimestamp;
-        _ready(first, _samples, _mdat.AsMemory(from, emitted - from));
+        _ready(first, _samples, _mdat.Slice(from, emitted - from));
     }
 
     /// <summary>
@@ -397,20 +410,37 @@ internal sealed class NalDepacketizer
             _handedOver = to;
         }
         _headroom = Math.Max(_headroom, header.Length);
-        header.CopyTo(_mdat.AsSpan(from - header.Length));
-        return _mdat.AsMemory(from - header.Length, to - from + header.Length);
+        header.CopyTo(_mdat.Span(from - header.Length, header.Length));
+        return _mdat.Slice(from - header.Length, to - from + header.Length);
     }
 
-    /// <summary>Moves what follows the fragment handed over to just after the headroom, once its reader is done with it.</summary>
+    /// <summary>
+    /// Once the reader is done with what was handed over: frees the buffers it outgrew meanwhile, moves what follows to
+    /// just after the headroom, and now and then shrinks a buffer that an outsized frame left far larger than the stream needs.
+    /// </summary>
     private void Reclaim()
     {
         if (_handedOver == 0)
         {
             return;
         }
+        foreach (var old in _retired)
+        {
+            old.Free();
+        }
+        _retired.Clear();
         var handedOver = _handedOver;
         _handedOver = 0;
         Move(handedOver, _headroom - handedOver);
+        if (++_reclaims >= ShrinkEvery)
+        {
+            var fits = Math.Max(InitialBytes, Rounded(_highWater + _highWater / 2));
+            if (_mdat.Length >= 2 * fits)
+            {
+                Resize(fits);
+            }
+            (_reclaims, _highWater) = (0, _length);
+        }
     }
 
     /// <summary>Moves the bytes from <paramref name="at"/> on by <paramref name="by"/> (either way), with every offset into them.</summary>
@@ -418,7 +448,7 @@ internal sealed class NalDepacketizer
     {
         var kept = _length - at;
         Grow(at + by + kept);
-        _mdat.AsSpan(at, kept).CopyTo(_mdat.AsSpan(at + by));
+        _mdat.Span(at, kept).CopyTo(_mdat.Span(at + by, kept));
         for (var i = 0; i < _units.Count; i++)
         {
             _units[i] = _units[i] with { Offset = _units[i].Offset + by };
@@ -434,22 +464,51 @@ internal sealed class NalDepacketizer
     private void Append(ReadOnlySpan<byte> bytes)
     {
         Grow(_length + bytes.Length);
-        bytes.CopyTo(_mdat.AsSpan(_length));
+        bytes.CopyTo(_mdat.Span(_length, bytes.Length));
         _length += bytes.Length;
     }
 
     /// <summary>
-    /// By half again (at least a fragment and an eighth): doubling held up to twice the largest group of pictures per camera
-    /// for the life of the run, when fragments were whole groups; growing by an eighth took a dozen steps to a 1 MB group,
-    /// and the outgrown arrays (about 9 MB per camera) waited on the large object heap for a full collection: 315 MB at 32
-    /// cameras.
+    /// By half again (at least what is needed and an eighth): doubling held up to twice the largest group of pictures per
+    /// camera for the life of the run, when fragments were whole groups; growing by an eighth took a dozen steps to a 1 MB
+    /// group, and the outgrown arrays (about 9 MB per camera) waited on the large object heap for a full collection: 315 MB
+    /// at 32 cameras. The buffer is native memory now (<see cref="NativeBuffer"/>): an outgrown one is freed at once.
     /// </summary>
     private void Grow(int needed)
     {
+        _highWater = Math.Max(_highWater, needed);
         if (needed > _mdat.Length)
         {
-            var size = Math.Max(needed + needed / 8, _mdat.Length + _mdat.Length / 2);
-            Array.Resize(ref _mdat, (size + (1 << 16) - 1) / (1 << 16) * (1 << 16));
+            Resize(Rounded(Math.Max(needed + needed / 8, _mdat.Length + _mdat.Length / 2)));
         }
+    }
+
+    private static int Rounded(int size) => (size + (1 << 16) - 1) / (1 << 16) * (1 << 16);
+
+    /// <summary>A new buffer of <paramref name="size"/> with the bytes so far; the old one is freed once nothing handed over points into it.</summary>
+    private void Resize(int size)
+    {
+        var next = new NativeBuffer(size);
+        _mdat.Span(0, _length).CopyTo(next.GetSpan());
+        if (_handedOver == 0)
+        {
+            _mdat.Free();
+        }
+        else
+        {
+            _retired.Add(_mdat);
+        }
+        _mdat = next;
+    }
+
+    /// <summary>Frees the buffers: what was handed over is gone with them.</summary>
+    public void Dispose()
+    {
+        foreach (var old in _retired)
+        {
+            old.Free();
+        }
+        _retired.Clear();
+        _mdat.Free();
     }
 }

@@ -449,6 +449,7 @@ internal sealed class NativeIngest : IIngestSource
         Kill();
         _client?.Dispose();
         _udp?.Dispose();
+        _video?.Dispose();
         return ValueTask.CompletedTask;
     }
 }

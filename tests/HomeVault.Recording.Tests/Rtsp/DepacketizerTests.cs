@@ -57,7 +57,7 @@ public sealed class DepacketizerTests
     public void Fu_a_fragments_reassemble_into_one_nal_and_groups_start_at_keyframes()
     {
         var gops = new Gops();
-        var d = new NalDepacketizer(false, gops.Add);
+        using var d = new NalDepacketizer(false, gops.Add);
         var idr = Nal(0x65, 3000, 0xAB);
         var p1 = Nal(0x41, 700, 0xCD);
         var p2 = Nal(0x41, 10, 0xEF);
@@ -95,7 +95,7 @@ public sealed class DepacketizerTests
     public void B_frames_decode_at_the_presentation_times_in_order_and_are_shown_their_composition_offset_later()
     {
         var gops = new Gops();
-        var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
+        using var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
         // Decode order I P B B, shown as I B B P: RTP timestamps are presentation times.
         foreach (var (header, ts) in new[] { ((byte)0x65, 0L), ((byte)0x41, 9000L), ((byte)0x01, 3000L), ((byte)0x01, 6000L), ((byte)0x65, 12000L) })
         {
@@ -113,7 +113,7 @@ public sealed class DepacketizerTests
     public void A_group_is_cut_into_fragments_of_half_a_second_and_only_the_first_starts_at_its_keyframe()
     {
         var gops = new Gops();
-        var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
+        using var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
         // 15 frames a second (6000 ticks of 90 kHz), a keyframe every 30 frames.
         for (var i = 0; i <= 30; i++)
         {
@@ -137,7 +137,7 @@ public sealed class DepacketizerTests
     public void Large_frames_close_a_fragment_before_half_a_second_once_it_holds_a_quarter_megabyte()
     {
         var gops = new Gops();
-        var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
+        using var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
         for (var i = 0; i < 7; i++)
         {
             d.Push(Nal(i == 0 ? (byte)0x65 : (byte)0x41, 100_000, (byte)i), i * 3000L, marker: true);
@@ -148,7 +148,7 @@ public sealed class DepacketizerTests
 
         // A frame larger than that alone goes as soon as the next one begins, before a byte of it joins the buffer.
         var single = new Gops();
-        var e = new NalDepacketizer(false, single.Add, null, Sps, Pps);
+        using var e = new NalDepacketizer(false, single.Add, null, Sps, Pps);
         var key = Nal(0x65, 900_000, 9);
         e.Push(key, 0, marker: true);
         Assert.Empty(single.All);
@@ -158,10 +158,41 @@ public sealed class DepacketizerTests
     }
 
     [Fact]
+    public void A_buffer_grown_for_an_outsized_frame_shrinks_back_to_what_the_stream_needs_without_losing_a_byte()
+    {
+        var gops = new Gops();
+        using var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
+        d.Push(Nal(0x65, 900_000, 1), 0, marker: true); // a first keyframe as camsim's x264 makes it
+        Assert.True(d.Capacity > 900_000);
+        var frames = new List<byte[]>();
+        for (var i = 1; i <= 8 * 140; i++)
+        {
+            var frame = Nal(0x41, 3000 + i, (byte)i);
+            frames.Add(frame);
+            d.Push(frame, i * 6000L, marker: true);
+        }
+        d.Flush();
+
+        Assert.True(d.Capacity <= 512 << 10, $"{d.Capacity} bytes kept");
+        Assert.Equal(141, gops.All.Count); // the keyframe alone, then 140 fragments of 8 frames: two windows of 64 decide the size
+        Assert.Equal(frames.Select(f => LengthPrefixed(f)), gops.All.Skip(1).SelectMany(g => SplitLengthPrefixed(g.Mdat)));
+    }
+
+    private static IEnumerable<byte[]> SplitLengthPrefixed(byte[] mdat)
+    {
+        for (var at = 0; at < mdat.Length;)
+        {
+            var n = BinaryPrimitives.ReadInt32BigEndian(mdat.AsSpan(at));
+            yield return mdat[at..(at + 4 + n)];
+            at += 4 + n;
+        }
+    }
+
+    [Fact]
     public void A_stream_with_b_frames_keeps_its_groups_whole_and_one_whose_b_frames_begin_after_a_cut_is_refused()
     {
         var gops = new Gops();
-        var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
+        using var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
         // I P B B P B B ... for 1.2 s: shown out of the order sent, so no cut until the next keyframe.
         var sent = new List<long> { 0 };
         for (var p = 3; p <= 30; p += 3)
@@ -177,7 +208,7 @@ public sealed class DepacketizerTests
         Assert.Equal(sent.Count, gop.Samples.Length);
 
         // Without B-frames at first, a group is cut at half a second; a frame then shown before the cut cannot be placed.
-        var later = new NalDepacketizer(false, (_, _, _) => { }, null, Sps, Pps);
+        using var later = new NalDepacketizer(false, (_, _, _) => { }, null, Sps, Pps);
         for (var i = 0; i <= 8; i++)
         {
             later.Push(Nal(i == 0 ? (byte)0x65 : (byte)0x41, 50, 1), i * 6000L, marker: true);
@@ -190,7 +221,7 @@ public sealed class DepacketizerTests
     public void Stap_a_units_become_one_sample_of_several_nals()
     {
         var gops = new Gops();
-        var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
+        using var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
         var sei = Nal(0x06, 20, 7);
         var idr = Nal(0x65, 100, 8);
         d.Push(StapA(Nal(0x09, 2, 0), sei, idr), 0, marker: true); // the delimiter is dropped
@@ -207,7 +238,7 @@ public sealed class DepacketizerTests
     public void H265_fragmentation_units_and_aggregation_packets_reassemble()
     {
         var gops = new Gops();
-        var d = new NalDepacketizer(true, gops.Add);
+        using var d = new NalDepacketizer(true, gops.Add);
         byte[] vps = [0x40, 0x01, 0x0C], sps = [0x42, 0x01, 0x01], pps = [0x44, 0x01, 0xC0];
         var idr = Nal(0x26, 2500, 0x55); // IDR_W_RADL (19)
         idr[1] = 0x01;
@@ -239,7 +270,7 @@ public sealed class DepacketizerTests
     public void A_stop_inside_a_fragmented_frame_keeps_the_whole_frames_before_it()
     {
         var gops = new Gops();
-        var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
+        using var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
         var idr = Nal(0x65, 100, 8);
         var p = Nal(0x41, 900, 9);
         d.Push(idr, 0, marker: true);
@@ -255,7 +286,7 @@ public sealed class DepacketizerTests
     public void Two_groups_closed_by_one_packet_are_handed_over_one_after_the_other()
     {
         var gops = new Gops();
-        var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
+        using var d = new NalDepacketizer(false, gops.Add, null, Sps, Pps);
         var a = Nal(0x65, 100, 1);
         var b = Nal(0x65, 200, 2);
         d.Push(a, 0, marker: false);
@@ -291,7 +322,7 @@ public sealed class DepacketizerTests
     [Fact]
     public void A_fragment_continued_without_its_start_is_refused()
     {
-        var d = new NalDepacketizer(false, (_, _, _) => { });
+        using var d = new NalDepacketizer(false, (_, _, _) => { });
         var fus = FuA(Nal(0x65, 500, 1), 200);
         Assert.Throws<InvalidDataException>(() => d.Push(fus[1], 0, marker: false));
     }
