@@ -72,6 +72,10 @@ internal static class Media
         return (int.Parse(frames, CultureInfo.InvariantCulture), double.Parse(first.Split('\n')[0], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Whether the file's first video packet is a keyframe (ffprobe's packet flags begin with K).</summary>
+    public static bool StartsAtKeyframe(string path) =>
+        Probe(path, "-select_streams", "v:0", "-show_entries", "packet=flags", "-read_intervals", "%+#1").StartsWith('K');
+
     private static string Probe(string path, params string[] args)
     {
         var (exit, stdout, stderr) = TestEnv.Run(TestEnv.Tool("ffprobe"), ["-v", "error", .. args, "-of", "csv=p=0", path], timeoutMs: 60_000);
