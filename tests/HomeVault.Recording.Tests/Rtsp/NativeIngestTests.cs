@@ -90,11 +90,7 @@ public sealed class NativeIngestTests(CamsimFixture camsim)
     {
         const string password = "d1gest-P@ss:w/rd";
         using var digest = CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"),
-            new CamsimSettings
-            {
-                Size = "640x360", Fps = 15, Seconds = 60, Bitrate = "600k", Gop = 30,
-                CacheDirectory = Path.Combine(Path.GetTempPath(), "homevault-camsim-cache"),
-            },
+            CamsimFixture.SmallClips,
             ["--auth-mount", "secure", "--auth-scheme", "digest"],
             readyTimeout: TimeSpan.FromSeconds(180),
             environment: new Dictionary<string, string> { ["CAMSIM_AUTH"] = $"viewer:{password}" });

@@ -17,11 +17,7 @@ public sealed class SharedMountTests
     {
         var camsimLog = new ConcurrentQueue<string>();
         using var camsim = CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"),
-            new CamsimSettings
-            {
-                Size = "640x360", Fps = 15, Seconds = 60, Bitrate = "600k", Gop = 30,
-                CacheDirectory = Path.Combine(Path.GetTempPath(), "homevault-camsim-cache"),
-            },
+            CamsimFixture.SmallClips,
             ["--shared-mount", "first", "--shared-mount", "late", "--shared-mount", "viaffmpeg"],
             readyTimeout: TimeSpan.FromSeconds(180), onStderrLine: camsimLog.Enqueue);
         using var h = new Harness();
