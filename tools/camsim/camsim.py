@@ -18,10 +18,11 @@ Mounts (all on 127.0.0.1):
                         ! rtph264pay), so many cameras cost about one. Each client still has its own
                         RTSP session and RTP stream; one that joins mid-stream gets packets from that
                         moment (SPS/PPS come before every keyframe, config-interval=1), so a recorder
-                        starts at the next keyframe; the Range of its PLAY is ignored (a seek would move
-                        every client), and the SDP also carries RFC 7273 clock lines (a=ts-refclk). The playback starts with the first client and
-                        ends for every client --seconds later (a late client gets what is left); when
-                        the last client leaves it is dropped, and the next client starts a new one.
+                        starts at the next keyframe. The Range of its PLAY is ignored (a seek would move
+                        every client; the SDP says so with RFC 7273's a=ts-refclk:local and
+                        a=mediaclk:sender). The playback starts with the first client and ends for
+                        every client --seconds later (a late client gets what is left); when the last
+                        client leaves it is dropped, and the next client starts a new one.
   --auth-mount NAME     H.264 behind RTSP auth, served on a second port (--auth-port,
                         default auto); credentials from --auth USER:PASS or $CAMSIM_AUTH
                         (never printed); --auth-scheme basic|digest
