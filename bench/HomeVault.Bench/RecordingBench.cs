@@ -237,7 +237,7 @@ public static partial class RecordingBench
         Console.WriteLine("| cameras | CPU s | CPU % of 1 core | camsim CPU % | camsim % per camera | service peak RSS | min media/expected | all recording | load before | keeps up |");
         Console.WriteLine("|--------:|------:|----------------:|-------------:|--------------------:|--------------:|-------------------:|---------------|-------------|----------|");
         var best = 0;
-        var steps = new[] { 4, 8, 12, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 192, 224, 256, 320 }.Where(k => k >= minCameras && k <= maxCameras).ToList();
+        var steps = new[] { 4, 8, 12, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 192, 224, 256, 320, 384, 448, 512 }.Where(k => k >= minCameras && k <= maxCameras).ToList();
         foreach (var n in steps)
         {
             var load = LoadAverage();
