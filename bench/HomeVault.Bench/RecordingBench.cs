@@ -6,7 +6,7 @@ using HomeVault.Recording.Simulation;
 namespace HomeVault.Bench;
 
 /// <summary>
-/// `recording [--cameras N] [--seconds S] [--pairs K [--together]] [--size WxH] [--bitrate 4M] [--find-max [--min-cameras N]] [--soak MINUTES] [--replica]`:
+/// `recording [--cameras N] [--seconds S] [--pairs K [--together]] [--size WxH] [--bitrate 4M] [--find-max [--min-cameras N]] [--soak MINUTES] [--replica] [--camsim shared|per-client]`:
 /// the recorder against what popular NVRs run, on the same simulated cameras (tools/camsim, 127.0.0.1 only).
 /// Run A (peer): N bare `ffmpeg -rtsp_transport tcp -i URL -c copy -f segment -segment_time 60` writing
 /// plaintext MP4 segments, stopped with `q`. Run B: `homevault serve` (Release build of src/HomeVault.Cli)
@@ -19,7 +19,10 @@ namespace HomeVault.Bench;
 /// (camsim gives each client its own playback), so both sides see the same host conditions; each side's CPU is
 /// still its own process tree's. `--find-max` runs HomeVault alone at growing N until it stops keeping up; `--soak` samples the service
 /// process's RSS every 10 s. `--replica` runs two `homevault serve` together on the same cameras, one replicating to a
-/// RADOS Gateway and one not (RecordingBench.Replica.cs). A benchmark that prints: it asserts nothing about time.
+/// RADOS Gateway and one not (RecordingBench.Replica.cs). `--camsim shared` serves every camera from one camsim playback
+/// (`--shared-mount`: one pipeline, a session per client), the default for `--find-max`, which measures the recorder, not
+/// the simulator; `per-client` (camsim's `--mount`, a pipeline per client) is every other mode's default.
+/// A benchmark that prints: it asserts nothing about time.
 /// </summary>
 public static partial class RecordingBench
 {
@@ -27,12 +30,18 @@ public static partial class RecordingBench
     private const int Gop = 30;
     private const int ClipSeconds = 60;
 
-    private sealed record Settings(int Cameras, int Seconds, int Pairs, bool Together, string Size, string Bitrate, bool FindMax, double SoakMinutes, int MinCameras, int MaxCameras, string Cli, bool Replica);
+    private sealed record Settings(int Cameras, int Seconds, int Pairs, bool Together, string Size, string Bitrate, bool FindMax, double SoakMinutes, int MinCameras, int MaxCameras, string Cli, bool Replica, bool SharedCamsim);
 
     public static int Run(string[] args)
     {
         var findMax = args.Contains("--find-max");
         var soak = Option(args, "--soak", 0.0);
+        var camsimMode = OptionText(args, "--camsim", findMax ? "shared" : "per-client");
+        if (camsimMode is not ("shared" or "per-client"))
+        {
+            Console.Error.WriteLine($"recording: --camsim must be shared or per-client, not {camsimMode}");
+            return 2;
+        }
         var settings = new Settings(
             Cameras: (int)Option(args, "--cameras", soak > 0 ? 16 : 8),
             Seconds: (int)Option(args, "--seconds", findMax ? 60 : 120),
@@ -45,7 +54,8 @@ public static partial class RecordingBench
             MinCameras: (int)Option(args, "--min-cameras", 4),
             MaxCameras: (int)Option(args, "--max-cameras", 160),
             Cli: OptionText(args, "--cli", ""),
-            Replica: args.Contains("--replica"));
+            Replica: args.Contains("--replica"),
+            SharedCamsim: camsimMode == "shared");
         var work = Path.Combine(Path.GetTempPath(), $"hv-recbench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
         // Processes are killed and the work directory removed on every way out: return, exception, Ctrl-C, SIGTERM.
@@ -85,15 +95,19 @@ public static partial class RecordingBench
         // --cli: a native binary already published (scripts/publish.sh), else one is published here.
         var hv = s.Cli.Length > 0 ? Path.GetFullPath(s.Cli) : NativeCli.Publish(root, work);
         var cams = s.FindMax ? s.MaxCameras : s.Cameras;
-        // Each client gets its own playback from the start, so a stream must outlast one run; the brief asks
+        // Each client gets its own playback from the start (with --camsim shared the first client starts the one playback,
+        // which the last to leave ends: one run either way), so a stream must outlast one run; the brief asks
         // for more than 2×S plus a margin. One length (at least 720 s) for every mode keeps one cached encode.
         // A soak is one run, so its streams need only outlast it (a 1020 s encode for an 8-minute soak cost 5 minutes).
         var streamSeconds = s.SoakMinutes > 0 ? Math.Max(720, (int)Math.Ceiling(s.SoakMinutes * 60) + 120) : Math.Max(720, 2 * s.Seconds + 60);
         Console.WriteLine($"recording bench: {Environment.ProcessorCount} cores, load average {LoadAverage()} at start, {DateTime.UtcNow:HH:mm:ss} UTC");
-        Console.WriteLine($"cameras: camsim testsrc2+noise {s.Size} @ {Fps} fps, libx264 -g {Gop} -b:v {s.Bitrate}, {streamSeconds} s per client, {cams} mounts on 127.0.0.1");
+        Console.WriteLine($"cameras: camsim testsrc2+noise {s.Size} @ {Fps} fps, libx264 -g {Gop} -b:v {s.Bitrate}, {streamSeconds} s per playback, {cams} mounts on 127.0.0.1");
+        Console.WriteLine($"camsim mode: {CamsimMode(s.SharedCamsim)}");
+        var names = Enumerable.Range(0, cams).Select(CamName).ToList();
         Console.WriteLine("camsim: the first encode of a 1080p clip takes several minutes (x264 at a few times real time on 2 cores); it is cached in /tmp/camsim-cache after that.");
         var camsim = CamsimProcess.Start(Path.Combine(root, "tools", "camsim", "camsim.py"),
-            new CamsimSettings { Size = s.Size, Fps = Fps, Seconds = streamSeconds, Bitrate = s.Bitrate, Gop = Gop, Mounts = [.. Enumerable.Range(0, cams).Select(CamName)] },
+            new CamsimSettings { Size = s.Size, Fps = Fps, Seconds = streamSeconds, Bitrate = s.Bitrate, Gop = Gop, Mounts = s.SharedCamsim ? [] : names },
+            s.SharedCamsim ? names.SelectMany(n => new[] { "--shared-mount", n }) : null,
             readyTimeout: TimeSpan.FromHours(1), onStderrLine: line => Console.WriteLine("  " + line));
         BenchChildren.Add(camsim);
         Console.WriteLine($"camsim ready on port {camsim.Port} after {camsim.ReadyAfter.TotalSeconds:F0} s");
@@ -108,7 +122,7 @@ public static partial class RecordingBench
         }
         if (s.FindMax)
         {
-            return FindMax(work, hv, camsim, s.Seconds, s.MinCameras, s.MaxCameras);
+            return FindMax(work, hv, camsim, s.Seconds, s.MinCameras, s.MaxCameras, s.SharedCamsim);
         }
         return Compare(work, hv, camsim, s.Cameras, s.Seconds, s.Pairs, s.Together);
     }
@@ -210,24 +224,29 @@ public static partial class RecordingBench
 
     // ------------------------------------------------------------------ find-max
 
-    private static int FindMax(string work, string hv, CamsimProcess camsim, int seconds, int minCameras, int maxCameras)
+    private static int FindMax(string work, string hv, CamsimProcess camsim, int seconds, int minCameras, int maxCameras, bool sharedCamsim)
     {
+        // A camera that joins the shared playback after the first one waits up to a GOP for its first keyframe, where
+        // a playback of its own would have started on one: that wait is the simulator's, so it is left out of the bar.
+        var joinAllowance = sharedCamsim ? (double)Gop / Fps : 0;
         Console.WriteLine();
-        Console.WriteLine($"find-max: HomeVault alone, {seconds} s per step; keeps up = every camera recording in status near the end, each camera's media >= 95% of (run seconds - start-up), CPU < 190% of one core");
+        Console.WriteLine($"find-max: HomeVault alone, {seconds} s per step; keeps up = every camera recording in status near the end, each camera's media >= 95% of (run seconds - start-up{(sharedCamsim ? $" - {joinAllowance:F0} s, one GOP a camera joining the shared playback may wait for its first keyframe" : "")}), CPU < 190% of one core");
+        Console.WriteLine($"camsim mode: {CamsimMode(sharedCamsim)}");
         BenchStamp.Print(BenchStamp.Binary(hv));
         // camsim serves every camera on the same 2 cores: its CPU says whether it, not HomeVault, ran out first.
-        Console.WriteLine("| cameras | CPU s | CPU % of 1 core | camsim CPU % | service peak RSS | min media/expected | all recording | load before | keeps up |");
-        Console.WriteLine("|--------:|------:|----------------:|-------------:|--------------:|-------------------:|---------------|-------------|----------|");
+        Console.WriteLine("| cameras | CPU s | CPU % of 1 core | camsim CPU % | camsim % per camera | service peak RSS | min media/expected | all recording | load before | keeps up |");
+        Console.WriteLine("|--------:|------:|----------------:|-------------:|--------------------:|--------------:|-------------------:|---------------|-------------|----------|");
         var best = 0;
-        var steps = new[] { 4, 8, 12, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160 }.Where(k => k >= minCameras && k <= maxCameras).ToList();
+        var steps = new[] { 4, 8, 12, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 192, 224, 256, 320, 384, 448, 512 }.Where(k => k >= minCameras && k <= maxCameras).ToList();
         foreach (var n in steps)
         {
             var load = LoadAverage();
             var r = RunHomeVault(Path.Combine(work, $"max{n}"), hv, Urls(camsim, n), seconds, camsim, rssEvery: null);
-            var expected = seconds - r.StartupSeconds;
+            var expected = seconds - r.StartupSeconds - joinAllowance;
             var fraction = r.MediaMin / expected;
             var ok = r.AllRecording && fraction >= 0.95 && r.CpuPercent < 190;
-            Console.WriteLine($"| {n,7} | {r.CpuSeconds,5:F1} | {r.CpuPercent,14:F0}% | {100 * r.CamsimCpuSeconds / r.WallSeconds,11:F0}% | {Mb(r.ServiceHwmKb),13} | {fraction,18:P1} | {(r.AllRecording ? "yes" : "NO: " + r.StatusSummary),-13} | {load,-11} | {(ok ? "yes" : "NO"),-8} |");
+            var camsimPercent = 100 * r.CamsimCpuSeconds / r.WallSeconds;
+            Console.WriteLine($"| {n,7} | {r.CpuSeconds,5:F1} | {r.CpuPercent,14:F0}% | {camsimPercent,11:F0}% | {camsimPercent / n,18:F2}% | {Mb(r.ServiceHwmKb),13} | {fraction,18:P1} | {(r.AllRecording ? "yes" : "NO: " + r.StatusSummary),-13} | {load,-11} | {(ok ? "yes" : "NO"),-8} |");
             if (!ok)
             {
                 break;
@@ -235,7 +254,7 @@ public static partial class RecordingBench
             best = n;
         }
         Console.WriteLine();
-        Console.WriteLine(best == 0 ? $"HomeVault did not keep up even at {(steps.Count > 0 ? steps[0] : minCameras)} cameras" : $"largest N at which HomeVault kept up: {best} cameras (with camsim serving them on the same cores)");
+        Console.WriteLine(best == 0 ? $"HomeVault did not keep up even at {(steps.Count > 0 ? steps[0] : minCameras)} cameras" : $"largest N at which HomeVault kept up: {best} cameras (with camsim serving them on the same cores, {(sharedCamsim ? "one shared playback" : "a playback per client")})");
         return 0;
     }
 
@@ -284,6 +303,10 @@ public static partial class RecordingBench
     // ------------------------------------------------------------------ helpers
 
     private static string CamName(int i) => $"cam{i + 1:D2}";
+
+    private static string CamsimMode(bool shared) => shared
+        ? "shared (--shared-mount: every camera's client joins one playback, one GStreamer pipeline; a session and an RTP stream per client)"
+        : "per client (--mount: each client its own playback from the start, a GStreamer pipeline per client)";
 
     private static List<string> Urls(CamsimProcess camsim, int n) => [.. Enumerable.Range(0, n).Select(i => camsim.Urls[CamName(i)])];
 

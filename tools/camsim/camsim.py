@@ -4,7 +4,8 @@
 Run with /usr/bin/python3 (it needs python3-gi and gir1.2-gst-rtsp-server-1.0).
 
 A test pattern is encoded once with ffmpeg into Matroska and cached (keyed by the encode
-parameters). Each client gets its own playback of that file from the start, in real time.
+parameters). Each client gets its own playback of that file from the start, in real time
+(its own GStreamer pipeline), except on the --shared-mount mounts, which all share one.
 LIMIT: no looping -- a client's stream ends (EOS, RTCP BYE) after --seconds, which
 looks to the recorder like a camera closing the stream. Pick --seconds longer than the
 run you need (the encode is cached, so a long clip costs once). A raw Annex-B file
@@ -12,6 +13,16 @@ with multifilesrc loop=true was tried: it carries no timestamps, so RTP time sto
 
 Mounts (all on 127.0.0.1):
   --mount NAME          plain H.264 camera (repeatable)
+  --shared-mount NAME   plain H.264 camera whose clients all join ONE playback (repeatable): every
+                        --shared-mount is served by one pipeline (filesrc ! matroskademux ! h264parse
+                        ! rtph264pay), so many cameras cost about one. Each client still has its own
+                        RTSP session and RTP stream; one that joins mid-stream gets packets from that
+                        moment (SPS/PPS come before every keyframe, config-interval=1), so a recorder
+                        starts at the next keyframe. The Range of its PLAY is ignored (a seek would move
+                        every client; the SDP says so with RFC 7273's a=ts-refclk:local and
+                        a=mediaclk:sender). The playback starts with the first client and ends for
+                        every client --seconds later (a late client gets what is left); when the last
+                        client leaves it is dropped, and the next client starts a new one.
   --auth-mount NAME     H.264 behind RTSP auth, served on a second port (--auth-port,
                         default auto); credentials from --auth USER:PASS or $CAMSIM_AUTH
                         (never printed); --auth-scheme basic|digest
@@ -91,6 +102,24 @@ def aac_launch(path):
             f"demux.audio_0 ! queue ! aacparse ! rtpmp4gpay name=pay1 pt=97")
 
 
+class SharedFactory(GstRtspServer.RTSPMediaFactory):
+    """A shared factory whose media key is the same for every mount (the default key is the URL's path), so
+    every mount it is added to joins one media, one pipeline.
+
+    Its media cannot be seeked: a PLAY's Range (ffmpeg and HomeVault send npt=0.000-) would otherwise seek the
+    shared pipeline and take every client back to the start, which they see as lost packets and time going back.
+    GstRTSPMedia counts a stream that publishes its clock with an offset (RFC 7273 a=ts-refclk and a=mediaclk in
+    the SDP) as not seekable, so the Range is ignored and the client joins where the playback is. (Dropping the
+    Range in a pre-play-request handler does not work from Python: the context's request is a copy.)"""
+
+    def __init__(self):
+        super().__init__()
+        self.set_publish_clock_mode(GstRtspServer.RTSPPublishClockMode.CLOCK_AND_OFFSET)
+
+    def do_gen_key(self, _url):
+        return "shared"
+
+
 class Sim:
     def __init__(self, args):
         self.args = args
@@ -113,7 +142,7 @@ class Sim:
         return server
 
     def factory(self, launch, shared=False):
-        f = GstRtspServer.RTSPMediaFactory()
+        f = SharedFactory() if shared else GstRtspServer.RTSPMediaFactory()
         f.set_launch(f"( {launch} )")
         f.set_shared(shared)
         f.set_eos_shutdown(False)
@@ -143,6 +172,12 @@ class Sim:
 
         for name in a.mount:
             self.add(name, self.factory(v264))
+
+        if a.shared_mount:
+            shared = self.factory(v264, shared=True)
+            shared.connect("media-configure", lambda _f, _m: log("shared playback started"))
+            for name in a.shared_mount:
+                self.add(name, shared)
 
         if a.auth_mount:
             creds = a.auth or os.environ.get("CAMSIM_AUTH", "")
@@ -260,6 +295,7 @@ def main():
     p.add_argument("--bitrate", default="4M")
     p.add_argument("--gop", type=int, default=30, help="keyframe interval in frames")
     p.add_argument("--mount", action="append", default=[])
+    p.add_argument("--shared-mount", action="append", default=[], help="plain H.264 camera on the one shared playback")
     p.add_argument("--auth-mount", action="append", default=[])
     p.add_argument("--auth-port", type=int, default=0, help="port of the authenticated mounts (0 = auto)")
     p.add_argument("--auth", help="USER:PASS for --auth-mount (else $CAMSIM_AUTH)")
@@ -278,7 +314,7 @@ def main():
     p.add_argument("--tls-port", type=int, default=0, help="port of the rtsps:// mounts (0 = auto)")
     p.add_argument("--tls-cert", help="PEM file with the certificate and its private key, for --tls-mount")
     args = p.parse_args()
-    if not (args.mount or args.auth_mount or args.flap_mount or args.stall_mount
+    if not (args.mount or args.shared_mount or args.auth_mount or args.flap_mount or args.stall_mount
             or args.h265_mount or args.g711_mount or args.aac_mount or args.bframes_mount or args.tls_mount):
         args.mount = ["cam1"]
     Gst.init(None)

@@ -2,6 +2,7 @@ using System.Text;
 using HomeVault.Core;
 using HomeVault.Recording.Ffmpeg;
 using HomeVault.Recording.Processes;
+using HomeVault.Recording.Tests.Support;
 using HomeVault.Tests;
 
 namespace HomeVault.Recording.Tests.Processes;
@@ -56,7 +57,7 @@ public sealed class ChildProcessTests
                 OnStderrLine = l => { if (l.StartsWith("frame=", StringComparison.Ordinal)) { Volatile.Write(ref muxing, 1); } },
             },
             TestContext.Current.CancellationToken);
-        await Until(() => Volatile.Read(ref muxing) == 1 || ffmpeg.HasExited, "ffmpeg's first progress line");
+        await Wait.Until(() => Volatile.Read(ref muxing) == 1 || ffmpeg.HasExited, "ffmpeg's first progress line");
 
         await ffmpeg.StopAsync(TimeSpan.FromSeconds(20));
         var exit = await ffmpeg.WaitForExitAsync(TestContext.Current.CancellationToken);
@@ -72,7 +73,7 @@ public sealed class ChildProcessTests
         // sh never reads stdin, so 'q' is lost on it; its background sleep is a grandchild of ours.
         await using var child = Sh("sleep 600 & echo \"grandchild $!\" >&2; wait", TestContext.Current.CancellationToken, new ChildOptions { Input = ChildInput.QuitKey });
         var grandchild = 0;
-        await Until(() => child.Stderr.LastLine() is { } l && l.StartsWith("grandchild ", StringComparison.Ordinal) && int.TryParse(l[11..], out grandchild),
+        await Wait.Until(() => child.Stderr.LastLine() is { } l && l.StartsWith("grandchild ", StringComparison.Ordinal) && int.TryParse(l[11..], out grandchild),
             "the grandchild's pid");
         Assert.True(Alive(grandchild));
 
@@ -82,7 +83,7 @@ public sealed class ChildProcessTests
         Assert.True(exit.Killed);
         Assert.Equal(9, exit.Signal);
         Assert.Equal($"killed by HomeVault (SIGKILL): grandchild {grandchild}", exit.Describe());
-        await Until(() => !Alive(grandchild), $"grandchild {grandchild} to be gone");
+        await Wait.Until(() => !Alive(grandchild), $"grandchild {grandchild} to be gone");
     }
 
     [Fact]
@@ -125,14 +126,14 @@ public sealed class ChildProcessTests
         using var cts = new CancellationTokenSource();
         await using var child = Sh("sleep 600 & echo \"grandchild $!\" >&2; wait", cts.Token);
         var grandchild = 0;
-        await Until(() => child.Stderr.LastLine() is { } l && l.StartsWith("grandchild ", StringComparison.Ordinal) && int.TryParse(l[11..], out grandchild),
+        await Wait.Until(() => child.Stderr.LastLine() is { } l && l.StartsWith("grandchild ", StringComparison.Ordinal) && int.TryParse(l[11..], out grandchild),
             "the grandchild's pid");
         await cts.CancelAsync();
 
         var exit = await child.WaitForExitAsync(TestContext.Current.CancellationToken);
         Assert.True(exit.Killed);
         Assert.Equal(9, exit.Signal);
-        await Until(() => !Alive(grandchild), $"grandchild {grandchild} to be gone");
+        await Wait.Until(() => !Alive(grandchild), $"grandchild {grandchild} to be gone");
     }
 
     [Fact]
@@ -185,16 +186,6 @@ public sealed class ChildProcessTests
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
         {
             return false;
-        }
-    }
-
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
         }
     }
 }

@@ -106,7 +106,7 @@ public sealed class ClipReleaserTests : IDisposable
         Assert.Equal(clip.Start + keyed, released.Start, Tick);
         var (plain, mp4) = Open(released);
         AssertHashesBind(released, plain);
-        Assert.True(Media.VideoPackets(mp4)[0].Key);
+        Assert.True(Media.StartsAtKeyframe(mp4));
         var (frames, firstPts) = Media.Video(mp4);
         Assert.Equal(30, frames); // frames 60 to 89: the last group of pictures
         Assert.Equal(0, firstPts, 3);

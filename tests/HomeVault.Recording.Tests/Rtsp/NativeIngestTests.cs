@@ -67,7 +67,7 @@ public sealed class NativeIngestTests(CamsimFixture camsim)
         AssertWholeClips(clips, "h264", "avc1");
         foreach (var c in clips)
         {
-            Assert.True(Media.VideoPackets(c.Path)[0].Key, $"{c.Path} does not start at a keyframe");
+            Assert.True(Media.StartsAtKeyframe(c.Path), $"{c.Path} does not start at a keyframe");
             await using var file = File.OpenRead(c.Path);
             var reader = new Fmp4Reader(file);
             await reader.ReadInitSegmentAsync(CancellationToken.None);
@@ -118,11 +118,7 @@ public sealed class NativeIngestTests(CamsimFixture camsim)
     {
         const string password = "d1gest-P@ss:w/rd";
         using var digest = CamsimProcess.Start(Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"),
-            new CamsimSettings
-            {
-                Size = "640x360", Fps = 15, Seconds = 60, Bitrate = "600k", Gop = 30,
-                CacheDirectory = Path.Combine(Path.GetTempPath(), "homevault-camsim-cache"),
-            },
+            CamsimFixture.SmallClips,
             ["--auth-mount", "secure", "--auth-scheme", "digest"],
             readyTimeout: TimeSpan.FromSeconds(180),
             environment: new Dictionary<string, string> { ["CAMSIM_AUTH"] = $"viewer:{password}" });

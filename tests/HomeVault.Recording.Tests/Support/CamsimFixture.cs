@@ -20,16 +20,18 @@ public sealed class CamsimFixture : IAsyncLifetime
 
     public int Pid => _process?.Pid ?? 0;
 
+    /// <summary>The tests' encode: 640x360, 15 fps, 60 s from each playback's start, a keyframe every 2 s (cached); no mounts.</summary>
+    public static CamsimSettings SmallClips => new()
+    {
+        Size = "640x360", Fps = 15, Seconds = 60, Bitrate = "600k", Gop = 30,
+        CacheDirectory = Path.Combine(Path.GetTempPath(), "homevault-camsim-cache"),
+    };
+
     public ValueTask InitializeAsync()
     {
         _process = CamsimProcess.Start(
             Path.Combine(TestEnv.RepoRoot, "tools", "camsim", "camsim.py"),
-            new CamsimSettings
-            {
-                Size = "640x360", Fps = 15, Seconds = 60, Bitrate = "600k", Gop = 30,
-                CacheDirectory = Path.Combine(Path.GetTempPath(), "homevault-camsim-cache"),
-                Mounts = ["cam1", "cam2"],
-            },
+            SmallClips with { Mounts = ["cam1", "cam2"] },
             ["--auth-mount", "secure",
              "--flap-mount", "flappy", "--flap-up", "6", "--flap-down", "3",
              "--stall-mount", "stally", "--stall-after", "5",

@@ -44,10 +44,6 @@ internal sealed class Harness : IDisposable
     /// <summary>Records all cameras concurrently for <paramref name="duration"/>, then stops them (q, seal).</summary>
     public async Task RecordAsync(TimeSpan duration, params CameraOptions[] cameras)
     {
-        foreach (var c in cameras)
-        {
-            Supervisors.Add(new CameraSupervisor(c, Sink, Journal, Logger, TimeProvider.System, _settings));
-        }
         StartedAt = DateTimeOffset.UtcNow;
         using var cts = new CancellationTokenSource();
         // The stop's moment is taken before the cancellation, not in a callback of it: callbacks run newest first, so a
@@ -57,10 +53,17 @@ internal sealed class Harness : IDisposable
             StopRequestedAt = DateTimeOffset.UtcNow;
             cts.Cancel();
         }, null, duration, Timeout.InfiniteTimeSpan);
-        var tasks = Supervisors.Select(s => Task.Run(() => s.RunAsync(cts.Token, StartedAt))).ToArray();
-        var all = Task.WhenAll(tasks);
+        var all = Task.WhenAll(cameras.Select(c => Start(c, cts.Token, StartedAt)).ToArray());
         // The supervisors end by themselves on cancellation; the extra margin only guards a hang.
         await all.WaitAsync(duration + TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Starts one camera's supervisor, which records until <paramref name="ct"/> is cancelled; the task is its run.</summary>
+    public Task Start(CameraOptions camera, CancellationToken ct, DateTimeOffset? startedAt = null)
+    {
+        var supervisor = new CameraSupervisor(camera, Sink, Journal, Logger, TimeProvider.System, _settings);
+        Supervisors.Add(supervisor);
+        return Task.Run(() => supervisor.RunAsync(ct, startedAt), CancellationToken.None);
     }
 
     /// <summary>

@@ -78,6 +78,9 @@ internal static class Media
             .Select(l => l.Trim().Split(','))
             .Select(p => (double.Parse(p[0], CultureInfo.InvariantCulture), p[1].StartsWith('K')))
             .ToList();
+    /// <summary>Whether the file's first video packet is a keyframe (ffprobe's packet flags begin with K).</summary>
+    public static bool StartsAtKeyframe(string path) =>
+        Probe(path, "-select_streams", "v:0", "-show_entries", "packet=flags", "-read_intervals", "%+#1").StartsWith('K');
 
     private static string Probe(string path, params string[] args)
     {
