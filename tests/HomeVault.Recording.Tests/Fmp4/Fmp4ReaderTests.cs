@@ -49,30 +49,36 @@ public sealed class Fmp4ReaderTests
         Assert.True(init.Bytes.Length + fragments.Sum(f => f.Length) < Sample.Value.Length);
     }
 
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The fragments of <paramref name="mp4"/> through a <see cref="ClipCutter"/> into plain clip files in <paramref name="dir"/>, the first at <see cref="T0"/>.</summary>
+    private static async Task<IReadOnlyList<ClipRecord>> CutAsync(byte[] mp4, TimeSpan clipLength, string dir)
+    {
+        var sink = new DirectorySink(dir);
+        var reader = new Fmp4Reader(new MemoryStream(mp4));
+        var init = (await reader.ReadInitSegmentAsync(CancellationToken.None))!;
+        ClipCutter? cutter = null;
+        while (await reader.ReadFragmentAsync(CancellationToken.None) is { } f)
+        {
+            cutter ??= new ClipCutter(sink, "unit", 1, init, clipLength, T0, f.Start);
+            await cutter.AddAsync(f, CancellationToken.None);
+        }
+        await cutter!.CompleteAsync(CancellationToken.None);
+        return sink.For("unit");
+    }
+
     [Fact]
     public async Task Cut_clips_play_on_their_own_with_their_own_duration()
     {
         var dir = TestEnv.NewTempDir("hv-cut");
         try
         {
-            var sink = new DirectorySink(dir);
-            var reader = new Fmp4Reader(new MemoryStream(Sample.Value));
-            var init = (await reader.ReadInitSegmentAsync(CancellationToken.None))!;
-            var t0 = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-            ClipCutter? cutter = null;
-            while (await reader.ReadFragmentAsync(CancellationToken.None) is { } f)
-            {
-                cutter ??= new ClipCutter(sink, "unit", 1, init, TimeSpan.FromSeconds(2), t0, f.Start);
-                await cutter.AddAsync(f, CancellationToken.None);
-            }
-            await cutter!.CompleteAsync(CancellationToken.None);
-
-            var clips = sink.For("unit");
+            var clips = await CutAsync(Sample.Value, TimeSpan.FromSeconds(2), dir);
             Assert.Equal(3, clips.Count);
-            Assert.Equal(t0, clips[0].Start);
+            Assert.Equal(T0, clips[0].Start);
             Assert.Equal(clips[0].End, clips[1].Start);
             Assert.Equal(clips[1].End, clips[2].Start);
-            Assert.InRange((clips[2].End!.Value - t0).TotalSeconds, 5.9, 6.2); // ffmpeg itself stretches the start by ~0.13 s with this lavfi pair
+            Assert.InRange((clips[2].End!.Value - T0).TotalSeconds, 5.9, 6.2); // ffmpeg itself stretches the start by ~0.13 s with this lavfi pair
             foreach (var c in clips)
             {
                 Assert.InRange(Media.Duration(c.Path), c.MediaDuration.TotalSeconds - 0.15, c.MediaDuration.TotalSeconds + 0.15); // audio may overhang by one AAC frame
@@ -131,20 +137,8 @@ public sealed class Fmp4ReaderTests
         var dir = TestEnv.NewTempDir("hv-cut-subgop");
         try
         {
-            var sink = new DirectorySink(dir);
-            var reader = new Fmp4Reader(new MemoryStream(Media.SubGopSample));
-            var init = (await reader.ReadInitSegmentAsync(CancellationToken.None))!;
-            var t0 = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-            ClipCutter? cutter = null;
-            while (await reader.ReadFragmentAsync(CancellationToken.None) is { } f)
-            {
-                cutter ??= new ClipCutter(sink, "unit", 1, init, TimeSpan.FromSeconds(1), t0, f.Start);
-                await cutter.AddAsync(f, CancellationToken.None);
-            }
-            await cutter!.CompleteAsync(CancellationToken.None);
-
-            // Clips of 1 s were asked for; the fragments that start at a keyframe are at 0 and 4 s.
-            var clips = sink.For("unit");
+            // Clips of 1 s are asked for; the fragments that start at a keyframe are at 0 and 4 s.
+            var clips = await CutAsync(Media.SubGopSample, TimeSpan.FromSeconds(1), dir);
             Assert.Equal(2, clips.Count);
             Assert.InRange(clips[0].MediaDuration.TotalSeconds, 3.9, 4.2); // ffmpeg itself stretches the start by ~0.13 s with this lavfi pair
             Assert.Equal(clips[0].End, clips[1].Start);
