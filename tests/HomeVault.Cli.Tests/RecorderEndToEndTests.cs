@@ -99,7 +99,8 @@ public sealed class RecorderEndToEndTests : IDisposable
         Assert.True(status.Exit == 0, status.Stderr);
         Assert.StartsWith("recorder running", status.Stdout, StringComparison.Ordinal);
         Assert.Contains("front        recording", status.Stdout, StringComparison.Ordinal);
-        Assert.Contains("ingest: native", status.Stdout, StringComparison.Ordinal); // camsim's H.264 without audio: auto picks native
+        // camsim's H.264 without audio: auto picks native, which by now has camsim's RTCP sender reports (sent every few seconds).
+        Assert.Matches(@"(?m)^front .*ingest: native, camera clock [+-]\d+\.\d s", status.Stdout);
         var cameraProbe = Homevault.Run("cameras", "test", "drive", "--config", config);
         Assert.True(cameraProbe.Exit == 0, cameraProbe.Stderr);
         Assert.Equal("drive: video h264 640x360 @ 15 fps; audio none", cameraProbe.Stdout.Trim());

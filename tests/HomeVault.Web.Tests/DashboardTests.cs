@@ -21,7 +21,9 @@ public sealed class DashboardTests
               "cameras": [
                 { "name": "front", "state": "diskFull", "lastFragmentAt": null, "bytes": 0, "clips": 0, "runs": 0,
                   "lastError": "disk full", "nextAttemptAt": null, "gapSince": "{{since}}",
-                  "gapCause": "disk full: no space; then 2 failed attempt(s), last: exit 1: 401 Unauthorized" }
+                  "gapCause": "disk full: no space; then 2 failed attempt(s), last: exit 1: 401 Unauthorized" },
+                { "name": "porch", "state": "recording", "lastFragmentAt": null, "bytes": 0, "clips": 0, "runs": 1,
+                  "lastError": null, "nextAttemptAt": null, "ingest": "native", "cameraClockSeconds": -3.21 }
               ],
               "storageProblem": "disk full (0 bytes free): retention can delete nothing more (7 clips on legal hold are kept)"
             }
@@ -34,6 +36,7 @@ public sealed class DashboardTests
         Assert.Contains("Not recording: disk full (0 bytes free): retention can delete nothing more (7 clips on legal hold are kept)", html, StringComparison.Ordinal);
         Assert.Contains("disk full: no space; then 2 failed attempt(s), last: exit 1: 401 Unauthorized", html, StringComparison.Ordinal);
         Assert.Contains("diskfull", html, StringComparison.Ordinal);
+        Assert.Contains("recording (camera clock -3.2 s)", html, StringComparison.Ordinal); // a native camera's clock, from its RTCP sender reports
     }
 
     [Fact]

@@ -67,7 +67,7 @@ internal static class CamerasCommands
                 var state = health is null ? "not configured" : running ? health.State.ToString().ToLowerInvariant() : "stopped";
                 var last = mine.Count > 0 ? TimeArgument.Format(mine[^1].End) : "never";
                 var down = running && health?.GapSince is { } since ? $"  no footage since {TimeArgument.Format(since)}: {health.GapCause}" : "";
-                var ingest = running && health?.Ingest is { } how ? $"  ingest: {how}" : "";
+                var ingest = running && health?.Ingest is { } how ? $"  ingest: {how}{(health.DescribeClock() is { } clock ? $", {clock}" : "")}" : "";
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{name,-12} {state,-12} last footage {last}  clips in 24 h: {mine.Count}{ingest}{down}  {(health?.LastError is { } e ? "last error: " + e : "")}"));
             }

@@ -23,6 +23,7 @@ public sealed class CameraSupervisor
     private readonly SupervisorSettings _settings;
     private readonly StreamFactsCell _facts = new();
     private readonly IngestChoice _choice;
+    private readonly CameraClock _clock;
     private readonly GapTracker _gaps;
     private readonly Lock _gate = new();
     private readonly CameraTap? _live;
@@ -48,6 +49,7 @@ public sealed class CameraSupervisor
         _gaps = new GapTracker(camera.Name, journal, logger);
         _live = live?.Tap(camera.Name);
         _choice = new IngestChoice(camera.Ingest);
+        _clock = new CameraClock(camera.Name, logger);
     }
 
     public string Name => _camera.Name;
@@ -60,7 +62,7 @@ public sealed class CameraSupervisor
             {
                 var gap = _gaps.Open;
                 return new CameraHealth(_camera.Name, _state, _lastFragmentAt, _bytes, _clips, _runs, _lastError, _nextAttemptAt,
-                    gap?.Since, gap?.Cause, _choice.Describe());
+                    gap?.Since, gap?.Cause, _choice.Describe(), _choice.Native ? _clock.Seconds : null);
             }
         }
     }
@@ -154,7 +156,7 @@ public sealed class CameraSupervisor
         return result;
     }
 
-    private IngestRun NewRun() => new(_camera, _settings, _sink, _journal, _space, _logger, _time, _facts, _choice)
+    private IngestRun NewRun() => new(_camera, _settings, _sink, _journal, _space, _logger, _time, _facts, _choice, _clock)
     {
         Live = _live,
         FootageStarted = start =>

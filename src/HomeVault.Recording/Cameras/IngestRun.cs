@@ -23,7 +23,8 @@ internal sealed class IngestRun(
     ILogger logger,
     TimeProvider time,
     StreamFactsCell facts,
-    IngestChoice choice)
+    IngestChoice choice,
+    CameraClock clock)
 {
     private const string ReconfigureReason = "reconfigure: stream needs different ffmpeg arguments";
 
@@ -118,6 +119,10 @@ internal sealed class IngestRun(
                         FootageStarted?.Invoke(cutter.WallTime(fragment.Start));
                         Log.Recording(logger, camera.Name, runId.Value);
                         Live?.Begin(init);
+                    }
+                    if (process is NativeIngest { } own && own.CameraTime(fragment.Start) is { } cameraTime)
+                    {
+                        clock.Observe(cameraTime, cutter.WallTime(fragment.Start));
                     }
                     // Before the cutter rebases the fragment into its clip: viewers get the run's own timeline.
                     Live?.Publish(fragment.Bytes, fragment.StartsWithKeyframe);

@@ -72,4 +72,7 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Error, "Camera {Camera}: the catalog could not record a run or gap now (kept and retried): {Error}")]
     public static partial void JournalFailed(ILogger logger, string camera, string error);
+
+    [LoggerMessage(14, LogLevel.Warning, "Camera {Camera}: its clock is {Seconds:+0.0;-0.0} s off the recorder's (RTCP sender reports); clips keep the recorder's time, the picture shows the camera's")]
+    public static partial void CameraClockOff(ILogger logger, string camera, double seconds);
 }

@@ -40,6 +40,8 @@ internal sealed class NativeIngest : IIngestSource
     private string _keepAliveMethod = "OPTIONS";
     private long _lastKeepAlive;
     private long? _origin;
+    private uint? _videoSsrc;
+    private (DateTimeOffset Ntp, long Rtp)? _report;
     private long _bytesRead;
     private bool _ended;
     private volatile bool _stopRequested;
@@ -121,7 +123,7 @@ internal sealed class NativeIngest : IIngestSource
                 {
                     _aac.OnRtp(frame);
                 }
-                else if (channel == _rtpChannel + 1 && IsBye(frame))
+                else if (channel == _rtpChannel + 1 && OnRtcp(frame))
                 {
                     throw new OperationCanceledException(); // the camera ended the stream: as at a stop, the whole frames are kept
                 }
@@ -269,6 +271,7 @@ internal sealed class NativeIngest : IIngestSource
         {
             return;
         }
+        _videoSsrc = packet.Ssrc;
         var missing = _sequence.Missing(packet.Sequence);
         if (missing > 0)
         {
@@ -281,6 +284,26 @@ internal sealed class NativeIngest : IIngestSource
             throw new IOException("the camera changed its parameter sets; reconnecting for a new init segment");
         }
     }
+
+    /// <summary>Keeps the video's latest sender report, placed on the RTP timestamps' line; true when the camera said goodbye.</summary>
+    private bool OnRtcp(ReadOnlySpan<byte> frame)
+    {
+        var rtcp = Rtcp.Read(frame, _videoSsrc);
+        if (rtcp.Report is { } report && _sequence.Place(report.RtpTimestamp) is { } at)
+        {
+            _report = (report.Ntp, at);
+        }
+        return rtcp.Bye;
+    }
+
+    /// <summary>
+    /// The camera's own clock at <paramref name="media"/> on this run's timeline (a fragment's start), from its latest
+    /// sender report: the report's NTP time plus the RTP time since it; null until a report arrived.
+    /// </summary>
+    public DateTimeOffset? CameraTime(TimeSpan media) =>
+        _report is { } report && _origin is { } origin
+            ? report.Ntp + media - TimeSpan.FromSeconds((report.Rtp - origin) / (double)_media!.ClockRate)
+            : null;
 
     private void OnFragment(long firstTimestamp, IReadOnlyList<VideoSample> samples, ReadOnlyMemory<byte> mdat)
     {
@@ -374,21 +397,6 @@ internal sealed class NativeIngest : IIngestSource
         {
             // The session ends with the connection anyway.
         }
-    }
-
-    /// <summary>Whether a compound RTCP packet (RFC 3550 6.1) holds a BYE (6.6).</summary>
-    private static bool IsBye(ReadOnlySpan<byte> rtcp)
-    {
-        while (rtcp.Length >= 4 && rtcp[0] >> 6 == 2)
-        {
-            if (rtcp[1] == 203)
-            {
-                return true;
-            }
-            var length = 4 * (((rtcp[2] << 8) | rtcp[3]) + 1);
-            rtcp = rtcp[Math.Min(length, rtcp.Length)..];
-        }
-        return false;
     }
 
     private static RtspResponse Expect(RtspResponse response, string method) =>

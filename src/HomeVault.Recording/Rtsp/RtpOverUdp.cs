@@ -8,7 +8,7 @@ namespace HomeVault.Recording.Rtsp;
 /// One RTP stream over UDP (RFC 3550 11, RFC 2326 12.39 <c>client_port</c>): a socket on an even port for RTP and
 /// one on the port above it for RTCP, both bound to the address the RTSP connection leaves from. Only datagrams
 /// from the camera's address count; anything else on those ports is ignored. The receiver side of RTCP is minimal:
-/// the camera's packets are handed up (for its BYE), none are sent; the session stays alive by RTSP keep-alives.
+/// the camera's packets are handed up (for its BYE and sender reports), none are sent; the session stays alive by RTSP keep-alives.
 /// Packets slightly out of order are put back in sequence (<see cref="RtpReorder"/>); a lost one leaves a sequence
 /// gap, which ends the run above.
 /// Blocking: used from the camera's own thread. <see cref="Abort"/> may be called from any thread.

@@ -15,6 +15,7 @@ internal readonly ref struct RtpPacket
         PayloadType = packet[1] & 0x7F;
         Sequence = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
         Timestamp = BinaryPrimitives.ReadUInt32BigEndian(packet[4..]);
+        Ssrc = BinaryPrimitives.ReadUInt32BigEndian(packet[8..]);
         var offset = 12 + 4 * (packet[0] & 0x0F);
         if ((packet[0] & 0x10) != 0)
         {
@@ -44,6 +45,9 @@ internal readonly ref struct RtpPacket
 
     public uint Timestamp { get; }
 
+    /// <summary>The source: what a sender report (RTCP) names to say which stream it is about.</summary>
+    public uint Ssrc { get; }
+
     public ReadOnlySpan<byte> Payload { get; }
 }
 
@@ -68,13 +72,14 @@ internal sealed class RtpSequence
     /// <summary>The timestamp on a 64-bit line that does not wrap: each step is the signed 32-bit difference to the last one.</summary>
     public long Extend(uint timestamp)
     {
-        if (!_started)
-        {
-            _started = true;
-            _extended = timestamp;
-            return _extended;
-        }
-        _extended += (int)(timestamp - (uint)_extended);
+        _extended = Place(timestamp) ?? timestamp;
+        _started = true;
         return _extended;
     }
+
+    /// <summary>
+    /// Where a timestamp from elsewhere (a sender report) falls on the same line, as <see cref="Extend"/> would place it,
+    /// without moving the line; null before the first packet.
+    /// </summary>
+    public long? Place(uint timestamp) => _started ? _extended + (int)(timestamp - (uint)_extended) : null;
 }

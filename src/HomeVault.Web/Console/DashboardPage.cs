@@ -52,7 +52,7 @@ internal static class DashboardPage
         foreach (var c in fresh ? status!.Cameras : [])
         {
             var css = c.State == CameraState.Recording ? "ok" : c.State is CameraState.Failed or CameraState.Backoff or CameraState.DiskFull ? "bad" : "warn";
-            body.Append($"<tr><td><a href=\"/console/cameras/{E(c.Name)}\">{E(c.Name)}</a></td><td class=\"{css}\">{E(c.State.ToString().ToLowerInvariant())}</td>")
+            body.Append($"<tr><td><a href=\"/console/cameras/{E(c.Name)}\">{E(c.Name)}</a></td><td class=\"{css}\">{E(c.State.ToString().ToLowerInvariant())}{(c.DescribeClock() is { } clock ? $" ({E(clock)})" : "")}</td>")
                 .Append($"<td>{E(Time(c.LastFragmentAt))}</td><td>{E(Bytes(c.Bytes))}</td><td>{E(c.Clips)}</td><td>{E(c.Runs)}</td>")
                 .Append($"<td>{(c.GapSince is { } since ? $"{E(Time(since))}: {E(c.GapCause)}" : "")}</td><td>{E(c.LastError)}</td></tr>");
         }

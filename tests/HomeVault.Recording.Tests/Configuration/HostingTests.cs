@@ -40,10 +40,11 @@ public sealed class HostingTests
     public void Status_file_round_trips_with_camel_case_names_and_states()
     {
         var at = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
-        var status = new CameraStatusFile(at, 42, [new CameraHealth("front", CameraState.Backoff, at, 123, 2, 3, "stall", at.AddSeconds(4))]);
+        var status = new CameraStatusFile(at, 42, [new CameraHealth("front", CameraState.Backoff, at, 123, 2, 3, "stall", at.AddSeconds(4), Ingest: "native", CameraClockSeconds: 3.25)]);
         var json = JsonSerializer.Serialize(status, CameraStatusFile.JsonOptions);
         Assert.Contains("\"state\": \"backoff\"", json, StringComparison.Ordinal);
         Assert.Contains("\"lastFragmentAt\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"cameraClockSeconds\": 3.25", json, StringComparison.Ordinal);
         var back = JsonSerializer.Deserialize<CameraStatusFile>(json, CameraStatusFile.JsonOptions)!;
         Assert.Equal(status.Cameras.Single(), back.Cameras.Single());
         Assert.Equal(status.Written, back.Written);

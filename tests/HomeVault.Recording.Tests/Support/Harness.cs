@@ -42,20 +42,40 @@ internal sealed class Harness : IDisposable
     public List<CameraSupervisor> Supervisors { get; } = [];
 
     /// <summary>Records all cameras concurrently for <paramref name="duration"/>, then stops them (q, seal).</summary>
-    public async Task RecordAsync(TimeSpan duration, params CameraOptions[] cameras)
+    public Task RecordAsync(TimeSpan duration, params CameraOptions[] cameras) => RecordUntilAsync(null, duration, cameras);
+
+    /// <summary>
+    /// Records all cameras concurrently until <paramref name="done"/> holds (looked at every 100 ms) or at most for
+    /// <paramref name="limit"/>, then stops them (q, seal).
+    /// </summary>
+    public async Task RecordUntilAsync(Func<bool>? done, TimeSpan limit, params CameraOptions[] cameras)
     {
         StartedAt = DateTimeOffset.UtcNow;
         using var cts = new CancellationTokenSource();
+        var stopping = 0;
         // The stop's moment is taken before the cancellation, not in a callback of it: callbacks run newest first, so a
         // supervisor's own could close its books (its last gap at "now") before ours noted the moment.
-        using var timer = new Timer(_ =>
+        void Stop()
         {
-            StopRequestedAt = DateTimeOffset.UtcNow;
-            cts.Cancel();
-        }, null, duration, Timeout.InfiniteTimeSpan);
+            if (Interlocked.Exchange(ref stopping, 1) == 0)
+            {
+                StopRequestedAt = DateTimeOffset.UtcNow;
+                cts.Cancel();
+            }
+        }
+        using var timer = new Timer(_ => Stop(), null, limit, Timeout.InfiniteTimeSpan);
         var all = Task.WhenAll(cameras.Select(c => Start(c, cts.Token, StartedAt)).ToArray());
+        while (done is not null && !all.IsCompleted)
+        {
+            if (done())
+            {
+                Stop();
+                break;
+            }
+            await Task.WhenAny(all, Task.Delay(100, TestContext.Current.CancellationToken));
+        }
         // The supervisors end by themselves on cancellation; the extra margin only guards a hang.
-        await all.WaitAsync(duration + TimeSpan.FromSeconds(30));
+        await all.WaitAsync(limit + TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Starts one camera's supervisor, which records until <paramref name="ct"/> is cancelled; the task is its run.</summary>
