@@ -36,17 +36,17 @@ internal sealed class NalDepacketizer : IDisposable
     /// <summary>The largest fragment kept in memory (one enormous frame), as <see cref="Fmp4Reader.DefaultMaxFragmentBytes"/> for ffmpeg's.</summary>
     private const int MaxFragmentBytes = Fmp4Reader.DefaultMaxFragmentBytes - (1 << 20);
 
-    private readonly bool _hevc;
-    private readonly FragmentReady _ready;
-    private readonly List<(int Offset, long Timestamp, bool Key)> _units = [];
-    private readonly List<VideoSample> _samples = [];
-    private readonly List<long> _shown = [];
     /// <summary>What the buffer starts at, and the least it shrinks to.</summary>
     private const int InitialBytes = 1 << 18;
 
     /// <summary>How many fragments' worth of buffer use (about half a minute's) decide whether it shrinks.</summary>
     private const int ShrinkEvery = 64;
 
+    private readonly bool _hevc;
+    private readonly FragmentReady _ready;
+    private readonly List<(int Offset, long Timestamp, bool Key)> _units = [];
+    private readonly List<VideoSample> _samples = [];
+    private readonly List<long> _shown = [];
     private readonly List<NativeBuffer> _retired = [];
     private NativeBuffer _mdat = new(InitialBytes);
     private int _highWater;
@@ -390,6 +390,7 @@ internal sealed class NalDepacketizer : IDisposable
         _lastGroup = (_handedOver, from, emitted);
         _handedOver = emitted;
         _handedUpTo = nextTimestamp;
+        _cutBeforeNext = false; // what waited for the cut has gone (a stop's Flush hands everything over)
         _ready(first, _samples, _mdat.Slice(from, emitted - from));
     }
 
@@ -424,11 +425,7 @@ internal sealed class NalDepacketizer : IDisposable
         {
             return;
         }
-        foreach (var old in _retired)
-        {
-            old.Free();
-        }
-        _retired.Clear();
+        FreeRetired();
         var handedOver = _handedOver;
         _handedOver = 0;
         Move(handedOver, _headroom - handedOver);
@@ -501,14 +498,20 @@ internal sealed class NalDepacketizer : IDisposable
         _mdat = next;
     }
 
-    /// <summary>Frees the buffers: what was handed over is gone with them.</summary>
-    public void Dispose()
+    /// <summary>Frees the buffers outgrown while a fragment in them was still being read.</summary>
+    private void FreeRetired()
     {
         foreach (var old in _retired)
         {
             old.Free();
         }
         _retired.Clear();
+    }
+
+    /// <summary>Frees the buffers: what was handed over is gone with them.</summary>
+    public void Dispose()
+    {
+        FreeRetired();
         _mdat.Free();
     }
 }

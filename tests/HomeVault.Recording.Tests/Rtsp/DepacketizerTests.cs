@@ -155,6 +155,15 @@ public sealed class DepacketizerTests
         e.Push(FuA(Nal(0x41, 5000, 1), 1000)[0], 6000, marker: false);
         var alone = Assert.Single(single.All);
         Assert.Equal([new VideoSample(key.Length + 4, 6000, true)], alone.Samples);
+
+        // A stop hands over a full fragment still waiting for its cut; frames after it start afresh.
+        var stopped = new Gops();
+        using var f = new NalDepacketizer(false, stopped.Add, null, Sps, Pps);
+        f.Push(key, 0, marker: true);
+        f.Flush();
+        f.Push(Nal(0x41, 5000, 2), 6000, marker: true);
+        f.Push(Nal(0x65, 5000, 3), 12000, marker: true);
+        Assert.Equal([[true], [false]], stopped.All.Select(g => g.Samples.Select(s => s.Key).ToArray()));
     }
 
     [Fact]
